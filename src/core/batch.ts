@@ -1,0 +1,183 @@
+import { mapRecord, type FieldMapping } from './schema/mapping';
+import type { CoreIssue, RawRecord, Sample } from './types';
+
+/** Column names written at ingest. `sample.*` have one entry per sample, `record.*` per stored record. */
+export const COL = {
+  sampleRecord: 'sample.record', // Uint32: stored-record index the sample came from
+  sampleSub: 'sample.sub', // Uint16: which of that record's samples (generation k)
+  thinkChars: 'sample.thinkChars', // Uint32
+  answerChars: 'sample.answerChars', // Uint32
+  flags: 'sample.flags', // Uint8: FLAG_* bits
+  recordFileRow: 'record.fileRow', // Uint32: the record's row number in the file
+  chunkFirst: 'chunk.first', // Uint32: first stored-record index of each chunk
+} as const;
+
+/**
+ * Storage name of a column. Sample columns depend on the field mapping, so they carry the
+ * mapping version: a re-map writes version v+1 beside v and switches over atomically.
+ */
+export function columnKey(name: string, mappingVersion: number): string {
+  return name.startsWith('sample.') ? `${name}@${mappingVersion}` : name;
+}
+
+/** The columns that a (re-)mapping rewrites. */
+export const SAMPLE_COLUMNS = [COL.sampleRecord, COL.sampleSub, COL.thinkChars, COL.answerChars, COL.flags];
+
+export const FLAG_TRUNCATED = 1;
+export const FLAG_HAS_CORRECT = 2;
+export const FLAG_CORRECT = 4;
+
+/** Pack a sample's booleans into the flags column byte. */
+export function sampleFlags(s: Sample): number {
+  let f = s.truncated ? FLAG_TRUNCATED : 0;
+  if (s.correct !== undefined) f |= FLAG_HAS_CORRECT | (s.correct ? FLAG_CORRECT : 0);
+  return f;
+}
+
+const CHUNK_CHARS = 1 << 20; // ~1 MB of text per IDB record: few records, yet one sample opens fast
+const CHUNK_MAX_RECORDS = 4096;
+
+/** Growable typed column (amortised doubling), read out as an exact-length copy. */
+class Growable<T extends Uint32Array | Uint16Array | Uint8Array> {
+  n = 0;
+  constructor(private a: T) {}
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new (this.a.constructor as { new (n: number): T })(Math.max(64, this.a.length * 2));
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+  take(): T {
+    const out = this.a.slice(0, this.n) as T;
+    this.n = 0;
+    return out;
+  }
+}
+
+export interface BuiltChunk {
+  n: number;
+  firstRecord: number;
+  texts: string[];
+}
+
+/** What one batch adds: chunks of text, and the column slices for its records and samples. */
+export interface BuiltBatch {
+  chunks: BuiltChunk[];
+  columns: Record<string, Uint32Array | Uint16Array | Uint8Array>;
+  records: number;
+  samples: number;
+  chars: number;
+}
+
+/**
+ * Turns parsed records into storable chunks and sample columns, one batch at a time.
+ *
+ * Every record that parsed is stored, even when the mapping finds no sample in it: the user may
+ * fix the mapping later, and nothing valid may be lost. Such a record yields an issue instead.
+ * Counters continue from `start`, so a resumed ingest appends exactly where the last commit ended.
+ */
+export class BatchBuilder {
+  private chunks: BuiltChunk[] = [];
+  private cur: BuiltChunk;
+  private curChars = 0;
+  private batchChars = 0;
+  private batchRecords = 0;
+  private batchSamples = 0;
+  private readonly cols = {
+    sampleRecord: new Growable(new Uint32Array(1024)),
+    sampleSub: new Growable(new Uint16Array(1024)),
+    thinkChars: new Growable(new Uint32Array(1024)),
+    answerChars: new Growable(new Uint32Array(1024)),
+    flags: new Growable(new Uint8Array(1024)),
+    recordFileRow: new Growable(new Uint32Array(1024)),
+    chunkFirst: new Growable(new Uint32Array(16)),
+  };
+  /** Totals so far, including what was committed before `start`. */
+  records: number;
+  samples: number;
+  nextChunk: number;
+
+  constructor(
+    private readonly mapping: FieldMapping,
+    private readonly file: string,
+    start: { records: number; samples: number; chunks: number },
+  ) {
+    this.records = start.records;
+    this.samples = start.samples;
+    this.nextChunk = start.chunks;
+    this.cur = this.newChunk();
+  }
+
+  /** Characters of text accumulated in the current batch. */
+  get pendingChars(): number {
+    return this.batchChars;
+  }
+
+  get pendingRecords(): number {
+    return this.batchRecords;
+  }
+
+  /** Add one parsed record whose storable source text is `text`. Returns a mapping issue, if any. */
+  add(rec: RawRecord, text: string): CoreIssue | undefined {
+    const { samples, issue } = mapRecord(rec.value, rec.row, this.mapping, this.file);
+    if (issue && rec.line !== undefined) issue.where.line ??= rec.line;
+    // Close the chunk before numbering the record, so a new chunk starts at this record.
+    if (this.curChars + text.length > CHUNK_CHARS && this.cur.texts.length > 0) this.closeChunk();
+    if (this.cur.texts.length >= CHUNK_MAX_RECORDS) this.closeChunk();
+    const recordIndex = this.records++;
+    this.cur.texts.push(text);
+    this.curChars += text.length;
+    this.batchChars += text.length;
+    this.batchRecords++;
+    this.cols.recordFileRow.push(rec.row);
+    for (let k = 0; k < samples.length; k++) {
+      const s = samples[k];
+      this.cols.sampleRecord.push(recordIndex);
+      this.cols.sampleSub.push(k);
+      this.cols.thinkChars.push(s.think.length);
+      this.cols.answerChars.push(s.answer.length);
+      this.cols.flags.push(sampleFlags(s));
+    }
+    this.samples += samples.length;
+    this.batchSamples += samples.length;
+    return issue;
+  }
+
+  /** Close the batch: returns its chunks and columns and starts a new, empty batch. */
+  take(): BuiltBatch {
+    if (this.cur.texts.length > 0) this.closeChunk();
+    const c = this.cols;
+    const out: BuiltBatch = {
+      chunks: this.chunks,
+      columns: {
+        [COL.sampleRecord]: c.sampleRecord.take(),
+        [COL.sampleSub]: c.sampleSub.take(),
+        [COL.thinkChars]: c.thinkChars.take(),
+        [COL.answerChars]: c.answerChars.take(),
+        [COL.flags]: c.flags.take(),
+        [COL.recordFileRow]: c.recordFileRow.take(),
+        [COL.chunkFirst]: c.chunkFirst.take(),
+      },
+      records: this.batchRecords,
+      samples: this.batchSamples,
+      chars: this.batchChars,
+    };
+    this.chunks = [];
+    this.batchChars = this.batchRecords = this.batchSamples = 0;
+    return out;
+  }
+
+  private newChunk(): BuiltChunk {
+    return { n: this.nextChunk, firstRecord: this.records, texts: [] };
+  }
+
+  private closeChunk(): void {
+    this.chunks.push(this.cur);
+    this.cols.chunkFirst.push(this.cur.firstRecord);
+    this.nextChunk++;
+    this.cur = this.newChunk();
+    this.curChars = 0;
+  }
+}

@@ -1,0 +1,124 @@
+import { COL, columnKey, FLAG_CORRECT, FLAG_HAS_CORRECT, FLAG_TRUNCATED } from '../core/batch';
+import { mapRecord } from '../core/schema/mapping';
+import type { Sample } from '../core/types';
+import { readChunk, readColumn } from './datasets';
+import { openDb, type DatasetMeta, type DB } from './schema';
+
+const CHUNK_CACHE = 8; // a screenful of table rows spans 1–2 chunks; 8 covers fast scrolling back
+
+/** The small per-sample numbers the table shows without touching text. */
+export interface SampleStats {
+  thinkChars: number;
+  answerChars: number;
+  truncated: boolean;
+  correct?: boolean;
+}
+
+/**
+ * Random access to one dataset's samples: numeric columns are loaded once, text chunks on demand
+ * (LRU-cached). Opening sample j reads one chunk and maps one record.
+ */
+export class DatasetReader {
+  private chunkCache = new Map<number, Promise<string[]>>();
+
+  private constructor(
+    readonly meta: DatasetMeta,
+    private readonly db: DB,
+    private readonly sampleRecord: Uint32Array,
+    private readonly sampleSub: Uint16Array,
+    private readonly thinkChars: Uint32Array,
+    private readonly answerChars: Uint32Array,
+    private readonly flags: Uint8Array,
+    private readonly recordFileRow: Uint32Array,
+    private readonly chunkFirst: Uint32Array,
+  ) {}
+
+  /** Load the columns of a dataset (a few MB for a million samples). */
+  static async open(meta: DatasetMeta): Promise<DatasetReader> {
+    const db = await openDb();
+    const v = meta.mappingVersion;
+    const [sr, ss, tc, ac, fl, fr, cf] = await Promise.all([
+      readColumn(meta.id, columnKey(COL.sampleRecord, v), Uint32Array, db),
+      readColumn(meta.id, columnKey(COL.sampleSub, v), Uint16Array, db),
+      readColumn(meta.id, columnKey(COL.thinkChars, v), Uint32Array, db),
+      readColumn(meta.id, columnKey(COL.answerChars, v), Uint32Array, db),
+      readColumn(meta.id, columnKey(COL.flags, v), Uint8Array, db),
+      readColumn(meta.id, COL.recordFileRow, Uint32Array, db),
+      readColumn(meta.id, COL.chunkFirst, Uint32Array, db),
+    ]);
+    return new DatasetReader(meta, db, sr, ss, tc, ac, fl, fr, cf);
+  }
+
+  /** Number of samples (rows of the table). */
+  get size(): number {
+    return this.sampleRecord.length;
+  }
+
+  /** Number of stored source records. */
+  get records(): number {
+    return this.recordFileRow.length;
+  }
+
+  /** Numbers for sample j, from columns only. */
+  stats(j: number): SampleStats {
+    const f = this.flags[j];
+    return {
+      thinkChars: this.thinkChars[j],
+      answerChars: this.answerChars[j],
+      truncated: (f & FLAG_TRUNCATED) !== 0,
+      correct: f & FLAG_HAS_CORRECT ? (f & FLAG_CORRECT) !== 0 : undefined,
+    };
+  }
+
+  /** The parsed source record behind stored record r (the original row, unchanged). */
+  async record(r: number): Promise<unknown> {
+    const c = this.chunkOf(r);
+    const texts = await this.chunk(c);
+    return JSON.parse(texts[r - this.chunkFirst[c]]);
+  }
+
+  /** The canonical sample j, mapped with the dataset's current mapping. */
+  async sample(j: number): Promise<Sample> {
+    if (j < 0 || j >= this.size) throw new RangeError(`sample ${j} is out of range 0..${this.size - 1}`);
+    const r = this.sampleRecord[j];
+    const value = await this.record(r);
+    const { samples } = mapRecord(value, this.recordFileRow[r], this.meta.mapping, this.meta.name);
+    const s = samples[this.sampleSub[j]];
+    if (!s) throw new Error(`record ${r} no longer yields sample ${this.sampleSub[j]}`);
+    return s;
+  }
+
+  /** Row number in the source file of sample j (for "line/row" labels). */
+  fileRow(j: number): number {
+    return this.recordFileRow[this.sampleRecord[j]];
+  }
+
+  private chunkOf(r: number): number {
+    // Binary search: last chunk whose first record ≤ r.
+    let lo = 0;
+    let hi = this.chunkFirst.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.chunkFirst[mid] <= r) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private chunk(c: number): Promise<string[]> {
+    let p = this.chunkCache.get(c);
+    if (p) {
+      this.chunkCache.delete(c); // re-insert: Map order is our LRU order
+      this.chunkCache.set(c, p);
+      return p;
+    }
+    p = readChunk(this.meta.id, c, this.db).then((rec) => {
+      if (!rec) throw new Error(`chunk ${c} of ${this.meta.name} is missing`);
+      return rec.texts;
+    });
+    p.catch(() => this.chunkCache.delete(c));
+    this.chunkCache.set(c, p);
+    if (this.chunkCache.size > CHUNK_CACHE) this.chunkCache.delete(this.chunkCache.keys().next().value!);
+    return p;
+  }
+}

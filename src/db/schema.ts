@@ -1,0 +1,135 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { CoreIssue, FileFormat } from '../core/types';
+import type { FieldMapping } from '../core/schema/mapping';
+
+/**
+ * IndexedDB layout, version 1.
+ *
+ * - `datasets`: one small meta record per dataset (status, counts, mapping, resume point, errors).
+ * - `chunks`: the text store. Each record holds the source text of a run of consecutive valid
+ *   records (a JSONL line, a JSON element, a CSV/Parquet row as JSON). Measured in headless
+ *   Chromium, the number of IDB records and transactions dominates write cost, so rows travel in
+ *   chunks of ~1 MB; opening one sample reads one chunk and parses one string.
+ * - `columns`: numeric per-sample and per-record columns as typed arrays, written in parts (one
+ *   part per ingest batch) so a batch commit never rewrites earlier data. A column is the
+ *   concatenation of its parts in part order. Scans of numbers never deserialise text.
+ */
+export const DB_NAME = 'thinksift';
+export const DB_VERSION = 1;
+
+export type DatasetStatus = 'ingesting' | 'incomplete' | 'complete' | 'cancelled';
+
+/** How the dataset's bytes were obtained, enough to ask for them again on resume. */
+export interface SourceInfo {
+  kind: 'file' | 'url' | 'sample';
+  name: string;
+  size?: number;
+  lastModified?: number;
+  url?: string;
+}
+
+/** Where a half-finished ingest can continue: everything up to here is committed. */
+export interface ResumePoint {
+  /** Records seen in the file, valid or not (the parser skips this many on resume). */
+  fileRows: number;
+  /** Valid records stored. */
+  records: number;
+  samples: number;
+  chunks: number;
+  /** Column part number the next batch writes. */
+  parts: number;
+  /** Raw (possibly compressed) bytes that had been read when the batch was cut. */
+  bytes: number;
+}
+
+export interface DatasetMeta {
+  id: string;
+  name: string;
+  source: SourceInfo;
+  format: FileFormat;
+  compressed: 'gzip' | null;
+  /** For JSON documents that hold the array under a key, that key. */
+  arrayPath?: string;
+  mapping: FieldMapping;
+  /** Bumped by each re-map; names the sample columns in use (see columnKey). */
+  mappingVersion: number;
+  columns: string[];
+  shapeCounts: Record<string, number>;
+  status: DatasetStatus;
+  createdAt: number;
+  updatedAt: number;
+  /** SHA-256 of the file's bytes, hex; set when the whole file was read. */
+  fingerprint?: string;
+  resume: ResumePoint;
+  /** First errors (at most MAX_STORED_ERRORS), and the total. */
+  errors: CoreIssue[];
+  errorCount: number;
+  /** File-level messages (wrong extension, mixed shapes, truncated gzip). */
+  notices: CoreIssue[];
+  /** Decoded text bytes or Parquet bytes stored, for the storage view. */
+  storedChars: number;
+}
+
+export const MAX_STORED_ERRORS = 100;
+
+export interface ChunkRecord {
+  ds: string;
+  n: number;
+  /** Index (among valid records) of texts[0]. */
+  firstRecord: number;
+  texts: string[];
+}
+
+export interface ColumnPart {
+  ds: string;
+  name: string;
+  part: number;
+  data: Uint32Array | Uint16Array | Uint8Array | Float32Array | Float64Array | Int32Array;
+}
+
+export interface ThinkSiftDB extends DBSchema {
+  datasets: { key: string; value: DatasetMeta };
+  chunks: { key: [string, number]; value: ChunkRecord };
+  columns: { key: [string, string, number]; value: ColumnPart };
+}
+
+export type DB = IDBPDatabase<ThinkSiftDB>;
+
+let dbPromise: Promise<DB> | undefined;
+
+/**
+ * Open (and create or upgrade) the database. The promise is cached per JS realm; on failure it
+ * is dropped so the next caller can retry.
+ */
+export function openDb(name = DB_NAME): Promise<DB> {
+  if (name !== DB_NAME) return open(name);
+  dbPromise ??= open(name).catch((err) => {
+    dbPromise = undefined;
+    throw err;
+  });
+  return dbPromise;
+}
+
+function open(name: string): Promise<DB> {
+  return openDB<ThinkSiftDB>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('datasets', { keyPath: 'id' });
+        db.createObjectStore('chunks', { keyPath: ['ds', 'n'] });
+        db.createObjectStore('columns', { keyPath: ['ds', 'name', 'part'] });
+      }
+    },
+    blocking() {
+      // Another tab wants a newer schema: let it upgrade instead of hanging both tabs.
+      void dbPromise?.then((db) => db.close());
+      dbPromise = undefined;
+    },
+  });
+}
+
+/** Close the cached connection (tests, and before deleting the whole database). */
+export async function closeDb(): Promise<void> {
+  const p = dbPromise;
+  dbPromise = undefined;
+  if (p) (await p).close();
+}

@@ -1,0 +1,150 @@
+import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { createTextParser } from '../core/parse';
+import { Utf8Stream } from '../core/utf8';
+import type { CoreIssue, FileFormat, RawRecord } from '../core/types';
+
+/** Receives records in batches; awaiting it is the back-pressure that keeps memory flat. */
+export type RecordSink = (records: RawRecord[], errors: CoreIssue[]) => Promise<void>;
+
+export interface ReadOptions {
+  format: FileFormat;
+  compressed: 'gzip' | null;
+  file: string;
+  /** Records already committed by an earlier run: skipped, not re-emitted. */
+  skipRecords: number;
+  signal: AbortSignal;
+}
+
+/** The reader stopped early because the input is cut off; what came before was delivered. */
+export class TruncatedInput extends Error {
+  constructor(readonly issue: CoreIssue) {
+    super(issue.message);
+  }
+}
+
+/**
+ * Stream a text format (JSONL, JSON, CSV), gzip or not, into `sink`.
+ * Records whose text contains bytes that were not valid UTF-8 become 'bad-utf8' errors naming
+ * their line; all other records are delivered. A truncated gzip stream throws TruncatedInput
+ * after everything decodable was delivered.
+ */
+export async function readTextRecords(
+  raw: ReadableStream<Uint8Array>,
+  opts: ReadOptions,
+  sink: RecordSink,
+): Promise<{ arrayPath?: string }> {
+  const bytes = opts.compressed === 'gzip'
+    ? raw.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
+    : raw;
+  const parser = createTextParser(opts.format as 'jsonl' | 'json' | 'csv', {
+    file: opts.file,
+    skipRecords: opts.skipRecords,
+  });
+  const utf8 = new Utf8Stream();
+  const reader = bytes.getReader();
+  let decoded = 0;
+  const deliver = async (out: { records: RawRecord[]; errors: CoreIssue[] }) => {
+    if (utf8.invalidCount > 0) screenUtf8(out, opts.file);
+    if (out.records.length || out.errors.length) await sink(out.records, out.errors);
+  };
+  try {
+    for (;;) {
+      if (opts.signal.aborted) throw opts.signal.reason;
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await reader.read();
+      } catch (err) {
+        if (opts.signal.aborted) throw opts.signal.reason;
+        if (opts.compressed !== 'gzip') throw err;
+        // DecompressionStream rejects on a cut-off or corrupt stream: keep what we decoded.
+        await deliver(parser.push(utf8.end()));
+        await deliver(parser.end());
+        throw new TruncatedInput({
+          code: 'truncated-gzip',
+          message: `${opts.file}: the gzip data is truncated or corrupt after ${decoded.toLocaleString('en-US')} decompressed bytes; the rows before that point were kept`,
+          where: { file: opts.file, byte: decoded },
+        });
+      }
+      if (r.done) break;
+      decoded += r.value.length;
+      await deliver(parser.push(utf8.decode(r.value)));
+    }
+    await deliver(parser.push(utf8.end()));
+    await deliver(parser.end());
+  } finally {
+    reader.releaseLock();
+  }
+  return { arrayPath: (parser as { arrayPath?: string }).arrayPath };
+}
+
+function screenUtf8(out: { records: RawRecord[]; errors: CoreIssue[] }, file: string): void {
+  const keep: RawRecord[] = [];
+  for (const r of out.records) {
+    const text = r.text ?? JSON.stringify(r.value);
+    if (text.includes('\uFFFD')) {
+      out.errors.push({
+        code: 'bad-utf8',
+        message: `invalid UTF-8 bytes in this ${r.line !== undefined ? 'line' : 'record'}; the record was skipped`,
+        where: { file, line: r.line, row: r.row },
+      });
+    } else keep.push(r);
+  }
+  out.records = keep;
+}
+
+/** A hyparquet AsyncBuffer over a Blob: reads only the byte ranges asked for. */
+export function blobBuffer(blob: Blob): AsyncBuffer {
+  return { byteLength: blob.size, slice: (s, e) => blob.slice(s, e).arrayBuffer() };
+}
+
+/** JSON.stringify that turns BigInt (Parquet INT64) into a number when safe, else a string. */
+export function jsonOfRow(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    typeof v === 'bigint' ? (v <= Number.MAX_SAFE_INTEGER && v >= -Number.MAX_SAFE_INTEGER ? Number(v) : v.toString()) : v,
+  );
+}
+
+/**
+ * Stream a Parquet file into `sink`, one row group at a time (memory bounded by a row group).
+ * Reports `onBytes` with the compressed bytes of the row groups done, for progress.
+ */
+export async function readParquetRecords(
+  blob: Blob,
+  opts: ReadOptions,
+  sink: RecordSink,
+  onBytes: (done: number) => void,
+): Promise<void> {
+  const file = blobBuffer(blob);
+  let metadata;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (err) {
+    throw new TruncatedInput({
+      code: 'bad-parquet',
+      message: `${opts.file} is not a readable Parquet file: ${(err as Error).message}`,
+      where: { file: opts.file },
+    });
+  }
+  let rowStart = 0;
+  let bytesDone = 0;
+  for (const rg of metadata.row_groups) {
+    if (opts.signal.aborted) throw opts.signal.reason;
+    const n = Number(rg.num_rows);
+    const rowEnd = rowStart + n;
+    const groupBytes = rg.columns.reduce((a, c) => a + Number(c.meta_data?.total_compressed_size ?? 0), 0);
+    if (rowEnd > opts.skipRecords) {
+      const from = Math.max(rowStart, opts.skipRecords);
+      const rows = await parquetReadObjects({ file, metadata, rowStart: from, rowEnd, compressors });
+      // Rows become plain JSON text: the same storage and mapping path as the text formats.
+      const records: RawRecord[] = rows.map((value, i) => {
+        const text = jsonOfRow(value);
+        return { row: from + i, value: JSON.parse(text), text };
+      });
+      await sink(records, []);
+    }
+    bytesDone += groupBytes;
+    onBytes(bytesDone);
+    rowStart = rowEnd;
+  }
+}

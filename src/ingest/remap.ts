@@ -1,0 +1,68 @@
+import { COL, columnKey, sampleFlags, SAMPLE_COLUMNS } from '../core/batch';
+import { mapRecord, type FieldMapping } from '../core/schema/mapping';
+import { RateMeter, type ProgressEvent } from '../core/rate';
+import type { CoreIssue } from '../core/types';
+import { deleteColumns, getDataset, iterateChunks, putDataset, readColumn } from '../db/datasets';
+import { MAX_STORED_ERRORS, openDb, type ColumnPart } from '../db/schema';
+
+/** Issue codes produced by the mapping (replaced on re-map), as opposed to parse errors (kept). */
+const MAPPING_CODES = new Set(['no-fields', 'bad-field']);
+
+/**
+ * Re-derive every sample of a dataset from its stored records with a new field mapping.
+ * New sample columns are written under the next mapping version; the meta switches to them in
+ * one put at the end, so an interruption leaves the old, consistent columns in use.
+ */
+export async function remapDataset(
+  id: string,
+  mapping: FieldMapping,
+  onProgress: (p: ProgressEvent) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const db = await openDb();
+  const meta = await getDataset(id, db);
+  if (!meta) throw new Error(`dataset ${id} does not exist`);
+  if (meta.status !== 'complete') throw new Error('finish or discard the interrupted ingest before changing the mapping');
+  const fileRow = await readColumn(id, COL.recordFileRow, Uint32Array, db);
+  const next = meta.mappingVersion + 1;
+  const names = SAMPLE_COLUMNS.map((n) => columnKey(n, next));
+  await deleteColumns(id, names, db); // leftovers of an interrupted earlier re-map
+  const errors: CoreIssue[] = meta.errors.filter((e) => !MAPPING_CODES.has(e.code));
+  let errorCount = meta.errorCount - meta.errors.filter((e) => MAPPING_CODES.has(e.code)).length;
+  const meter = new RateMeter();
+  let record = 0;
+  let samples = 0;
+  let part = 0;
+  let last = 0;
+  for await (const chunk of iterateChunks(id, 0, db)) {
+    if (signal.aborted) throw signal.reason;
+    const cols = { rec: [] as number[], sub: [] as number[], tc: [] as number[], ac: [] as number[], fl: [] as number[] };
+    for (const text of chunk.texts) {
+      const r = record++;
+      const { samples: ss, issue } = mapRecord(JSON.parse(text), fileRow[r], mapping, meta.name);
+      if (issue) {
+        if (errors.length < MAX_STORED_ERRORS) errors.push(issue);
+        errorCount++;
+      }
+      ss.forEach((s, k) => {
+        cols.rec.push(r); cols.sub.push(k); cols.tc.push(s.think.length); cols.ac.push(s.answer.length); cols.fl.push(sampleFlags(s));
+      });
+      samples += ss.length;
+    }
+    const data = [Uint32Array.from(cols.rec), Uint16Array.from(cols.sub), Uint32Array.from(cols.tc), Uint32Array.from(cols.ac), Uint8Array.from(cols.fl)];
+    const tx = db.transaction('columns', 'readwrite');
+    for (let i = 0; i < names.length; i++) void tx.store.put({ ds: id, name: names[i], part, data: data[i] } as ColumnPart);
+    await tx.done;
+    part++;
+    const now = performance.now();
+    meter.add(now, record);
+    if (now - last > 100) {
+      last = now;
+      onProgress({ stage: 'remap', done: record, total: meta.resume.records, rate: meter.rate(), eta: meter.eta(record, meta.resume.records), counts: { samples } });
+    }
+  }
+  const old = SAMPLE_COLUMNS.map((n) => columnKey(n, meta.mappingVersion));
+  await putDataset({ ...meta, mapping, mappingVersion: next, errors, errorCount, resume: { ...meta.resume, samples }, updatedAt: Date.now() }, db);
+  await deleteColumns(id, old, db);
+  onProgress({ stage: 'remap', done: record, total: meta.resume.records, counts: { samples } });
+}

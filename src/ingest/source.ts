@@ -1,0 +1,174 @@
+import type { CoreIssue } from '../core/types';
+import type { SourceInfo } from '../db/schema';
+
+/** What the user gave us: a dropped/picked file, or a URL (the built-in sample is a URL too). */
+export type SourceSpec =
+  | { kind: 'file'; file: File }
+  | { kind: 'url'; url: string; name?: string; sample?: boolean };
+
+/** A readable source: its identity, size when known, and a way to stream its raw bytes. */
+export interface OpenedSource {
+  info: SourceInfo;
+  size?: number;
+  /** The first bytes (up to HEAD_BYTES), for format sniffing. */
+  head: Uint8Array;
+  /** A fresh stream of all raw bytes from the start. May be called once. */
+  stream(): ReadableStream<Uint8Array>;
+  /** Random access, when the source is a Blob (files, and URLs fetched whole for Parquet). */
+  blob?: Blob;
+}
+
+export const HEAD_BYTES = 64 * 1024;
+
+/** Thrown for failures the user must see as a sentence (bad URL, HTTP error, CORS). */
+export class SourceError extends Error {
+  constructor(readonly issue: CoreIssue) {
+    super(issue.message);
+  }
+}
+
+/** The last path segment of a URL, without query or fragment. */
+export function nameFromUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const seg = u.pathname.split('/').filter(Boolean).pop();
+    return decodeURIComponent(seg ?? u.hostname);
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Open a source for streaming. Files are read lazily. URLs are fetched once in CORS mode (COEP
+ * requires it); the first bytes are peeked for sniffing and replayed in front of the stream.
+ * Throws SourceError with a readable message when the URL is invalid or the fetch fails.
+ */
+export async function openSource(spec: SourceSpec, signal?: AbortSignal): Promise<OpenedSource> {
+  if (spec.kind === 'file') {
+    const f = spec.file;
+    const head = new Uint8Array(await f.slice(0, HEAD_BYTES).arrayBuffer());
+    return {
+      info: { kind: 'file', name: f.name, size: f.size, lastModified: f.lastModified },
+      size: f.size,
+      head,
+      stream: () => f.stream() as ReadableStream<Uint8Array>,
+      blob: f,
+    };
+  }
+  const name = spec.name ?? nameFromUrl(spec.url);
+  const where = { file: name };
+  let url: URL;
+  try {
+    url = new URL(spec.url, globalThis.location?.href);
+  } catch {
+    throw new SourceError({ code: 'fetch-failed', message: `"${spec.url}" is not a valid URL`, where });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SourceError({ code: 'fetch-failed', message: `Only http(s) URLs can be loaded, not ${url.protocol}`, where });
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, { mode: 'cors', signal });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new SourceError({
+      code: 'fetch-failed',
+      message: `Could not fetch ${url.href}: the host is unreachable or does not allow cross-origin (CORS) requests`,
+      where,
+    });
+  }
+  if (!res.ok || !res.body) {
+    throw new SourceError({ code: 'fetch-failed', message: `Fetching ${url.href} failed: HTTP ${res.status} ${res.statusText}`, where });
+  }
+  const len = Number(res.headers.get('content-length'));
+  // A gzip Content-Encoding makes Content-Length the compressed size: not comparable to bytes read.
+  const size = Number.isFinite(len) && len > 0 && !res.headers.get('content-encoding') ? len : undefined;
+  const { head, stream } = await peek(res.body, HEAD_BYTES);
+  return {
+    info: { kind: spec.sample ? 'sample' : 'url', name, url: url.href, size },
+    size,
+    head,
+    stream: () => stream,
+  };
+}
+
+/** Read at least `n` bytes (or all) from a stream, and return them plus a stream that replays them. */
+async function peek(
+  body: ReadableStream<Uint8Array>,
+  n: number,
+): Promise<{ head: Uint8Array; stream: ReadableStream<Uint8Array> }> {
+  const reader = body.getReader();
+  const first: Uint8Array[] = [];
+  let got = 0;
+  let done = false;
+  while (got < n) {
+    const r = await reader.read();
+    if (r.done) { done = true; break; }
+    first.push(r.value);
+    got += r.value.length;
+  }
+  const head = concat(first).subarray(0, n);
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      for (const b of first) c.enqueue(b);
+      if (done) c.close();
+    },
+    async pull(c) {
+      if (done) return;
+      const r = await reader.read();
+      if (r.done) c.close();
+      else c.enqueue(r.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return { head, stream };
+}
+
+/** Concatenate byte arrays. */
+export function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+/** Collect a whole stream into a Blob (Chromium backs large Blobs by disk, not the JS heap). */
+export async function streamToBlob(stream: ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<Blob> {
+  const parts: BlobPart[] = [];
+  const reader = stream.getReader();
+  for (;;) {
+    if (signal?.aborted) { await reader.cancel(); throw signal.reason; }
+    const r = await reader.read();
+    if (r.done) break;
+    parts.push(r.value as Uint8Array<ArrayBuffer>);
+  }
+  return new Blob(parts);
+}
+
+/** Decompress the gzip head of a file to sniff the inner format; a cut-off stream is expected. */
+export async function gunzipHead(head: Uint8Array, n = HEAD_BYTES): Promise<Uint8Array> {
+  const ds = new DecompressionStream('gzip');
+  const writer = ds.writable.getWriter();
+  writer.write(head as Uint8Array<ArrayBuffer>).catch(() => {});
+  writer.close().catch(() => {});
+  const reader = ds.readable.getReader();
+  const out: Uint8Array[] = [];
+  let got = 0;
+  try {
+    while (got < n) {
+      const r = await reader.read();
+      if (r.done) break;
+      out.push(r.value);
+      got += r.value.length;
+    }
+  } catch {
+    // The head ends mid-stream on purpose: keep what was decompressed.
+  }
+  reader.cancel().catch(() => {});
+  return concat(out).subarray(0, n);
+}

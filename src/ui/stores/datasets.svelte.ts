@@ -1,0 +1,130 @@
+import * as Comlink from 'comlink';
+import type { ProgressEvent } from '../../core/rate';
+import type { FieldMapping } from '../../core/schema/mapping';
+import type { CoreIssue } from '../../core/types';
+import { deleteDataset, listDatasets, patchDataset, requestPersistence, storageStatus } from '../../db/datasets';
+import type { DatasetMeta } from '../../db/schema';
+import { ingestLockName } from '../../ingest/service';
+import type { SourceSpec } from '../../ingest/source';
+import { ingestWorker } from './ingest-client';
+
+export interface JobState {
+  kind: 'ingest' | 'remap';
+  name: string;
+  datasetId?: string;
+  progress?: ProgressEvent;
+  running: boolean;
+  /** How it ended: 'done', 'stopped', 'failed' (set when running becomes false). */
+  outcome?: string;
+}
+
+/**
+ * The datasets the user keeps, the one being browsed, and the running ingest job.
+ * All IndexedDB access goes through src/db; long work runs in the ingest worker.
+ */
+class DatasetsStore {
+  list = $state<DatasetMeta[]>([]);
+  activeId = $state<string | undefined>();
+  job = $state<JobState | undefined>();
+  /** The last file-level failure or result message to show. */
+  message = $state<CoreIssue | undefined>();
+  storage = $state<{ usage?: number; quota?: number; persisted: boolean }>({ persisted: false });
+  /** Bumped whenever the active dataset's data changed (re-map, resume), so views reload. */
+  revision = $state(0);
+
+  get active(): DatasetMeta | undefined {
+    return this.list.find((d) => d.id === this.activeId);
+  }
+
+  /** Reload the list; datasets left 'ingesting' by a closed tab or crash become 'incomplete'. */
+  async refresh(): Promise<void> {
+    const all = await listDatasets();
+    const held = await heldLocks();
+    for (const d of all) {
+      if (d.status === 'ingesting' && !held.has(ingestLockName(d.id)) && this.job?.datasetId !== d.id) {
+        d.status = 'incomplete';
+        await patchDataset(d.id, { status: 'incomplete' });
+      }
+    }
+    this.list = all;
+    if (this.activeId && !all.some((d) => d.id === this.activeId)) this.activeId = undefined;
+    this.storage = await storageStatus();
+  }
+
+  /** Start ingesting a file or URL (or resume `resumeId` from its last committed batch). */
+  async ingest(spec: SourceSpec, resumeId?: string): Promise<void> {
+    if (this.job?.running) return;
+    const name = spec.kind === 'file' ? spec.file.name : (spec.name ?? spec.url);
+    this.job = { kind: 'ingest', name, running: true, datasetId: resumeId };
+    this.message = undefined;
+    void requestPersistence().then(() => this.refreshStorage());
+    try {
+      const onProgress = Comlink.proxy((p: ProgressEvent) => {
+        if (this.job) this.job.progress = p;
+      });
+      // Show the new dataset in the list as soon as its record exists.
+      const poll = setInterval(() => void this.refresh(), 1000);
+      try {
+        const res = await ingestWorker().ingest(spec, onProgress, resumeId);
+        if (res.fatal) {
+          this.message = res.fatal;
+          if (this.job) this.job.outcome = 'failed';
+        } else {
+          if (this.job) this.job.outcome = res.meta.status === 'complete' ? 'done' : 'stopped — Resume or Discard below';
+          this.activeId = res.meta.id;
+          this.revision++;
+        }
+      } finally {
+        clearInterval(poll);
+      }
+    } catch (err) {
+      if (this.job) this.job.outcome = 'failed';
+      this.message = { code: 'internal', message: `Ingest failed: ${(err as Error).message}`, where: { file: name } };
+    } finally {
+      if (this.job) this.job.running = false;
+      await this.refresh();
+    }
+  }
+
+  /** Stop the running job; committed rows stay and the dataset can be resumed. */
+  cancel(): void {
+    void ingestWorker().cancel();
+  }
+
+  /** Re-derive the samples of a dataset with another field mapping (no file needed). */
+  async remap(id: string, mapping: FieldMapping): Promise<void> {
+    if (this.job?.running) return;
+    const d = this.list.find((x) => x.id === id);
+    this.job = { kind: 'remap', name: d?.name ?? id, running: true, datasetId: id };
+    try {
+      const onProgress = Comlink.proxy((p: ProgressEvent) => {
+        if (this.job) this.job.progress = p;
+      });
+      await ingestWorker().remap(id, mapping, onProgress);
+      this.revision++;
+    } catch (err) {
+      this.message = { code: 'internal', message: `Re-mapping failed: ${(err as Error).message}`, where: { file: d?.name } };
+    } finally {
+      if (this.job) this.job.running = false;
+      await this.refresh();
+    }
+  }
+
+  /** Delete a dataset and all its data. */
+  async remove(id: string): Promise<void> {
+    await deleteDataset(id);
+    if (this.activeId === id) this.activeId = undefined;
+    await this.refresh();
+  }
+
+  async refreshStorage(): Promise<void> {
+    this.storage = await storageStatus();
+  }
+}
+
+async function heldLocks(): Promise<Set<string>> {
+  const q = await globalThis.navigator?.locks?.query?.();
+  return new Set((q?.held ?? []).map((l) => l.name ?? ''));
+}
+
+export const datasets = new DatasetsStore();

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWriteStream, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, openApp, waitIdle } from './browser';
+import { LONGCOT, longcotRows, makeDerivedFiles } from './fixtures';
+import { hasSharedData, sharedFile } from '../shared-data';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function fresh(): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  const ctx = await browser.newContext();
+  const { page, errors } = await openApp(ctx);
+  return { ctx, page, errors };
+}
+
+async function rowCount(page: Page): Promise<number> {
+  const t = await page.getByTestId('row-count').textContent();
+  return Number(t?.replace(/,/g, ''));
+}
+
+async function drop(page: Page, path: string): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles(path);
+  await waitIdle(page);
+  await page.getByTestId('row-count').waitFor();
+}
+
+describe('app shell', () => {
+  it('is crossOriginIsolated, shows the stages, and loads the built-in sample', async () => {
+    const { ctx, page, errors } = await fresh();
+    try {
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      for (const s of ['load', 'measure', 'select', 'pairs', 'export']) await page.getByTestId(`stage-${s}`).waitFor();
+      await page.getByTestId('try-sample').click();
+      await waitIdle(page);
+      await page.getByTestId('sample-view').waitFor();
+      const n = await rowCount(page);
+      expect(n).toBeGreaterThan(600); // 320 problems × 2–4 generations
+      await expect(page.getByTestId('dataset-item').first().getAttribute('data-status')).resolves.toBe('complete');
+      await expect(page.getByTestId('fingerprint').first().textContent()).resolves.toMatch(/^[0-9a-f]{12}$/);
+      expect(await page.getByTestId('storage').textContent()).toMatch(/Storage used/);
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
+describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', () => {
+  let files: ReturnType<typeof makeDerivedFiles>;
+  beforeAll(() => {
+    files = makeDerivedFiles();
+  });
+  afterAll(() => rmSync(files.dir, { recursive: true, force: true }));
+
+  it('streams the 500-row JSONL, detects the eval-output shape and opens a sample as text', async () => {
+    const { ctx, page, errors } = await fresh();
+    try {
+      await drop(page, sharedFile(LONGCOT));
+      expect(await rowCount(page)).toBe(500);
+      expect(await page.getByTestId('ingest-errors').getAttribute('data-count')).toBe('0');
+      expect(await page.getByTestId('map-response').inputValue()).toBe('code');
+      expect(await page.getByTestId('map-question').inputValue()).toBe('question');
+      const first = longcotRows()[0];
+      await page.getByTestId('sample-question').waitFor();
+      expect((await page.getByTestId('sample-question').textContent())?.trim()).toBe(first.question.trim());
+      expect(await page.getByTestId('sample-steps').locator('li').count()).toBeGreaterThan(3);
+      expect(await page.getByTestId('sample-answer').textContent()).toContain('\\boxed');
+      // Another row: click it in the virtual table.
+      await page.locator('[data-testid="sample-row"][data-index="3"]').click();
+      await page.locator('[data-testid="sample-view"][data-index="3"]').waitFor();
+      expect((await page.getByTestId('sample-question').textContent())?.trim()).toBe(longcotRows()[3].question.trim());
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  for (const kind of ['parquet', 'csv', 'gz'] as const) {
+    it(`reads the same 500 rows from a generated ${kind} file`, async () => {
+      const { ctx, page, errors } = await fresh();
+      try {
+        await drop(page, files[kind]);
+        expect(await rowCount(page)).toBe(500);
+        expect(await page.getByTestId('ingest-errors').getAttribute('data-count')).toBe('0');
+        await page.getByTestId('sample-question').waitFor();
+        expect((await page.getByTestId('sample-question').textContent())?.trim()).toBe(longcotRows()[0].question.trim());
+        expect(errors).toEqual([]);
+      } finally {
+        await ctx.close();
+      }
+    });
+  }
+
+  it('changes the mapping and re-derives the samples from stored rows', async () => {
+    const { ctx, page } = await fresh();
+    try {
+      await drop(page, files.csv);
+      expect(await page.getByTestId('map-response').inputValue()).toBe('response');
+      // Map the response to the reference column: every sample becomes untagged text.
+      await page.getByTestId('map-response').selectOption('gt');
+      await page.getByTestId('apply-mapping').click();
+      await page.locator('[data-testid="progress"][data-stage="remap"][data-running="false"]').waitFor();
+      await page.getByTestId('sample-answer').waitFor();
+      expect((await page.getByTestId('sample-answer').textContent())?.trim()).toBe(longcotRows()[0].gt.trim());
+      expect(await rowCount(page)).toBe(500);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('lists bad lines with their line numbers and still loads every valid row', async () => {
+    const rows = longcotRows().slice(0, 20).map((r) => JSON.stringify(r));
+    rows.splice(5, 0, '{"idx": 5, "question": "broken');
+    rows.splice(9, 0, '[1, 2, 3]');
+    const path = join(files.dir, 'with-bad-lines.jsonl');
+    writeFileSync(path, rows.join('\n') + '\n');
+    const { ctx, page } = await fresh();
+    try {
+      await drop(page, path);
+      expect(await rowCount(page)).toBe(20);
+      const errs = page.getByTestId('ingest-errors');
+      expect(await errs.getAttribute('data-count')).toBe('2');
+      const text = await errs.textContent();
+      expect(text).toContain('line 6');
+      expect(text).toContain('line 10');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  describe('long ingests', () => {
+    let big: string;
+    let bigRows = 0;
+    beforeAll(async () => {
+      // ~160 MB: long enough that cancel and reload land mid-ingest on a 2-core machine.
+      big = join(files.dir, 'big.jsonl');
+      const out = createWriteStream(big);
+      const rows = longcotRows();
+      for (let rep = 0; rep < 40; rep++) {
+        for (const r of rows) {
+          out.write(JSON.stringify({ ...r, idx: bigRows++ }) + '\n');
+        }
+      }
+      await new Promise((res) => out.end(res));
+    });
+
+    async function waitRows(page: Page, min: number) {
+      await page.waitForFunction((m) => {
+        const t = document.querySelector('[data-testid="progress-rows"]')?.textContent ?? '0';
+        return Number(t.replace(/[^0-9]/g, '')) >= m;
+      }, min, { timeout: 60_000 });
+    }
+
+    it('cancels, then resumes from the last committed batch to exactly all rows', async () => {
+      const { ctx, page, errors } = await fresh();
+      try {
+        await page.getByTestId('file-input').setInputFiles(big);
+        await waitRows(page, 1000);
+        await page.getByTestId('cancel').click();
+        await waitIdle(page);
+        const item = page.locator('[data-testid="dataset-item"][data-name="big.jsonl"]');
+        await expect(item.getAttribute('data-status')).resolves.toBe('incomplete');
+        await item.getByTestId('resume-file').setInputFiles(big);
+        await waitIdle(page, 110_000);
+        await expect(item.getAttribute('data-status')).resolves.toBe('complete');
+        expect(await rowCount(page)).toBe(bigRows);
+        expect(errors).toEqual([]);
+      } finally {
+        await ctx.close();
+      }
+    });
+
+    it('survives a reload mid-ingest: marked incomplete, Resume finishes, Discard removes', async () => {
+      const { ctx, page } = await fresh();
+      try {
+        await page.getByTestId('file-input').setInputFiles(big);
+        await waitRows(page, 1000);
+        await page.reload();
+        const item = page.locator('[data-testid="dataset-item"][data-name="big.jsonl"]');
+        await item.waitFor();
+        await page.waitForFunction(() => document.querySelector('[data-testid="dataset-item"][data-name="big.jsonl"]')?.getAttribute('data-status') === 'incomplete');
+        await item.getByTestId('resume-file').setInputFiles(big);
+        await waitIdle(page, 110_000);
+        await expect(item.getAttribute('data-status')).resolves.toBe('complete');
+        expect(await rowCount(page)).toBe(bigRows);
+        page.once('dialog', (d) => void d.accept());
+        await item.getByTestId('delete').click();
+        await item.waitFor({ state: 'detached' });
+      } finally {
+        await ctx.close();
+      }
+    });
+  });
+});
