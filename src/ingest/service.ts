@@ -240,7 +240,7 @@ async function hashBlob(blob: Blob, hasher: { update(b: Uint8Array): unknown }, 
 /** Decide the format from the content (and the name as a hint); gzip heads are decompressed first. */
 async function sniffSource(source: OpenedSource): Promise<{ format: FileFormat | null; compressed: 'gzip' | null; issue?: CoreIssue }> {
   const name = source.info.name;
-  const outer = sniffFormat(source.head, name);
+  const outer = sniffFormat(source.head, name, source.size);
   if (outer.compressed !== 'gzip') return outer;
   const inner = await gunzipHead(source.head);
   const innerName = name.replace(/\.gz$/i, '');

@@ -80,6 +80,14 @@ export async function openSource(spec: SourceSpec, signal?: AbortSignal): Promis
   if (!res.ok || !res.body) {
     throw new SourceError({ code: 'fetch-failed', message: `Fetching ${url.href} failed: HTTP ${res.status} ${res.statusText}`, where });
   }
+  if ((res.headers.get('content-type') ?? '').includes('text/html')) {
+    // Typical: a Hugging Face ".../blob/main/..." page link instead of the ".../resolve/main/..." file link.
+    throw new SourceError({
+      code: 'fetch-failed',
+      message: `${url.href} returned an HTML page, not a data file (for Hugging Face, use the …/resolve/main/… link, not …/blob/main/…)`,
+      where,
+    });
+  }
   const len = Number(res.headers.get('content-length'));
   // A gzip Content-Encoding makes Content-Length the compressed size: not comparable to bytes read.
   const size = Number.isFinite(len) && len > 0 && !res.headers.get('content-encoding') ? len : undefined;

@@ -2,7 +2,7 @@
  * Small pieces shared by the streaming text parsers: their options, issue wording, and a
  * line counter that never re-scans text.
  */
-import type { CoreIssue, IssueCode, ParseOutput, Where } from '../types';
+import type { CoreIssue, IssueCode, Where } from '../types';
 
 /**
  * Options every text parser takes.
@@ -18,11 +18,6 @@ export interface TextParserOptions {
   startLine?: number;
   startRow?: number;
   skipRecords?: number;
-}
-
-/** An empty ParseOutput; each push returns a fresh one so callers may keep it. */
-export function emptyOutput(): ParseOutput {
-  return { records: [], errors: [] };
 }
 
 /** Builds a CoreIssue, leaving out `where` fields that are undefined so issues compare cleanly. */
@@ -103,5 +98,29 @@ export class LineTracker {
   finish(): void {
     this.at(this.s.length);
     this.s = '';
+  }
+}
+
+/**
+ * Where the JSON string whose content starts at `from` closes in `s`: the index of its closing
+ * quote, or -1 when it runs past the end of `s` (-2 when `s` also ends on an unpaired backslash,
+ * which escapes the first character of the next piece). Jumps from quote to quote with native
+ * indexOf and counts the backslashes just before each (an odd run escapes it): reasoning text
+ * is dense with LaTeX backslashes, and visiting each character costs several times more.
+ * Characters before `from` are never looked at, so the caller must start after the opening
+ * quote or after an escaped character.
+ */
+export function closingQuote(s: string, from: number): number {
+  const len = s.length;
+  let lo = from;
+  for (;;) {
+    const q = s.indexOf('"', lo);
+    let k = q === -1 ? len : q;
+    const stop = k;
+    while (k > lo && s.charCodeAt(k - 1) === 92) k--;
+    const odd = ((stop - k) & 1) === 1;
+    if (q === -1) return odd ? -2 : -1;
+    if (!odd) return q;
+    lo = q + 1; // an escaped quote: keep looking
   }
 }

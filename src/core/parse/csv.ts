@@ -98,6 +98,8 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
   let state = FIELD_START;
   let fieldParts: string[] = [];
   let segFrom = 0;
+  /** The unescaped content of a quoted field just closed, until the field ends. */
+  let quotedText: string | null = null;
   let fields: string[] = [];
   let recStarted = false;
   let recQuoted = false;
@@ -109,8 +111,15 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
   let errors: CoreIssue[] = [];
 
   function endField(last: string, lineEnd: boolean): void {
-    let v = fieldParts.length > 0 ? fieldParts.join('') + last : last;
-    if (fieldParts.length > 0) fieldParts = [];
+    let v = last;
+    if (fieldParts.length > 0) {
+      v = fieldParts.join('') + last;
+      fieldParts = [];
+    }
+    if (quotedText !== null) {
+      v = quotedText + v; // lenient: text after the closing quote is appended
+      quotedText = null;
+    }
     // \r\n: the \r belongs to the line end, not the field (it may sit in an earlier piece).
     if (lineEnd && v.charCodeAt(v.length - 1) === 13) v = v.slice(0, -1);
     fields.push(v);
@@ -152,6 +161,20 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
     records.push({ row: r, line: recLine, value });
   }
 
+  /** Ends a quoted run whose closing quote is just before position i (maybe in an earlier piece). */
+  function closeQuoted(s: string, i: number): void {
+    let raw: string;
+    if (i === 0) {
+      raw = fieldParts.join('');
+      raw = raw.slice(0, raw.length - 1); // the closing quote ended the previous piece
+    } else {
+      const last = s.slice(segFrom, i - 1);
+      raw = fieldParts.length > 0 ? fieldParts.join('') + last : last;
+    }
+    if (fieldParts.length > 0) fieldParts = [];
+    quotedText = raw.indexOf('"') === -1 ? raw : raw.replaceAll('""', '"');
+  }
+
   function scan(s: string, i: number): void {
     const len = s.length;
     // Cached next positions of the delimiter, '\n' and '"' (each indexOf pass is done once).
@@ -189,21 +212,24 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
           break;
         }
         case QUOTED:
+          // The quoted text is kept raw ("" pairs included) and unescaped once when the field
+          // closes: one slice per field however many quotes it holds.
           if (nq < i) nq = s.indexOf('"', i) >>> 0;
           if (nq >= len) {
             i = len;
             break;
           }
-          fieldParts.push(s.slice(segFrom, nq));
           i = nq + 1;
           state = QUOTE_SEEN;
           break;
         case QUOTE_SEEN:
           if (s.charCodeAt(i) === 34) {
-            fieldParts.push('"'); // "" is one quote
-            segFrom = ++i;
+            i++; // "" stays in the raw text
             state = QUOTED;
-          } else state = AFTER_QUOTE;
+          } else {
+            closeQuoted(s, i);
+            state = AFTER_QUOTE;
+          }
           break;
         default: {
           // AFTER_QUOTE
@@ -221,7 +247,7 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
         }
       }
     }
-    if (state === UNQUOTED || state === QUOTED) {
+    if (state === UNQUOTED || state === QUOTED || state === QUOTE_SEEN) {
       fieldParts.push(segFrom === 0 ? s : s.slice(segFrom));
       segFrom = 0;
     }
@@ -281,6 +307,7 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
       );
     } else if (recStarted) {
       // A final record without line end; only an unquoted field can end in a stray \r.
+      if (state === QUOTE_SEEN) closeQuoted('', 0); // the input ends on the closing quote
       endField('', state === UNQUOTED);
       endRecord(base);
     }
@@ -289,6 +316,7 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
     }
     state = FIELD_START;
     fieldParts = [];
+    quotedText = null;
     fields = [];
     consumed = base;
     return { records, errors };

@@ -7,6 +7,7 @@
 import type { CoreIssue, ParseOutput, RawRecord, TextRecordParser } from '../types';
 import {
   LineTracker,
+  closingQuote,
   describeValue,
   isPlainObject,
   jsonReason,
@@ -146,31 +147,23 @@ export function createJsonArrayParser(opts: TextParserOptions = {}): JsonArrayPa
 
   function scan(s: string, i: number): void {
     const len = s.length;
-    // Cached positions of the next '"' and '\\' (strings are skipped with indexOf, not per char).
-    let q = -1;
-    let b = -1;
     while (i < len) {
       if (inStr) {
         if (esc) {
-          esc = false;
+          esc = false; // the previous piece ended on a backslash: this character is escaped
           i++;
-          continue;
         }
-        if (q < i) q = s.indexOf('"', i) >>> 0; // -1 becomes 2^32-1: "not in this piece"
-        if (b < i) b = s.indexOf('\\', i) >>> 0;
-        if (b < q) {
-          if (b + 1 >= len) esc = true; // the escaped character is in the next piece
-          i = b + 2;
-        } else if (q < len) {
-          inStr = false;
-          if (inKey) {
-            inKey = false;
-            const tail = s.slice(keyFrom, q);
-            lastString = keyParts.length ? keyParts.join('') + tail : tail;
-            keyParts = [];
-          }
-          i = q + 1;
-        } else i = len;
+        const closed = closingQuote(s, i);
+        if (closed === -2) esc = true;
+        if (closed < 0) break; // the string goes on in the next piece
+        inStr = false;
+        if (inKey) {
+          inKey = false;
+          const tail = s.slice(keyFrom, closed);
+          lastString = keyParts.length ? keyParts.join('') + tail : tail;
+          keyParts = [];
+        }
+        i = closed + 1;
         continue;
       }
       const c = s.charCodeAt(i);
@@ -318,14 +311,15 @@ export function createJsonArrayParser(opts: TextParserOptions = {}): JsonArrayPa
     const line = lines.line;
     const cut = (what: string) =>
       fail('bad-json', `${lineLabel(file, line)}: unexpected end of file inside ${what}`, capLine, row++);
+    const unclosed = `${lineLabel(file, line)}: unexpected end of file: the array opened at line ${arrayLine} is not closed`;
     if (mode === START) fail('empty-file', `${file ?? 'the input'} holds no JSON value`, line);
-    else if (mode === BEFORE) {
-      fail('bad-json', `${lineLabel(file, line)}: unexpected end of file: the array opened at line ${arrayLine} is not closed`, line);
-    } else if (mode === ELEM) {
+    else if (mode === BEFORE) fail('bad-json', unclosed, line);
+    else if (mode === ELEM) {
       const text = takeCapture('', 0);
+      // A complete last element (only the ']' missing) still lands.
       if (!inStr && depth === 0) {
         emit(text, capLine);
-        fail('bad-json', `${lineLabel(file, line)}: unexpected end of file: the array opened at line ${arrayLine} is not closed`, line);
+        fail('bad-json', unclosed, line);
       } else cut(`element ${row + 1} (which starts at line ${capLine})`);
     } else if (mode === OBJECT) {
       takeCapture('', 0);
