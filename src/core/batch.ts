@@ -34,7 +34,7 @@ export function sampleFlags(s: Sample): number {
   return f;
 }
 
-const CHUNK_CHARS = 1 << 20; // ~1 MB of text per IDB record: few records, yet one sample opens fast
+const CHUNK_BYTES = 2 << 20; // ~2 MB of text per IDB record: few records, yet one sample opens fast
 const CHUNK_MAX_RECORDS = 4096;
 
 /** Growable typed column (amortised doubling), read out as an exact-length copy. */
@@ -56,10 +56,22 @@ class Growable<T extends Uint32Array | Uint16Array | Uint8Array> {
   }
 }
 
+/**
+ * A run of consecutive records' source bytes as one Blob, with offsets: record i of the chunk is
+ * bytes [offsets[i], offsets[i+1]). Measured in headless Chromium, putting a Blob into IndexedDB
+ * costs next to nothing in the worker (~1.4 GB/s end to end), while an array of strings is
+ * serialised in put() at ~70–150 MB/s: that serialisation was the largest cost of ingest.
+ */
 export interface BuiltChunk {
   n: number;
   firstRecord: number;
-  texts: string[];
+  offsets: Uint32Array;
+  data: Blob;
+}
+
+/** The UTF-8 bytes of record i of a chunk whose data was read into `buf`. */
+export function chunkRecordBytes(buf: Uint8Array, offsets: Uint32Array, i: number): Uint8Array {
+  return buf.subarray(offsets[i], offsets[i + 1]);
 }
 
 /** What one batch adds: chunks of text, and the column slices for its records and samples. */
@@ -80,8 +92,10 @@ export interface BuiltBatch {
  */
 export class BatchBuilder {
   private chunks: BuiltChunk[] = [];
-  private cur: BuiltChunk;
-  private curChars = 0;
+  private curFirst: number;
+  private curParts: Uint8Array[] = [];
+  private curOffsets: number[] = [0];
+  private curBytes = 0;
   private batchChars = 0;
   private batchRecords = 0;
   private batchSamples = 0;
@@ -107,10 +121,10 @@ export class BatchBuilder {
     this.records = start.records;
     this.samples = start.samples;
     this.nextChunk = start.chunks;
-    this.cur = this.newChunk();
+    this.curFirst = this.records;
   }
 
-  /** Characters of text accumulated in the current batch. */
+  /** Bytes of text accumulated in the current batch. */
   get pendingChars(): number {
     return this.batchChars;
   }
@@ -119,17 +133,18 @@ export class BatchBuilder {
     return this.batchRecords;
   }
 
-  /** Add one parsed record whose storable source text is `text`. Returns a mapping issue, if any. */
-  add(rec: RawRecord, text: string): CoreIssue | undefined {
+  /** Add one parsed record whose stored form is the UTF-8 `bytes` of its source text. Returns a mapping issue, if any. */
+  add(rec: RawRecord, bytes: Uint8Array): CoreIssue | undefined {
     const { samples, issue } = mapRecord(rec.value, rec.row, this.mapping, this.file);
     if (issue && rec.line !== undefined) issue.where.line ??= rec.line;
     // Close the chunk before numbering the record, so a new chunk starts at this record.
-    if (this.curChars + text.length > CHUNK_CHARS && this.cur.texts.length > 0) this.closeChunk();
-    if (this.cur.texts.length >= CHUNK_MAX_RECORDS) this.closeChunk();
+    const open = this.curParts.length;
+    if ((open > 0 && this.curBytes + bytes.length > CHUNK_BYTES) || open >= CHUNK_MAX_RECORDS) this.closeChunk();
     const recordIndex = this.records++;
-    this.cur.texts.push(text);
-    this.curChars += text.length;
-    this.batchChars += text.length;
+    this.curParts.push(bytes);
+    this.curBytes += bytes.length;
+    this.curOffsets.push(this.curBytes);
+    this.batchChars += bytes.length;
     this.batchRecords++;
     this.cols.recordFileRow.push(rec.row);
     for (let k = 0; k < samples.length; k++) {
@@ -147,7 +162,7 @@ export class BatchBuilder {
 
   /** Close the batch: returns its chunks and columns and starts a new, empty batch. */
   take(): BuiltBatch {
-    if (this.cur.texts.length > 0) this.closeChunk();
+    if (this.curParts.length > 0) this.closeChunk();
     const c = this.cols;
     const out: BuiltBatch = {
       chunks: this.chunks,
@@ -169,15 +184,19 @@ export class BatchBuilder {
     return out;
   }
 
-  private newChunk(): BuiltChunk {
-    return { n: this.nextChunk, firstRecord: this.records, texts: [] };
-  }
-
   private closeChunk(): void {
-    this.chunks.push(this.cur);
-    this.cols.chunkFirst.push(this.cur.firstRecord);
+    // The Blob copies the bytes, so views into the reader's buffers may be let go afterwards.
+    this.chunks.push({
+      n: this.nextChunk,
+      firstRecord: this.curFirst,
+      offsets: Uint32Array.from(this.curOffsets),
+      data: new Blob(this.curParts as Uint8Array<ArrayBuffer>[]),
+    });
+    this.cols.chunkFirst.push(this.curFirst);
     this.nextChunk++;
-    this.cur = this.newChunk();
-    this.curChars = 0;
+    this.curFirst = this.records;
+    this.curParts = [];
+    this.curOffsets = [0];
+    this.curBytes = 0;
   }
 }

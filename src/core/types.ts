@@ -51,6 +51,8 @@ export interface RawRecord {
   line?: number;
   value: unknown;
   text?: string;
+  /** The record's UTF-8 source bytes, when the parser read bytes (JSONL): stored without re-encoding. */
+  bytes?: Uint8Array;
 }
 
 /** What a push parser returns for each piece of input it was given. */

@@ -11,6 +11,8 @@ export class Utf8Stream {
   private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
   /** Total invalid sequences seen so far (0 for valid UTF-8). */
   invalidCount = 0;
+  /** Last (up to) two bytes of the previous piece: a genuine EF BF BD may straddle pieces. */
+  private tail = new Uint8Array(0);
 
   /** Decode the next piece of bytes; partial multi-byte characters carry over to the next call. */
   decode(bytes: Uint8Array): string {
@@ -27,11 +29,22 @@ export class Utf8Stream {
   }
 
   private check(bytes: Uint8Array, text: string): void {
+    const tail = this.tail;
+    // tail + first two bytes: any EF BF BD in it began in an earlier piece and ends in this one.
+    const seam = tail.length ? concat2(tail, bytes.subarray(0, 2)) : undefined;
+    this.tail = bytes.length >= 2 ? bytes.slice(-2) : concat2(tail, bytes).slice(-2);
     if (text.indexOf('\uFFFD') < 0) return;
     const out = countChar(text, 0xfffd);
-    const genuine = countReplacementBytes(bytes);
+    const genuine = countReplacementBytes(bytes) + (seam ? countReplacementBytes(seam) : 0);
     if (out > genuine) this.invalidCount += out - genuine;
   }
+}
+
+function concat2(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function countChar(text: string, code: number): number {

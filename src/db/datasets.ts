@@ -73,9 +73,19 @@ export async function writeBatch(
   const tx = db.transaction(['datasets', 'chunks', 'columns'], 'readwrite', { durability: 'relaxed' });
   const cs = tx.objectStore('chunks');
   const ps = tx.objectStore('columns');
-  for (const c of chunks) void cs.put(c);
-  for (const p of parts) void ps.put(p);
-  void tx.objectStore('datasets').put(meta);
+  // The error of a failed request reaches us through tx.done; its own promise is only quieted.
+  const quiet = (p: Promise<unknown>) => void p.catch(() => {});
+  try {
+    for (const c of chunks) quiet(cs.put(c));
+    for (const p of parts) quiet(ps.put(p));
+    quiet(tx.objectStore('datasets').put(meta));
+  } catch (err) {
+    // A put that throws (bad key, uncloneable value) does not abort the transaction by itself:
+    // the puts queued before it would still commit. Abort so that none of the batch lands.
+    tx.abort();
+    tx.done.catch(() => {});
+    throw err;
+  }
   await tx.done;
 }
 

@@ -1,8 +1,14 @@
-import { COL, columnKey, FLAG_CORRECT, FLAG_HAS_CORRECT, FLAG_TRUNCATED } from '../core/batch';
+import { chunkRecordBytes, COL, columnKey, FLAG_CORRECT, FLAG_HAS_CORRECT, FLAG_TRUNCATED } from '../core/batch';
 import { mapRecord } from '../core/schema/mapping';
 import type { Sample } from '../core/types';
 import { readChunk, readColumn } from './datasets';
 import { openDb, type DatasetMeta, type DB } from './schema';
+
+/** A chunk's bytes in memory: a screenful of table rows reads 1–2 of them. */
+interface LoadedChunk {
+  buf: Uint8Array;
+  offsets: Uint32Array;
+}
 
 const CHUNK_CACHE = 8; // a screenful of table rows spans 1–2 chunks; 8 covers fast scrolling back
 
@@ -19,7 +25,8 @@ export interface SampleStats {
  * (LRU-cached). Opening sample j reads one chunk and maps one record.
  */
 export class DatasetReader {
-  private chunkCache = new Map<number, Promise<string[]>>();
+  private chunkCache = new Map<number, Promise<LoadedChunk>>();
+  private readonly decoder = new TextDecoder();
 
   private constructor(
     readonly meta: DatasetMeta,
@@ -73,8 +80,8 @@ export class DatasetReader {
   /** The parsed source record behind stored record r (the original row, unchanged). */
   async record(r: number): Promise<unknown> {
     const c = this.chunkOf(r);
-    const texts = await this.chunk(c);
-    return JSON.parse(texts[r - this.chunkFirst[c]]);
+    const { buf, offsets } = await this.chunk(c);
+    return JSON.parse(this.decoder.decode(chunkRecordBytes(buf, offsets, r - this.chunkFirst[c])));
   }
 
   /** The canonical sample j, mapped with the dataset's current mapping. */
@@ -105,16 +112,16 @@ export class DatasetReader {
     return lo;
   }
 
-  private chunk(c: number): Promise<string[]> {
+  private chunk(c: number): Promise<LoadedChunk> {
     let p = this.chunkCache.get(c);
     if (p) {
       this.chunkCache.delete(c); // re-insert: Map order is our LRU order
       this.chunkCache.set(c, p);
       return p;
     }
-    p = readChunk(this.meta.id, c, this.db).then((rec) => {
+    p = readChunk(this.meta.id, c, this.db).then(async (rec) => {
       if (!rec) throw new Error(`chunk ${c} of ${this.meta.name} is missing`);
-      return rec.texts;
+      return { buf: new Uint8Array(await rec.data.arrayBuffer()), offsets: rec.offsets };
     });
     p.catch(() => this.chunkCache.delete(c));
     this.chunkCache.set(c, p);

@@ -1,6 +1,7 @@
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { createTextParser } from '../core/parse';
+import { createJsonlByteParser } from '../core/parse/jsonl-bytes';
 import { Utf8Stream } from '../core/utf8';
 import type { CoreIssue, FileFormat, RawRecord } from '../core/types';
 
@@ -25,8 +26,8 @@ export class TruncatedInput extends Error {
 
 /**
  * Stream a text format (JSONL, JSON, CSV), gzip or not, into `sink`.
- * Records whose text contains bytes that were not valid UTF-8 become 'bad-utf8' errors naming
- * their line; all other records are delivered. A truncated gzip stream throws TruncatedInput
+ * Records whose bytes are not valid UTF-8 become 'bad-utf8' errors naming their line; all
+ * other records are delivered. A truncated gzip stream throws TruncatedInput
  * after everything decodable was delivered.
  */
 export async function readTextRecords(
@@ -37,16 +38,21 @@ export async function readTextRecords(
   const bytes = opts.compressed === 'gzip'
     ? raw.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
     : raw;
-  const parser = createTextParser(opts.format as 'jsonl' | 'json' | 'csv', {
-    file: opts.file,
-    skipRecords: opts.skipRecords,
-  });
+  const popts = { file: opts.file, skipRecords: opts.skipRecords };
+  // JSONL (the common, large case) is split on bytes and decoded per line: see jsonl-bytes.ts.
+  const textParser = opts.format === 'jsonl' ? undefined : createTextParser(opts.format as 'json' | 'csv', popts);
+  const byteParser = textParser ? undefined : createJsonlByteParser(popts);
   const utf8 = new Utf8Stream();
   const reader = bytes.getReader();
   let decoded = 0;
   const deliver = async (out: { records: RawRecord[]; errors: CoreIssue[] }) => {
     if (utf8.invalidCount > 0) screenUtf8(out, opts.file);
     if (out.records.length || out.errors.length) await sink(out.records, out.errors);
+  };
+  const feed = (b: Uint8Array) => (byteParser ? byteParser.push(b) : textParser!.push(utf8.decode(b)));
+  const finish = async () => {
+    if (textParser) await deliver(textParser.push(utf8.end()));
+    await deliver(byteParser ? byteParser.end() : textParser!.end());
   };
   try {
     for (;;) {
@@ -58,8 +64,7 @@ export async function readTextRecords(
         if (opts.signal.aborted) throw opts.signal.reason;
         if (opts.compressed !== 'gzip') throw err;
         // DecompressionStream rejects on a cut-off or corrupt stream: keep what we decoded.
-        await deliver(parser.push(utf8.end()));
-        await deliver(parser.end());
+        await finish();
         throw new TruncatedInput({
           code: 'truncated-gzip',
           message: `${opts.file}: the gzip data is truncated or corrupt after ${decoded.toLocaleString('en-US')} decompressed bytes; the rows before that point were kept`,
@@ -68,16 +73,14 @@ export async function readTextRecords(
       }
       if (r.done) break;
       decoded += r.value.length;
-      await deliver(parser.push(utf8.decode(r.value)));
+      await deliver(feed(r.value));
     }
-    await deliver(parser.push(utf8.end()));
-    await deliver(parser.end());
+    await finish();
   } finally {
     reader.releaseLock();
   }
-  return { arrayPath: (parser as { arrayPath?: string }).arrayPath };
+  return { arrayPath: (textParser as { arrayPath?: string } | undefined)?.arrayPath ?? undefined };
 }
-
 function screenUtf8(out: { records: RawRecord[]; errors: CoreIssue[] }, file: string): void {
   const keep: RawRecord[] = [];
   for (const r of out.records) {

@@ -1,4 +1,4 @@
-import { COL, columnKey, sampleFlags, SAMPLE_COLUMNS } from '../core/batch';
+import { chunkRecordBytes, COL, columnKey, sampleFlags, SAMPLE_COLUMNS } from '../core/batch';
 import { mapRecord, type FieldMapping } from '../core/schema/mapping';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import type { CoreIssue } from '../core/types';
@@ -30,6 +30,7 @@ export async function remapDataset(
   const errors: CoreIssue[] = meta.errors.filter((e) => !MAPPING_CODES.has(e.code));
   let errorCount = meta.errorCount - meta.errors.filter((e) => MAPPING_CODES.has(e.code)).length;
   const meter = new RateMeter();
+  const decoder = new TextDecoder();
   let record = 0;
   let samples = 0;
   let part = 0;
@@ -37,9 +38,11 @@ export async function remapDataset(
   for await (const chunk of iterateChunks(id, 0, db)) {
     if (signal.aborted) throw signal.reason;
     const cols = { rec: [] as number[], sub: [] as number[], tc: [] as number[], ac: [] as number[], fl: [] as number[] };
-    for (const text of chunk.texts) {
+    const buf = new Uint8Array(await chunk.data.arrayBuffer());
+    for (let i = 0; i + 1 < chunk.offsets.length; i++) {
       const r = record++;
-      const { samples: ss, issue } = mapRecord(JSON.parse(text), fileRow[r], mapping, meta.name);
+      const value = JSON.parse(decoder.decode(chunkRecordBytes(buf, chunk.offsets, i)));
+      const { samples: ss, issue } = mapRecord(value, fileRow[r], mapping, meta.name);
       if (issue) {
         if (errors.length < MAX_STORED_ERRORS) errors.push(issue);
         errorCount++;

@@ -33,21 +33,33 @@ import {
  * Memory: only the unfinished last line is kept between pushes, as a list of pieces joined once
  * when its \n arrives, so a 50 MB line in 64 KB pieces costs linear time.
  */
-export function createJsonlParser(opts: TextParserOptions = {}): TextRecordParser {
+/**
+ * The per-line half of the JSONL parser, shared by the text and the byte front ends: numbers
+ * lines and rows, skips blanks and resumed records, parses, and reports.
+ */
+export interface JsonlLineTaker {
+  /** Handle one complete line (\n removed; a trailing \r is dropped); `last` = no \n followed. */
+  take(raw: string, last: boolean, bytes?: Uint8Array): void;
+  /** A line whose bytes are not valid UTF-8: takes a row and is reported, not parsed. */
+  takeInvalid(last: boolean): void;
+  /** Skip the next record without decoding it, if resume asks for that; true when skipped. */
+  skipNext(): boolean;
+  /** Count a line that ended (call after take/takeInvalid/skipNext for each \n). */
+  nextLine(): void;
+  /** Collected output since the last drain. */
+  drain(): ParseOutput;
+}
+
+/** Creates the shared line taker for `opts` (file, startLine, startRow, skipRecords). */
+export function createJsonlLineTaker(opts: TextParserOptions = {}): JsonlLineTaker {
   const file = opts.file;
   let line = opts.startLine ?? 1;
   let row = opts.startRow ?? 0;
   let skip = opts.skipRecords ?? 0;
-  /** Pieces of the current, unfinished line (never re-scanned: the \n search runs on new text only). */
-  let tail: string[] = [];
-  let base = 0;
-  let consumed = 0;
-  let started = false;
   let records: RawRecord[] = [];
   let errors: CoreIssue[] = [];
 
-  /** Handles one complete line (\n already removed); `last` marks a final line with no \n. */
-  function take(raw: string, last: boolean): void {
+  function take(raw: string, last: boolean, bytes?: Uint8Array): void {
     const n = raw.length;
     const text = n > 0 && raw.charCodeAt(n - 1) === 13 ? raw.slice(0, n - 1) : raw;
     // Blank test: most lines start with '{', so the trim() is almost never paid for.
@@ -81,14 +93,46 @@ export function createJsonlParser(opts: TextParserOptions = {}): TextRecordParse
       );
       return;
     }
-    records.push({ row: r, line, value, text });
+    records.push(bytes ? { row: r, line, value, text, bytes } : { row: r, line, value, text });
   }
 
+  return {
+    take,
+    takeInvalid(last: boolean) {
+      const r = row++;
+      if (skip > 0) { skip--; return; }
+      const hint = last ? ' (last line; the file may be cut off)' : '';
+      errors.push(makeIssue('bad-utf8', `${lineLabel(file, line)}: invalid UTF-8 bytes${hint}; the line was skipped`, { file, line, row: r }));
+    },
+    skipNext() {
+      if (skip === 0) return false;
+      skip--;
+      row++;
+      return true;
+    },
+    nextLine() {
+      line++;
+    },
+    drain() {
+      const out = { records, errors };
+      records = [];
+      errors = [];
+      return out;
+    },
+  };
+}
+
+export function createJsonlParser(opts: TextParserOptions = {}): TextRecordParser {
+  const lines = createJsonlLineTaker(opts);
+  /** Pieces of the current, unfinished line (never re-scanned: the \n search runs on new text only). */
+  let tail: string[] = [];
+  let base = 0;
+  let consumed = 0;
+  let started = false;
+
   function push(s: string): ParseOutput {
-    records = [];
-    errors = [];
     const len = s.length;
-    if (len === 0) return { records, errors };
+    if (len === 0) return lines.drain();
     let i = 0;
     if (!started) {
       started = true;
@@ -100,14 +144,14 @@ export function createJsonlParser(opts: TextParserOptions = {}): TextRecordParse
       tail.push(s.slice(i, nl));
       const joined = tail.join('');
       tail = [];
-      take(joined, false);
-      line++;
+      lines.take(joined, false);
+      lines.nextLine();
       i = nl + 1;
       nl = s.indexOf('\n', i);
     }
     while (nl !== -1) {
-      take(s.slice(i, nl), false);
-      line++;
+      lines.take(s.slice(i, nl), false);
+      lines.nextLine();
       i = nl + 1;
       nl = s.indexOf('\n', i);
     }
@@ -115,20 +159,18 @@ export function createJsonlParser(opts: TextParserOptions = {}): TextRecordParse
     if (i > 0) consumed = base + i;
     if (i < len) tail.push(i === 0 ? s : s.slice(i));
     base += len;
-    return { records, errors };
+    return lines.drain();
   }
 
   function end(): ParseOutput {
-    records = [];
-    errors = [];
     if (tail.length > 0) {
       const joined = tail.join('');
       tail = [];
-      take(joined, true);
-      line++;
+      lines.take(joined, true);
+      lines.nextLine();
     }
     consumed = base;
-    return { records, errors };
+    return lines.drain();
   }
 
   return {

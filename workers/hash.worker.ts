@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { hashApi } from '../src/ingest/hash';
+
+Comlink.expose(hashApi);
