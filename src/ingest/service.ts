@@ -127,6 +127,7 @@ export class IngestService {
     let builder: BatchBuilder | undefined;
     let pending: RawRecord[] = [];
     let inflight: Promise<void> = Promise.resolve();
+    let committed: DatasetMeta = structuredClone(meta); // the meta of the last batch that landed
     let lastFlush = performance.now();
     let fileRows = meta.resume.fileRows;
     const db = await openDb();
@@ -169,7 +170,7 @@ export class IngestService {
       await inflight; // at most one batch in flight: parsing overlaps the previous commit
       timing.writeWaitMs += performance.now() - w0;
       const p0 = performance.now();
-      inflight = writeBatch(snapshot, chunks, parts, db);
+      inflight = writeBatch(snapshot, chunks, parts, db).then(() => { committed = snapshot; });
       timing.putMs += performance.now() - p0; // the synchronous part: IndexedDB serialises values in put()
       lastFlush = performance.now();
     };
@@ -208,6 +209,7 @@ export class IngestService {
         const inner = meta.compressed === 'gzip' ? await streamToBlob(blob.stream().pipeThrough(new DecompressionStream('gzip')), signal) : blob;
         // Parquet is read by row group (random access): progress counts the compressed bytes done.
         await readParquetRecords(inner, opts, sink, (n) => { bytes = Math.round((n / inner.size) * (source.size ?? inner.size)); emit(); });
+        bytes = source.size ?? inner.size; // row groups leave out the footer: all of the file is read now
       } else {
         const r = await readTextRecords(source.stream().pipeThrough(hashing), opts, sink);
         if (r.arrayPath) meta.arrayPath = r.arrayPath;
@@ -217,8 +219,10 @@ export class IngestService {
         meta.notices.push(err.issue);
       } else {
         if (!builder && pending.length) detect();
-        if (builder) await flush();
+        if (builder) await flush().catch(() => {});
         await inflight.catch(() => {});
+        // Keep only what landed: a failed commit must not move the resume point past its rows.
+        Object.assign(meta, committed);
         const cancelled = signal.aborted;
         const reason = cancelled ? 'Cancelled' : `Stopped by an error: ${(err as Error).message ?? err}`;
         meta.status = 'incomplete';

@@ -1,0 +1,246 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  deleteColumns,
+  deleteDataset,
+  getDataset,
+  iterateChunks,
+  listDatasets,
+  patchDataset,
+  putDataset,
+  readChunk,
+  readColumn,
+  truncateTo,
+  writeBatch,
+} from '../../src/db/datasets';
+import { closeDb, openDb, type ChunkRecord, type ColumnPart, type DatasetMeta, type DB } from '../../src/db/schema';
+
+let dbCount = 0;
+const open: DB[] = [];
+
+/** A fresh, empty database per test (openDb caches only the default name). */
+async function freshDb(): Promise<DB> {
+  const db = await openDb(`datasets-test-${++dbCount}`);
+  open.push(db);
+  return db;
+}
+
+afterEach(() => {
+  for (const db of open.splice(0)) db.close();
+});
+
+function meta(id: string, over: Partial<DatasetMeta> = {}): DatasetMeta {
+  return {
+    id,
+    name: `${id}.jsonl`,
+    source: { kind: 'file', name: `${id}.jsonl`, size: 100 },
+    format: 'jsonl',
+    compressed: null,
+    mapping: { shape: 'plain', question: 'q', response: 'r' },
+    mappingVersion: 0,
+    columns: ['q', 'r'],
+    shapeCounts: { plain: 1 },
+    status: 'ingesting',
+    createdAt: 1000,
+    updatedAt: 1000,
+    resume: { fileRows: 0, records: 0, samples: 0, chunks: 0, parts: 0, bytes: 0 },
+    errors: [],
+    errorCount: 0,
+    notices: [],
+    storedChars: 0,
+    ...over,
+  };
+}
+
+/** A chunk of two records, {"r":first} and {"r":first+1}, as UTF-8 in one Blob with offsets. */
+function chunk(ds: string, n: number, firstRecord = n * 2): ChunkRecord {
+  const a = `{"r":${firstRecord}}`;
+  const b = `{"r":${firstRecord + 1}}`;
+  return { ds, n, firstRecord, offsets: Uint32Array.of(0, a.length, a.length + b.length), data: new Blob([a, b]) };
+}
+
+/** A chunk as plain data (Blobs compare equal whatever their bytes, so read them out). */
+async function plain(c: ChunkRecord | undefined) {
+  return c && { ds: c.ds, n: c.n, firstRecord: c.firstRecord, offsets: Array.from(c.offsets), text: await c.data.text() };
+}
+const part = (ds: string, name: string, p: number, values: number[]): ColumnPart => ({
+  ds, name, part: p, data: Uint32Array.from(values),
+});
+
+/** Writes dataset `id` with `chunks` chunks and parts 0..parts-1 of columns a and b. */
+async function seed(db: DB, id: string, chunks: number, parts: number): Promise<void> {
+  const cs = Array.from({ length: chunks }, (_, n) => chunk(id, n));
+  const ps = Array.from({ length: parts }, (_, p) => [part(id, 'a', p, [p]), part(id, 'b', p, [p * 10])]).flat();
+  await writeBatch(meta(id), cs, ps, db);
+}
+
+async function counts(db: DB, id: string): Promise<{ chunks: number; parts: number }> {
+  const chunks = await db.count('chunks', IDBKeyRange.bound([id, -Infinity], [id, Infinity]));
+  const parts = await db.count('columns', IDBKeyRange.bound([id, ''], [id, '\uffff', Infinity]));
+  return { chunks, parts };
+}
+
+describe('writeBatch', () => {
+  it('stores the chunks, the column parts and the meta of one batch', async () => {
+    const db = await freshDb();
+    const m = meta('d1', { resume: { fileRows: 4, records: 4, samples: 5, chunks: 2, parts: 1, bytes: 80 } });
+    await writeBatch(m, [chunk('d1', 0), chunk('d1', 1)], [part('d1', 'a', 0, [7, 8, 9])], db);
+    expect(await getDataset('d1', db)).toEqual(m);
+    expect(await plain(await readChunk('d1', 1, db))).toEqual(await plain(chunk('d1', 1)));
+    expect(await plain(await readChunk('d1', 1, db))).toMatchObject({ offsets: [0, 7, 14], text: '{"r":2}{"r":3}' });
+    expect(await readChunk('d1', 2, db)).toBeUndefined();
+    const col = await readColumn('d1', 'a', Uint32Array, db);
+    expect(Array.from(col)).toEqual([7, 8, 9]);
+    expect(col).toBeInstanceOf(Uint32Array);
+  });
+
+  it('is all or nothing: when one record of the batch cannot be stored, none of it is', async () => {
+    const db = await freshDb();
+    await seed(db, 'd1', 1, 1);
+    const before = await getDataset('d1', db);
+    const good = meta('d1', { resume: { fileRows: 9, records: 9, samples: 9, chunks: 3, parts: 2, bytes: 90 } });
+    // A part with an invalid key (part number NaN): the whole commit must fail and leave nothing.
+    const bad = { ...part('d1', 'a', 1, [1]), part: NaN };
+    await expect(writeBatch(good, [chunk('d1', 1), chunk('d1', 2)], [bad], db)).rejects.toThrow();
+    // A meta without its key, after the chunks and parts of the same batch.
+    const noId = { ...good, id: undefined } as unknown as DatasetMeta;
+    await expect(writeBatch(noId, [chunk('d1', 1)], [part('d1', 'a', 1, [1])], db)).rejects.toThrow();
+    expect(await counts(db, 'd1')).toEqual({ chunks: 1, parts: 2 });
+    expect(await getDataset('d1', db)).toEqual(before);
+  });
+});
+
+describe('readColumn', () => {
+  it('concatenates the parts in part order (numeric, whatever the write order)', async () => {
+    const db = await freshDb();
+    const order = [3, 11, 0, 10, 2, 1, 9, 4, 8, 5, 7, 6];
+    for (const p of order) await writeBatch(meta('d1'), [], [part('d1', 'a', p, [p * 100, p * 100 + 1])], db);
+    const col = await readColumn('d1', 'a', Uint32Array, db);
+    expect(Array.from(col)).toEqual(Array.from({ length: 12 }, (_, p) => [p * 100, p * 100 + 1]).flat());
+  });
+
+  it('reads only the named column of the named dataset, into the asked type; empty when absent', async () => {
+    const db = await freshDb();
+    await writeBatch(meta('d1'), [], [
+      { ds: 'd1', name: 'u16', part: 0, data: Uint16Array.from([1, 65535]) },
+      { ds: 'd1', name: 'u16', part: 1, data: Uint16Array.from([2]) },
+      { ds: 'd1', name: 'u16x', part: 0, data: Uint16Array.from([99]) },
+      { ds: 'd10', name: 'u16', part: 0, data: Uint16Array.from([98]) },
+    ], db);
+    const col = await readColumn('d1', 'u16', Uint16Array, db);
+    expect(col).toBeInstanceOf(Uint16Array);
+    expect(Array.from(col)).toEqual([1, 65535, 2]);
+    const wide = await readColumn('d1', 'u16', Float64Array, db);
+    expect(Array.from(wide)).toEqual([1, 65535, 2]);
+    const none = await readColumn('d1', 'nothing', Uint8Array, db);
+    expect(none).toBeInstanceOf(Uint8Array);
+    expect(none.length).toBe(0);
+  });
+});
+
+describe('deleteDataset / deleteColumns', () => {
+  it('removes the meta, chunks and columns of that dataset only (ids that share a prefix survive)', async () => {
+    const db = await freshDb();
+    for (const id of ['a', 'ab', 'a b', 'b']) await seed(db, id, 20, 3);
+    await deleteDataset('a', db);
+    expect(await getDataset('a', db)).toBeUndefined();
+    expect(await counts(db, 'a')).toEqual({ chunks: 0, parts: 0 });
+    for (const id of ['ab', 'a b', 'b']) {
+      expect(await getDataset(id, db), id).toBeDefined();
+      expect(await counts(db, id), id).toEqual({ chunks: 20, parts: 6 });
+    }
+    expect((await listDatasets(db)).map((m) => m.id).sort()).toEqual(['a b', 'ab', 'b']);
+  });
+
+  it('deleteColumns removes every part of the named columns, and nothing else', async () => {
+    const db = await freshDb();
+    await seed(db, 'd1', 1, 4);
+    await seed(db, 'd2', 1, 4);
+    await deleteColumns('d1', ['a'], db);
+    expect((await readColumn('d1', 'a', Uint32Array, db)).length).toBe(0);
+    expect(Array.from(await readColumn('d1', 'b', Uint32Array, db))).toEqual([0, 10, 20, 30]);
+    expect(Array.from(await readColumn('d2', 'a', Uint32Array, db))).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('truncateTo', () => {
+  it('removes chunks ≥ n and column parts ≥ p of that dataset, and keeps the rest', async () => {
+    const db = await freshDb();
+    await seed(db, 'd1', 12, 12);
+    await seed(db, 'd2', 12, 12);
+    await truncateTo('d1', 5, 3, db);
+    const ns: number[] = [];
+    for await (const c of iterateChunks('d1', 0, db)) ns.push(c.n);
+    expect(ns).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(await readColumn('d1', 'a', Uint32Array, db))).toEqual([0, 1, 2]);
+    expect(Array.from(await readColumn('d1', 'b', Uint32Array, db))).toEqual([0, 10, 20]);
+    expect(await counts(db, 'd2')).toEqual({ chunks: 12, parts: 24 });
+    expect(await getDataset('d1', db)).toBeDefined();
+    // Nothing past the point: a no-op.
+    await truncateTo('d1', 5, 3, db);
+    expect(await counts(db, 'd1')).toEqual({ chunks: 5, parts: 6 });
+    await truncateTo('d1', 0, 0, db);
+    expect(await counts(db, 'd1')).toEqual({ chunks: 0, parts: 0 });
+  });
+});
+
+describe('iterateChunks', () => {
+  it('yields every chunk of the dataset in numeric order, across its 16-record reads, from `from` on', async () => {
+    const db = await freshDb();
+    // Written in a scrambled order, more than two read batches' worth.
+    const ns = Array.from({ length: 40 }, (_, i) => (i * 17) % 40);
+    await writeBatch(meta('d1'), ns.map((n) => chunk('d1', n)), [], db);
+    await seed(db, 'd0', 3, 0);
+    await seed(db, 'd2', 3, 0);
+    const got: ChunkRecord[] = [];
+    for await (const c of iterateChunks('d1', 0, db)) got.push(c);
+    expect(got.map((c) => c.n)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(got.every((c) => c.ds === 'd1')).toBe(true);
+    expect(await plain(got[33])).toEqual(await plain(chunk('d1', 33)));
+    const tail: number[] = [];
+    for await (const c of iterateChunks('d1', 30, db)) tail.push(c.n);
+    expect(tail).toEqual([30, 31, 32, 33, 34, 35, 36, 37, 38, 39]);
+    const none: number[] = [];
+    for await (const c of iterateChunks('nope', 0, db)) none.push(c.n);
+    expect(none).toEqual([]);
+  });
+});
+
+describe('patchDataset / putDataset / listDatasets', () => {
+  it('changes only the given fields, bumps updatedAt, and returns the stored meta', async () => {
+    const db = await freshDb();
+    await putDataset(meta('d1'), db);
+    const t = Date.now();
+    const next = await patchDataset('d1', { status: 'complete', fingerprint: 'abc' }, db);
+    expect(next).toEqual({ ...meta('d1'), status: 'complete', fingerprint: 'abc', updatedAt: next!.updatedAt });
+    expect(next!.updatedAt).toBeGreaterThanOrEqual(t);
+    expect(await getDataset('d1', db)).toEqual(next);
+  });
+
+  it('does not create a dataset that does not exist', async () => {
+    const db = await freshDb();
+    expect(await patchDataset('ghost', { status: 'complete' }, db)).toBeUndefined();
+    expect(await getDataset('ghost', db)).toBeUndefined();
+    expect(await listDatasets(db)).toEqual([]);
+  });
+
+  it('lists datasets newest first', async () => {
+    const db = await freshDb();
+    await putDataset(meta('old', { createdAt: 1 }), db);
+    await putDataset(meta('new', { createdAt: 3 }), db);
+    await putDataset(meta('mid', { createdAt: 2 }), db);
+    expect((await listDatasets(db)).map((m) => m.id)).toEqual(['new', 'mid', 'old']);
+  });
+});
+
+describe('openDb / closeDb', () => {
+  it('caches the default connection until closeDb, then opens a new one', async () => {
+    const a = await openDb();
+    expect(await openDb()).toBe(a);
+    expect(a.objectStoreNames.contains('chunks')).toBe(true);
+    await closeDb();
+    const b = await openDb();
+    expect(b).not.toBe(a);
+    await closeDb();
+  });
+});
