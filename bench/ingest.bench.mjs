@@ -6,7 +6,9 @@
  * Usage: node bench/ingest.bench.mjs [--rows N] [--bytes B] [--no-append]
  * Needs `npm run build` first (the npm script does it) and ../shared/data beside the repo.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import os from 'node:os';
 import { resolve } from 'node:path';
@@ -21,6 +23,7 @@ const arg = (name, def) => {
 const ROWS = arg('rows', 200_000);
 const BYTES = arg('bytes', 1_000_000_000);
 const APPEND = !process.argv.includes('--no-append');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
@@ -37,9 +40,11 @@ function rendererRss() {
   }
 }
 
-async function ingestRun(browser, url, file) {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
+async function ingestRun(url, file) {
+  // A persistent profile on disk, as a user has: incognito contexts keep IndexedDB in memory with a small quota.
+  const profile = mkdtempSync(join(tmpdir(), 'thinksift-bench-'));
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
   await page.goto(url);
   await page.getByTestId('file-input').waitFor({ state: 'attached' });
   // Peak JS memory of the page and its workers, sampled in the page itself.
@@ -64,7 +69,10 @@ async function ingestRun(browser, url, file) {
   const counts = JSON.parse(await page.getByTestId('progress').getAttribute('data-counts'));
   const peakHeap = await page.evaluate(() => { clearTimeout(window.__memTimer); return window.__peak; });
   const status = await page.getByTestId('dataset-item').first().getAttribute('data-status');
+  const notices = await page.getByTestId('notice').allTextContents();
   await ctx.close();
+  rmSync(profile, { recursive: true, force: true });
+  if (status !== 'complete' || counts.rows !== file.rows) throw new Error(`ingest of ${file.path} ended ${status} at ${counts.rows} rows: ${notices.join(' | ')}`);
   return { wall, counts, peakHeap, peakRss, status };
 }
 
@@ -137,12 +145,12 @@ const root = resolve(import.meta.dirname, '..');
 if (!existsSync(resolve(root, 'dist/index.html'))) throw new Error('run `npm run build` first');
 const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
 const url = server.resolvedUrls.local[0];
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 try {
   const version = browser.version();
-  const small = await ingestRun(browser, url, quarter);
+  const small = await ingestRun(url, quarter);
   console.log('quarter ingest', small);
-  const big = await ingestRun(browser, url, full);
+  const big = await ingestRun(url, full);
   console.log('full ingest', big);
   const raw = await rawParse(browser, url, full);
   console.log('raw parse', raw);

@@ -224,7 +224,12 @@ export class IngestService {
         // Keep only what landed: a failed commit must not move the resume point past its rows.
         Object.assign(meta, committed);
         const cancelled = signal.aborted;
-        const reason = cancelled ? 'Cancelled' : `Stopped by an error: ${(err as Error).message ?? err}`;
+        const quota = (err as Error)?.name === 'QuotaExceededError' || /quota/i.test(String((err as Error)?.message));
+        const reason = cancelled
+          ? 'Cancelled'
+          : quota
+            ? 'Stopped: the browser storage quota is full (delete other datasets, free disk space, or leave a private window, whose quota is small)'
+            : `Stopped by an error: ${(err as Error).message ?? err}`;
         meta.status = 'incomplete';
         meta.notices.push({ code: cancelled ? 'cancelled' : 'internal', message: `${reason} after ${meta.resume.records.toLocaleString('en-US')} rows; Resume continues from there`, where: { file } });
         await putDataset(meta, db);
