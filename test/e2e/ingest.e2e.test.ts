@@ -52,6 +52,37 @@ describe('app shell', () => {
   });
 });
 
+describe('large tables', () => {
+  it('scrolls a 100k-sample table to any row and opens it', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'thinksift-100k-'));
+    const path = join(dir, 'hundred-k.jsonl');
+    const lines: string[] = [];
+    for (let i = 0; i < 100_000; i++) lines.push(JSON.stringify({ id: `q${i}`, question: `Question number ${i}?`, response: `<think>step one\n\nstep two</think>answer ${i}` }));
+    writeFileSync(path, lines.join('\n') + '\n');
+    const { ctx, page, errors } = await fresh();
+    try {
+      await drop(page, path);
+      expect(await rowCount(page)).toBe(100_000);
+      const viewport = page.getByTestId('sample-table').locator('.viewport');
+      for (const target of [50_000, 99_999, 1234]) {
+        await viewport.evaluate((el, t) => { el.scrollTop = t * 28 - 100; }, target);
+        const row = page.locator(`[data-testid="sample-row"][data-index="${target}"]`);
+        await row.waitFor();
+        await page.waitForFunction((t) => document.querySelector(`[data-testid="sample-row"][data-index="${t}"]`)?.textContent?.includes(`Question number ${t}?`), target);
+        await row.click();
+        await page.locator(`[data-testid="sample-view"][data-index="${target}"]`).waitFor();
+        expect(await page.getByTestId('sample-answer').textContent()).toContain(`answer ${target}`);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', () => {
   let files: ReturnType<typeof makeDerivedFiles>;
   beforeAll(() => {
