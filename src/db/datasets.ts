@@ -57,6 +57,15 @@ export async function deleteColumns(id: string, names: string[], db?: DB): Promi
   ]);
 }
 
+/** Delete every column part whose name ends with `@<version>` (all columns of an old mapping version). */
+export async function deleteColumnVersion(id: string, version: number, db?: DB): Promise<void> {
+  db ??= await openDb();
+  const tx = db.transaction('columns', 'readwrite');
+  const keys = await tx.store.getAllKeys(IDBKeyRange.bound([id, ''], [id, '\uffff', Infinity]));
+  const suffix = `@${version}`;
+  await Promise.all([...keys.filter((k) => k[1].endsWith(suffix)).map((k) => tx.store.delete(k)), tx.done]);
+}
+
 /**
  * Commit one ingest batch atomically: its chunks, its column parts and the dataset meta that
  * records the new resume point. Either all of it lands or none, so a crash between batches

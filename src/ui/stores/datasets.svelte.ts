@@ -29,6 +29,8 @@ class DatasetsStore {
   /** The last file-level failure or result message to show. */
   message = $state<CoreIssue | undefined>();
   storage = $state<{ usage?: number; quota?: number; persisted: boolean }>({ persisted: false });
+  /** Called after an ingest completes (the app starts the feature pass there). */
+  onIngested: ((meta: DatasetMeta) => void) | undefined;
   /** Bumped whenever the active dataset's data changed (re-map, resume), so views reload. */
   revision = $state(0);
 
@@ -73,6 +75,7 @@ class DatasetsStore {
           if (this.job) this.job.outcome = res.meta.status === 'complete' ? 'done' : 'stopped — Resume or Discard below';
           this.activeId = res.meta.id;
           this.revision++;
+          if (res.meta.status === 'complete') queueMicrotask(() => this.onIngested?.(res.meta));
         }
       } finally {
         clearInterval(poll);

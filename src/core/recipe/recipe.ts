@@ -1,0 +1,325 @@
+/**
+ * A recipe: everything needed to reproduce a selection from the same dataset file (feature
+ * settings, filters, method, weights, budget, seed). Shared as a URL (see codec.ts), so anything
+ * read back is untrusted: `normalizeRecipe` turns any value into a valid Recipe plus sentences
+ * saying what it had to replace. It never throws.
+ */
+import type { Budget } from '../rank/budget';
+import { DEFAULT_W, METHODS, type MethodName, type WeightedTerm } from '../rank/methods';
+
+export interface RecipeFeatures {
+  /** Text that separates reasoning steps (a blank line by default). */
+  stepSeparator: string;
+  /** Words counted as "rethinking" (methods.md 1.5). */
+  rethinkWords: string[];
+  /** Tokenizer id: the bundled one or a Hugging Face repo id. */
+  tokenizer: string;
+}
+
+export interface RecipeFilters {
+  correctOnly: boolean;
+  excludeTruncated: boolean;
+  /** null = no token limit. */
+  maxTokens: number | null;
+  onePerGroup: boolean;
+  /** Category names to keep; null = all. */
+  categories: string[] | null;
+}
+
+export interface Recipe {
+  v: 1;
+  /** Hex SHA-256 of the dataset file the recipe was made on (64 lowercase hex digits). */
+  fingerprint?: string;
+  /** The field mapping, opaque here (the schema module owns its shape); a plain JSON object. */
+  mapping?: Record<string, unknown>;
+  features: RecipeFeatures;
+  filters: RecipeFilters;
+  method: MethodName;
+  weights: { w: number };
+  /** Terms of the 'weighted' method (ignored by the others). */
+  terms?: WeightedTerm[];
+  budget: Budget;
+  /** Seed of the random methods, an integer in [0, 2^32). */
+  seed: number;
+  /** Name of the feature column used as difficulty (higher = harder). */
+  difficulty: string;
+}
+
+/** Limits on what a recipe may hold: a shared link must not be able to stall or bloat the app. */
+export const RECIPE_LIMITS = {
+  maxArray: 1000,
+  maxString: 10_000,
+  maxMappingDepth: 20,
+  maxMappingNodes: 20_000,
+  maxTokens: 10_000_000,
+  maxCount: 1_000_000_000,
+} as const;
+
+/** The tokenizer bundled with the app (src/models/tokenizer.ts BUNDLED_TOKENIZER). */
+const BUNDLED_TOKENIZER = 'thinksift/qwen3-tokenizer';
+
+export const DEFAULT_RECIPE: Readonly<Recipe> = deepFreeze({
+  v: 1,
+  features: { stepSeparator: '\n\n', rethinkWords: ['Wait', 'Alternatively', 'Maybe', 'However'], tokenizer: BUNDLED_TOKENIZER },
+  filters: { correctOnly: false, excludeTruncated: true, maxTokens: 16384, onePerGroup: false, categories: null },
+  method: 'select2reason',
+  weights: { w: DEFAULT_W },
+  budget: { kind: 'percent', value: 10 },
+  seed: 0,
+  difficulty: 'difficulty_passrate',
+} as Recipe);
+
+function deepFreeze<T>(x: T): T {
+  if (typeof x === 'object' && x !== null) {
+    for (const v of Object.values(x)) deepFreeze(v);
+    Object.freeze(x);
+  }
+  return x;
+}
+
+/** A fresh, mutable copy of the default recipe. */
+export function defaultRecipe(): Recipe {
+  return structuredClone(DEFAULT_RECIPE) as Recipe;
+}
+
+/** Keys that would reach an object's prototype if ever assigned: refused anywhere in a recipe. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const TOP_KEYS = new Set(['v', 'fingerprint', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty']);
+
+type Obj = Record<string, unknown>;
+
+function isObject(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** An own property only: never a value inherited from a prototype. */
+function own(o: Obj, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+function show(x: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(x) ?? String(x);
+  } catch {
+    s = String(x);
+  }
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/**
+ * Validate any value as a Recipe. Missing fields take their default silently; present but invalid
+ * ones take their default with an issue naming the field ("budget.value: ..."). A value that is not
+ * an object, or has a version other than 1, gives the whole default recipe.
+ */
+export function normalizeRecipe(input: unknown): { recipe: Recipe; issues: string[] } {
+  const issues: string[] = [];
+  const recipe = defaultRecipe();
+  if (!isObject(input)) {
+    issues.push(`The recipe is not an object (${show(input)}); using the default recipe.`);
+    return { recipe, issues };
+  }
+  const v = own(input, 'v');
+  if (v !== undefined && v !== 1) {
+    issues.push(`The recipe has version ${show(v)}, this app reads version 1; using the default recipe.`);
+    return { recipe, issues };
+  }
+  const bad = (field: string, value: unknown, why: string, fallback: unknown): void => {
+    issues.push(`${field}: ${why} (got ${show(value)}); using ${fallback === undefined ? 'none' : show(fallback)}.`);
+  };
+  for (const key of Object.keys(input)) {
+    if (FORBIDDEN_KEYS.has(key)) issues.push(`Ignored the forbidden field "${key}".`);
+    else if (!TOP_KEYS.has(key)) issues.push(`Ignored the unknown field "${key}".`);
+  }
+
+  const fp = own(input, 'fingerprint');
+  if (fp !== undefined) {
+    if (typeof fp === 'string' && /^[0-9a-fA-F]{64}$/.test(fp)) recipe.fingerprint = fp.toLowerCase();
+    else bad('fingerprint', fp, 'not a SHA-256 in hex (64 hex digits)', undefined);
+  }
+
+  const mapping = own(input, 'mapping');
+  if (mapping !== undefined) {
+    const problem = isObject(mapping) ? checkJson(mapping, 'mapping', 0, { nodes: 0 }) : 'mapping: not an object';
+    if (problem) issues.push(`${problem}; the field mapping was ignored.`);
+    else recipe.mapping = cloneJson(mapping) as Obj;
+  }
+
+  const features = section(input, 'features', issues);
+  if (features) {
+    const f = recipe.features;
+    const sep = own(features, 'stepSeparator');
+    if (sep !== undefined) {
+      if (isString(sep, 1)) f.stepSeparator = sep;
+      else bad('features.stepSeparator', sep, stringRule(1), f.stepSeparator);
+    }
+    const words = own(features, 'rethinkWords');
+    if (words !== undefined) {
+      const list = stringList(words, 'features.rethinkWords', issues);
+      if (list) f.rethinkWords = list;
+      else bad('features.rethinkWords', words, `not a list of at most ${RECIPE_LIMITS.maxArray} words`, f.rethinkWords);
+    }
+    const tok = own(features, 'tokenizer');
+    if (tok !== undefined) {
+      if (isString(tok, 1)) f.tokenizer = tok;
+      else bad('features.tokenizer', tok, stringRule(1), f.tokenizer);
+    }
+  }
+
+  const filters = section(input, 'filters', issues);
+  if (filters) {
+    const f = recipe.filters;
+    for (const key of ['correctOnly', 'excludeTruncated', 'onePerGroup'] as const) {
+      const x = own(filters, key);
+      if (x === undefined) continue;
+      if (typeof x === 'boolean') f[key] = x;
+      else bad(`filters.${key}`, x, 'not true or false', f[key]);
+    }
+    const mt = own(filters, 'maxTokens');
+    if (mt !== undefined) {
+      if (mt === null || (Number.isInteger(mt) && (mt as number) >= 1 && (mt as number) <= RECIPE_LIMITS.maxTokens)) f.maxTokens = mt as number | null;
+      else bad('filters.maxTokens', mt, `not null or a whole number from 1 to ${RECIPE_LIMITS.maxTokens}`, f.maxTokens);
+    }
+    const cats = own(filters, 'categories');
+    if (cats !== undefined) {
+      const list = cats === null ? null : stringList(cats, 'filters.categories', issues);
+      if (cats === null || list) f.categories = list ?? null;
+      else bad('filters.categories', cats, `not null or a list of at most ${RECIPE_LIMITS.maxArray} names`, f.categories);
+    }
+  }
+
+  const method = own(input, 'method');
+  if (method !== undefined) {
+    if (typeof method === 'string' && (METHODS as readonly string[]).includes(method)) recipe.method = method as MethodName;
+    else bad('method', method, `not one of ${METHODS.join(', ')}`, recipe.method);
+  }
+
+  const weights = section(input, 'weights', issues);
+  if (weights) {
+    const w = own(weights, 'w');
+    if (w !== undefined) {
+      if (typeof w === 'number' && w >= 0 && w <= 1) recipe.weights.w = w;
+      else bad('weights.w', w, 'not a number from 0 to 1', recipe.weights.w);
+    }
+  }
+
+  const terms = own(input, 'terms');
+  if (terms !== undefined) {
+    if (Array.isArray(terms) && terms.length <= RECIPE_LIMITS.maxArray) {
+      const kept: WeightedTerm[] = [];
+      terms.forEach((t, j) => {
+        const term = isObject(t) ? { feature: own(t, 'feature'), direction: own(t, 'direction'), weight: own(t, 'weight') } : undefined;
+        if (
+          term &&
+          isString(term.feature, 1) &&
+          (term.direction === 'asc' || term.direction === 'desc') &&
+          typeof term.weight === 'number' &&
+          term.weight >= 0 &&
+          Number.isFinite(term.weight)
+        )
+          kept.push(term as WeightedTerm);
+        else bad(`terms[${j}]`, t, 'not {feature: name, direction: "asc" or "desc", weight ≥ 0}', 'nothing (dropped)');
+      });
+      recipe.terms = kept;
+    } else bad('terms', terms, `not a list of at most ${RECIPE_LIMITS.maxArray} terms`, undefined);
+  }
+  if (recipe.method === 'weighted' && !recipe.terms?.length) {
+    issues.push(`method: "weighted" needs at least one valid term; using "${DEFAULT_RECIPE.method}".`);
+    recipe.method = DEFAULT_RECIPE.method;
+  }
+
+  const budget = own(input, 'budget');
+  if (budget !== undefined) {
+    const kind = isObject(budget) ? own(budget, 'kind') : undefined;
+    const value = isObject(budget) ? own(budget, 'value') : undefined;
+    if (kind === 'percent' && typeof value === 'number' && value > 0 && value <= 100) recipe.budget = { kind, value };
+    else if (kind === 'count' && Number.isInteger(value) && (value as number) >= 1 && (value as number) <= RECIPE_LIMITS.maxCount)
+      recipe.budget = { kind, value: value as number };
+    else bad('budget', budget, 'not a percent in (0, 100] or a whole count ≥ 1', recipe.budget);
+  }
+
+  const seed = own(input, 'seed');
+  if (seed !== undefined) {
+    if (Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 0xffffffff) recipe.seed = seed as number;
+    else bad('seed', seed, 'not a whole number from 0 to 4294967295', recipe.seed);
+  }
+
+  const diff = own(input, 'difficulty');
+  if (diff !== undefined) {
+    if (isString(diff, 1)) recipe.difficulty = diff;
+    else bad('difficulty', diff, stringRule(1), recipe.difficulty);
+  }
+  return { recipe, issues };
+}
+
+/** An object-valued section, or undefined (with an issue when present but not an object). */
+function section(input: Obj, key: string, issues: string[]): Obj | undefined {
+  const s = own(input, key);
+  if (s === undefined) return undefined;
+  if (!isObject(s)) {
+    issues.push(`${key}: not an object (got ${show(s)}); using the defaults.`);
+    return undefined;
+  }
+  for (const k of Object.keys(s)) if (FORBIDDEN_KEYS.has(k)) issues.push(`Ignored the forbidden field "${key}.${k}".`);
+  return s;
+}
+
+function isString(x: unknown, minLength: number): x is string {
+  return typeof x === 'string' && x.length >= minLength && x.length <= RECIPE_LIMITS.maxString;
+}
+
+function stringRule(minLength: number): string {
+  return `not a ${minLength ? 'non-empty ' : ''}text of at most ${RECIPE_LIMITS.maxString} characters`;
+}
+
+/** A list of strings; bad items are dropped with an issue. undefined when not a short enough list. */
+function stringList(x: unknown, field: string, issues: string[]): string[] | undefined {
+  if (!Array.isArray(x) || x.length > RECIPE_LIMITS.maxArray) return undefined;
+  const out: string[] = [];
+  x.forEach((s, j) => {
+    if (isString(s, 1)) out.push(s);
+    else issues.push(`${field}[${j}]: ${stringRule(1)} (got ${show(s)}); dropped.`);
+  });
+  return out;
+}
+
+/** The first problem in a JSON value (as a sentence with its path), or undefined if it is fine. */
+function checkJson(x: unknown, path: string, depth: number, budget: { nodes: number }): string | undefined {
+  if (++budget.nodes > RECIPE_LIMITS.maxMappingNodes) return `${path}: more than ${RECIPE_LIMITS.maxMappingNodes} values`;
+  if (depth > RECIPE_LIMITS.maxMappingDepth) return `${path}: nested deeper than ${RECIPE_LIMITS.maxMappingDepth} levels`;
+  if (x === null || typeof x === 'boolean') return undefined;
+  if (typeof x === 'number') return Number.isFinite(x) ? undefined : `${path}: not a finite number`;
+  if (typeof x === 'string') return x.length <= RECIPE_LIMITS.maxString ? undefined : `${path}: a text longer than ${RECIPE_LIMITS.maxString} characters`;
+  if (Array.isArray(x)) {
+    if (x.length > RECIPE_LIMITS.maxArray) return `${path}: a list of more than ${RECIPE_LIMITS.maxArray} items`;
+    for (let j = 0; j < x.length; j++) {
+      const p = checkJson(x[j], `${path}[${j}]`, depth + 1, budget);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  if (isObject(x) && Object.getPrototypeOf(x) === Object.prototype) {
+    const keys = Object.keys(x);
+    if (keys.length > RECIPE_LIMITS.maxArray) return `${path}: an object with more than ${RECIPE_LIMITS.maxArray} fields`;
+    for (const k of keys) {
+      if (FORBIDDEN_KEYS.has(k)) return `${path}: the forbidden key "${k}"`;
+      if (k.length > RECIPE_LIMITS.maxString) return `${path}: a key longer than ${RECIPE_LIMITS.maxString} characters`;
+      const p = checkJson(x[k], `${path}.${k}`, depth + 1, budget);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  return `${path}: not JSON data`;
+}
+
+/** Deep copy of a value `checkJson` accepted (no forbidden keys, so plain assignment is safe). */
+function cloneJson(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(cloneJson);
+  if (isObject(x)) {
+    const o: Obj = {};
+    for (const k of Object.keys(x)) o[k] = cloneJson(x[k]);
+    return o;
+  }
+  return x;
+}
