@@ -135,13 +135,22 @@ export async function* iterateChunks(id: string, from = 0, db?: DB): AsyncGenera
   }
 }
 
+/** A whole string column (e.g. sample ids): its parts concatenated in part order. */
+export async function readStringColumn(id: string, name: string, db?: DB): Promise<string[]> {
+  db ??= await openDb();
+  const parts = await db.getAll('columns', IDBKeyRange.bound([id, name, -Infinity], [id, name, Infinity]));
+  const out: string[] = [];
+  for (const p of parts) for (const s of p.data as string[]) out.push(s);
+  return out;
+}
+
 type TypedCtor<T> = { new (n: number): T; BYTES_PER_ELEMENT: number };
 
 /**
  * A whole column: its parts concatenated in part order into one typed array of `Ctor`.
  * Returns an empty array when the column has no parts.
  */
-export async function readColumn<T extends ColumnPart['data']>(
+export async function readColumn<T extends Exclude<ColumnPart['data'], string[]>>(
   id: string,
   name: string,
   Ctor: TypedCtor<T>,
@@ -154,7 +163,7 @@ export async function readColumn<T extends ColumnPart['data']>(
   const out = new Ctor(n);
   let at = 0;
   for (const p of parts) {
-    (out as unknown as { set(a: ArrayLike<number>, o: number): void }).set(p.data, at);
+    (out as unknown as { set(a: ArrayLike<number>, o: number): void }).set(p.data as ArrayLike<number>, at);
     at += p.data.length;
   }
   return out;

@@ -95,6 +95,11 @@ export class DatasetReader {
     return s;
   }
 
+  /** Stored-record index of sample j (to fetch its original row). */
+  recordOf(j: number): number {
+    return this.sampleRecord[j];
+  }
+
   /** Row number in the source file of sample j (for "line/row" labels). */
   fileRow(j: number): number {
     return this.recordFileRow[this.sampleRecord[j]];

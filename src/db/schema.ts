@@ -109,7 +109,8 @@ export interface ColumnPart {
   ds: string;
   name: string;
   part: number;
-  data: Uint32Array | Uint16Array | Uint8Array | Float32Array | Float64Array | Int32Array;
+  /** Numbers as a typed array; string columns (sample ids) as a plain array. */
+  data: Uint32Array | Uint16Array | Uint8Array | Float32Array | Float64Array | Int32Array | string[];
 }
 
 export interface ThinkSiftDB extends DBSchema {

@@ -100,6 +100,8 @@ export class FeatureService {
       for (const name of FEATURE_NAMES) parts.push({ ds: id, name: columnKey(featureColumn(name), v), part: state.parts, data: Float32Array.from(cols.f[name]) });
       parts.push({ ds: id, name: columnKey(featureColumn('groupHash'), v), part: state.parts, data: Float64Array.from(cols.groupHash) });
       parts.push({ ds: id, name: columnKey(featureColumn('categoryRaw'), v), part: state.parts, data: Uint16Array.from(cols.category) });
+      // Sample ids, for the selection hash: strings, so this part holds a plain array.
+      parts.push({ ds: id, name: columnKey(featureColumn('id'), v), part: state.parts, data: cols.ids });
       state = { ...state!, parts: state.parts + 1, categories: [...catIndex.keys()] };
       const tx = db.transaction(['columns', 'datasets'], 'readwrite', { durability: 'relaxed' });
       for (const p of parts) void tx.objectStore('columns').put(p);
@@ -123,6 +125,7 @@ export class FeatureService {
             const f = computeFeatures(s, settings, (t) => counter.count(t), matcher);
             for (const name of FEATURE_NAMES) cols.f[name].push(f[name as keyof SampleFeatures] as number);
             cols.groupHash.push(hash53(s.group));
+            cols.ids.push(s.id);
             const cat = typeof s.extra.category === 'string' ? s.extra.category : '';
             let ci = catIndex.get(cat);
             if (ci === undefined) catIndex.set(cat, (ci = catIndex.size));
@@ -183,11 +186,11 @@ export class FeatureService {
 function newBatch() {
   const f: Record<string, number[]> = {};
   for (const name of FEATURE_NAMES) f[name] = [];
-  return { f, groupHash: [] as number[], category: [] as number[] };
+  return { f, groupHash: [] as number[], category: [] as number[], ids: [] as string[] };
 }
 
 /** Storage names of every feature column of a dataset's current mapping version. */
 export function allFeatureColumns(meta: DatasetMeta): string[] {
-  const names = [...FEATURE_NAMES, 'groupHash', 'categoryRaw', ...GROUP_FEATURES];
+  const names = [...FEATURE_NAMES, 'groupHash', 'categoryRaw', 'id', ...GROUP_FEATURES];
   return names.map((n) => columnKey(featureColumn(n), meta.mappingVersion));
 }

@@ -57,65 +57,8 @@ export function argsortColumn(values: NumericColumn, direction: Direction, mask?
   return { order: rows, valid };
 }
 
-/**
- * Average ranks of a column: rank 1 = best (largest for 'desc', smallest for 'asc'); tied values
- * share the mean of the positions they span (two rows tied for 2nd and 3rd both get 2.5).
- * Rows whose value is NaN rank after every number, all tied together at the bottom: with m
- * eligible rows of which v have numbers, each NaN row gets (v + 1 + m) / 2.
- * Rows masked out (mask[i] === 0) get NaN. Ranks run over the eligible rows only.
- */
-export function averageRanks(values: NumericColumn, direction: Direction, mask?: Uint8Array): Float64Array {
-  const c = compact(values, mask);
-  const { rows, vals, valid, min, max } = c;
-  const out = new Float64Array(values.length).fill(NaN);
-  const desc = direction === 'desc';
-  if (valid > 0 && min === max) {
-    const r = (1 + valid) / 2;
-    for (let j = 0; j < valid; j++) out[rows[j]] = r;
-  } else if (valid > 0 && countable(c)) {
-    // Rank straight from the value histogram: before(v) + (count(v) + 1) / 2. No sort at all.
-    const span = max - min + 1;
-    const count = new Uint32Array(span);
-    for (let j = 0; j < valid; j++) count[desc ? max - vals[j] : vals[j] - min]++;
-    const rankOf = new Float64Array(span);
-    let before = 0;
-    for (let b = 0; b < span; b++) {
-      rankOf[b] = before + (count[b] + 1) / 2;
-      before += count[b];
-    }
-    for (let j = 0; j < valid; j++) out[rows[j]] = rankOf[desc ? max - vals[j] : vals[j] - min];
-  } else if (valid > 0 && c.fits32) {
-    const { idx, keys } = sort32(vals, rows, valid, desc);
-    let i = 0;
-    while (i < valid) {
-      let j = i;
-      while (j + 1 < valid && keys[j + 1] === keys[i]) j++;
-      const r = (i + j) / 2 + 1;
-      for (let t = i; t <= j; t++) out[idx[t]] = r;
-      i = j + 1;
-    }
-  } else if (valid > 0) {
-    const idx = sort64(vals, rows, valid, desc);
-    let i = 0;
-    while (i < valid) {
-      const v = values[idx[i]];
-      let j = i;
-      while (j + 1 < valid && values[idx[j + 1]] === v) j++;
-      const r = (i + j) / 2 + 1;
-      for (let t = i; t <= j; t++) out[idx[t]] = r;
-      i = j + 1;
-    }
-  }
-  const m = rows.length;
-  if (valid < m) {
-    const r = (valid + 1 + m) / 2;
-    for (let t = valid; t < m; t++) out[rows[t]] = r;
-  }
-  return out;
-}
-
 /** The eligible rows of a column, compacted, with what the sort strategy needs to know. */
-interface Compacted {
+export interface Compacted {
   /** Rows with a number (ascending index), then rows with NaN (ascending index). */
   rows: Uint32Array;
   /** Values of the first `valid` rows, −0 turned into +0 so the two compare equal as keys. */
@@ -127,7 +70,8 @@ interface Compacted {
   fits32: boolean;
 }
 
-function compact(values: NumericColumn, mask?: Uint8Array): Compacted {
+/** Compact the eligible rows (internal to the rank module: ranks.ts builds on it). */
+export function compact(values: NumericColumn, mask?: Uint8Array): Compacted {
   const n = values.length;
   if (mask && mask.length !== n) throw new RangeError(`mask has ${mask.length} rows, column has ${n}`);
   let eligible = n;
@@ -180,7 +124,8 @@ function compact(values: NumericColumn, mask?: Uint8Array): Compacted {
 const COUNTING_MIN_RANGE = 1 << 16;
 const INT_LIMIT = 2 ** 31; // keeps max − min and the bucket arithmetic exact
 
-function countable(c: Compacted): boolean {
+/** Whether the counting sort applies: integers in a small range. */
+export function countable(c: Compacted): boolean {
   return c.integers && c.min >= -INT_LIMIT && c.max <= INT_LIMIT && c.max - c.min < Math.max(COUNTING_MIN_RANGE, 2 * c.valid);
 }
 
@@ -208,7 +153,7 @@ function key32(bits: number, desc: boolean): number {
 }
 
 /** Radix sort on 32-bit keys; returns the rows and their keys, both in sorted order. */
-function sort32(vals: Float64Array, rows: Uint32Array, m: number, desc: boolean): { idx: Uint32Array; keys: Uint32Array } {
+export function sort32(vals: Float64Array, rows: Uint32Array, m: number, desc: boolean): { idx: Uint32Array; keys: Uint32Array } {
   const f = new Float32Array(m);
   let keys = new Uint32Array(f.buffer);
   const hist = new Uint32Array(RADIX * 3);
@@ -239,7 +184,8 @@ function sort32(vals: Float64Array, rows: Uint32Array, m: number, desc: boolean)
   return { idx, keys };
 }
 
-function sort64(vals: Float64Array, rows: Uint32Array, m: number, desc: boolean): Uint32Array {
+/** Radix sort on 64-bit keys; returns the rows in sorted order. */
+export function sort64(vals: Float64Array, rows: Uint32Array, m: number, desc: boolean): Uint32Array {
   const words = new Uint32Array(vals.buffer, vals.byteOffset, m * 2);
   const loAt = LITTLE_ENDIAN ? 0 : 1;
   let lo = new Uint32Array(m);

@@ -75,7 +75,7 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
     mask = onePerGroup(mask, group, score, lowerIsBetter);
   }
   let eligible = 0;
-  for (let i = 0; i < n; i++) eligible += mask[i];
+  for (let i = 0; i < n; i++) if (mask[i] !== 0) eligible++;
   const k = budgetCount(params.budget, eligible);
 
   switch (method) {
@@ -173,7 +173,7 @@ function middle(len: NumericColumn, mask: Uint8Array, k: number, n: number): Uin
 
 function eligibleRows(mask: Uint8Array): Uint32Array {
   let m = 0;
-  for (let i = 0; i < mask.length; i++) m += mask[i];
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) m++;
   const rows = new Uint32Array(m);
   let w = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) rows[w++] = i;

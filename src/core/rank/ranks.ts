@@ -2,11 +2,68 @@
  * Ranks and rank combinations over feature columns (Select2Reason's joint rank, methods.md 1.4).
  * Rank 1 is the best row; lower is better throughout.
  */
-import { averageRanks, type Direction, type NumericColumn } from './argsort';
+import { compact, countable, sort32, sort64, type Direction, type NumericColumn } from './argsort';
 
 export type { Direction, NumericColumn } from './argsort';
 export { topK } from './topk';
-export { argsortColumn, averageRanks, sortRows, type ColumnOrder } from './argsort';
+export { argsortColumn, sortRows, type ColumnOrder } from './argsort';
+
+/**
+ * Average ranks of a column: rank 1 = best (largest for 'desc', smallest for 'asc'); tied values
+ * share the mean of the positions they span (two rows tied for 2nd and 3rd both get 2.5).
+ * Rows whose value is NaN rank after every number, all tied together at the bottom: with m
+ * eligible rows of which v have numbers, each NaN row gets (v + 1 + m) / 2.
+ * Rows masked out (mask[i] === 0) get NaN. Ranks run over the eligible rows only.
+ */
+export function averageRanks(values: NumericColumn, direction: Direction, mask?: Uint8Array): Float64Array {
+  const c = compact(values, mask);
+  const { rows, vals, valid, min, max } = c;
+  const out = new Float64Array(values.length).fill(NaN);
+  const desc = direction === 'desc';
+  if (valid > 0 && min === max) {
+    const r = (1 + valid) / 2;
+    for (let j = 0; j < valid; j++) out[rows[j]] = r;
+  } else if (valid > 0 && countable(c)) {
+    // Rank straight from the value histogram: before(v) + (count(v) + 1) / 2. No sort at all.
+    const span = max - min + 1;
+    const count = new Uint32Array(span);
+    for (let j = 0; j < valid; j++) count[desc ? max - vals[j] : vals[j] - min]++;
+    const rankOf = new Float64Array(span);
+    let before = 0;
+    for (let b = 0; b < span; b++) {
+      rankOf[b] = before + (count[b] + 1) / 2;
+      before += count[b];
+    }
+    for (let j = 0; j < valid; j++) out[rows[j]] = rankOf[desc ? max - vals[j] : vals[j] - min];
+  } else if (valid > 0 && c.fits32) {
+    const { idx, keys } = sort32(vals, rows, valid, desc);
+    let i = 0;
+    while (i < valid) {
+      let j = i;
+      while (j + 1 < valid && keys[j + 1] === keys[i]) j++;
+      const r = (i + j) / 2 + 1;
+      for (let t = i; t <= j; t++) out[idx[t]] = r;
+      i = j + 1;
+    }
+  } else if (valid > 0) {
+    const idx = sort64(vals, rows, valid, desc);
+    let i = 0;
+    while (i < valid) {
+      const v = values[idx[i]];
+      let j = i;
+      while (j + 1 < valid && values[idx[j + 1]] === v) j++;
+      const r = (i + j) / 2 + 1;
+      for (let t = i; t <= j; t++) out[idx[t]] = r;
+      i = j + 1;
+    }
+  }
+  const m = rows.length;
+  if (valid < m) {
+    const r = (valid + 1 + m) / 2;
+    for (let t = valid; t < m; t++) out[rows[t]] = r;
+  }
+  return out;
+}
 
 /**
  * One term of a weighted rank sum: a column to rank, or ranks already computed with

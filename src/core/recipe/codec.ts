@@ -1,6 +1,6 @@
 /**
  * Recipes as short URL-safe strings: `1.` + base64url(deflate-raw(JSON with one-letter keys)),
- * storing only the fields that differ from DEFAULT_RECIPE (the default recipe is `1.qwUA`).
+ * storing only the fields that differ from DEFAULT_RECIPE (the default recipe is `1.q64FAA`).
  * Decoding never throws: whatever arrives in a link comes back as a valid recipe plus issues.
  */
 import { DEFAULT_RECIPE, defaultRecipe, normalizeRecipe, type Recipe } from './recipe';

@@ -5,7 +5,12 @@
  * saying what it had to replace. It never throws.
  */
 import type { Budget } from '../rank/budget';
+import { DEFAULT_FEATURE_SETTINGS } from '../features/features';
+import { DEFAULT_RETHINK_WORDS } from '../features/rethink';
 import { DEFAULT_W, METHODS, type MethodName, type WeightedTerm } from '../rank/methods';
+import { checkJson, cloneJson, FORBIDDEN_KEYS, RECIPE_LIMITS } from './guard';
+
+export { RECIPE_LIMITS } from './guard';
 
 export interface RecipeFeatures {
   /** Text that separates reasoning steps (a blank line by default). */
@@ -45,22 +50,12 @@ export interface Recipe {
   difficulty: string;
 }
 
-/** Limits on what a recipe may hold: a shared link must not be able to stall or bloat the app. */
-export const RECIPE_LIMITS = {
-  maxArray: 1000,
-  maxString: 10_000,
-  maxMappingDepth: 20,
-  maxMappingNodes: 20_000,
-  maxTokens: 10_000_000,
-  maxCount: 1_000_000_000,
-} as const;
-
 /** The tokenizer bundled with the app (src/models/tokenizer.ts BUNDLED_TOKENIZER). */
 const BUNDLED_TOKENIZER = 'thinksift/qwen3-tokenizer';
 
 export const DEFAULT_RECIPE: Readonly<Recipe> = deepFreeze({
   v: 1,
-  features: { stepSeparator: '\n\n', rethinkWords: ['Wait', 'Alternatively', 'Maybe', 'However'], tokenizer: BUNDLED_TOKENIZER },
+  features: { stepSeparator: DEFAULT_FEATURE_SETTINGS.stepSeparator, rethinkWords: [...DEFAULT_RETHINK_WORDS], tokenizer: BUNDLED_TOKENIZER },
   filters: { correctOnly: false, excludeTruncated: true, maxTokens: 16384, onePerGroup: false, categories: null },
   method: 'select2reason',
   weights: { w: DEFAULT_W },
@@ -81,9 +76,6 @@ function deepFreeze<T>(x: T): T {
 export function defaultRecipe(): Recipe {
   return structuredClone(DEFAULT_RECIPE) as Recipe;
 }
-
-/** Keys that would reach an object's prototype if ever assigned: refused anywhere in a recipe. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const TOP_KEYS = new Set(['v', 'fingerprint', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty']);
 
@@ -114,6 +106,15 @@ function show(x: unknown): string {
  * an object, or has a version other than 1, gives the whole default recipe.
  */
 export function normalizeRecipe(input: unknown): { recipe: Recipe; issues: string[] } {
+  try {
+    return normalize(input);
+  } catch (err) {
+    // Only exotic inputs get here (a getter or proxy that throws): JSON.parse output never does.
+    return { recipe: defaultRecipe(), issues: [`The recipe could not be read (${String((err as Error)?.message ?? err)}); using the default recipe.`] };
+  }
+}
+
+function normalize(input: unknown): { recipe: Recipe; issues: string[] } {
   const issues: string[] = [];
   const recipe = defaultRecipe();
   if (!isObject(input)) {
@@ -141,7 +142,7 @@ export function normalizeRecipe(input: unknown): { recipe: Recipe; issues: strin
 
   const mapping = own(input, 'mapping');
   if (mapping !== undefined) {
-    const problem = isObject(mapping) ? checkJson(mapping, 'mapping', 0, { nodes: 0 }) : 'mapping: not an object';
+    const problem = isObject(mapping) ? checkJson(mapping, 'mapping') : 'mapping: not an object';
     if (problem) issues.push(`${problem}; the field mapping was ignored.`);
     else recipe.mapping = cloneJson(mapping) as Obj;
   }
@@ -282,44 +283,4 @@ function stringList(x: unknown, field: string, issues: string[]): string[] | und
     else issues.push(`${field}[${j}]: ${stringRule(1)} (got ${show(s)}); dropped.`);
   });
   return out;
-}
-
-/** The first problem in a JSON value (as a sentence with its path), or undefined if it is fine. */
-function checkJson(x: unknown, path: string, depth: number, budget: { nodes: number }): string | undefined {
-  if (++budget.nodes > RECIPE_LIMITS.maxMappingNodes) return `${path}: more than ${RECIPE_LIMITS.maxMappingNodes} values`;
-  if (depth > RECIPE_LIMITS.maxMappingDepth) return `${path}: nested deeper than ${RECIPE_LIMITS.maxMappingDepth} levels`;
-  if (x === null || typeof x === 'boolean') return undefined;
-  if (typeof x === 'number') return Number.isFinite(x) ? undefined : `${path}: not a finite number`;
-  if (typeof x === 'string') return x.length <= RECIPE_LIMITS.maxString ? undefined : `${path}: a text longer than ${RECIPE_LIMITS.maxString} characters`;
-  if (Array.isArray(x)) {
-    if (x.length > RECIPE_LIMITS.maxArray) return `${path}: a list of more than ${RECIPE_LIMITS.maxArray} items`;
-    for (let j = 0; j < x.length; j++) {
-      const p = checkJson(x[j], `${path}[${j}]`, depth + 1, budget);
-      if (p) return p;
-    }
-    return undefined;
-  }
-  if (isObject(x) && Object.getPrototypeOf(x) === Object.prototype) {
-    const keys = Object.keys(x);
-    if (keys.length > RECIPE_LIMITS.maxArray) return `${path}: an object with more than ${RECIPE_LIMITS.maxArray} fields`;
-    for (const k of keys) {
-      if (FORBIDDEN_KEYS.has(k)) return `${path}: the forbidden key "${k}"`;
-      if (k.length > RECIPE_LIMITS.maxString) return `${path}: a key longer than ${RECIPE_LIMITS.maxString} characters`;
-      const p = checkJson(x[k], `${path}.${k}`, depth + 1, budget);
-      if (p) return p;
-    }
-    return undefined;
-  }
-  return `${path}: not JSON data`;
-}
-
-/** Deep copy of a value `checkJson` accepted (no forbidden keys, so plain assignment is safe). */
-function cloneJson(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(cloneJson);
-  if (isObject(x)) {
-    const o: Obj = {};
-    for (const k of Object.keys(x)) o[k] = cloneJson(x[k]);
-    return o;
-  }
-  return x;
 }

@@ -8,6 +8,8 @@ import type { DatasetMeta } from '../../db/schema';
 import type { FeatureJobSettings, FeatureService } from '../../features/service';
 import { BUNDLED_TOKENIZER } from '../../models/tokenizer-id';
 import { datasets } from './datasets.svelte';
+import { recipeStore } from './recipe.svelte';
+import { readStringColumn } from '../../db/datasets';
 
 export const DEFAULT_FEATURE_JOB: FeatureJobSettings = {
   tokenizer: BUNDLED_TOKENIZER,
@@ -22,6 +24,8 @@ export interface FeatureColumns {
   cols: Record<string, Float32Array>;
   group: Uint32Array;
   categories: string[];
+  /** Sample ids, for the selection hash. */
+  ids: string[];
 }
 
 let remote: Comlink.Remote<FeatureService> | undefined;
@@ -32,7 +36,13 @@ function worker(): Comlink.Remote<FeatureService> {
 
 /** Settings of the feature pass, its running job, and the loaded columns of the active dataset. */
 class FeaturesStore {
-  settings = $state<FeatureJobSettings>({ ...DEFAULT_FEATURE_JOB, rethinkWords: [...DEFAULT_FEATURE_JOB.rethinkWords] });
+  /** The feature settings are the recipe's: what is measured is part of what is shared. */
+  get settings(): FeatureJobSettings {
+    return recipeStore.recipe.features;
+  }
+  set settings(s: FeatureJobSettings) {
+    recipeStore.recipe.features = { tokenizer: s.tokenizer, stepSeparator: s.stepSeparator, rethinkWords: [...s.rethinkWords] };
+  }
   running = $state<string | undefined>();
   progress = $state<ProgressEvent | undefined>();
   error = $state('');
@@ -74,9 +84,10 @@ class FeaturesStore {
     const names = [...FEATURE_NAMES, 'passrate', 'difficulty_passrate', 'category'];
     const arrays = await Promise.all(names.map((n) => readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array)));
     const group = await readColumn(meta.id, columnKey('sample.f.group', v), Uint32Array);
+    const ids = await readStringColumn(meta.id, columnKey('sample.f.id', v));
     const cols: Record<string, Float32Array> = {};
     names.forEach((n, i) => (cols[n] = arrays[i]));
-    this.columns = { datasetId: meta.id, n: group.length, cols, group, categories: meta.features.categories };
+    this.columns = { datasetId: meta.id, n: group.length, cols, group, categories: meta.features.categories, ids };
   }
 }
 

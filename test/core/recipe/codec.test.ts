@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETHINK_WORDS } from '../../../src/core/features/rethink';
 import { decodeRecipe, encodeRecipe, fromBase64Url, recipeFromHash, recipeToHash, toBase64Url } from '../../../src/core/recipe/codec';
 import { DEFAULT_RECIPE, defaultRecipe, type Recipe } from '../../../src/core/recipe/recipe';
 
@@ -62,7 +63,7 @@ describe('encodeRecipe / decodeRecipe', () => {
   it('does not let the default recipe be changed through a decoded copy', async () => {
     const { recipe } = await decodeRecipe('1.q64FAA');
     recipe.features.rethinkWords.push('x');
-    expect(DEFAULT_RECIPE.features.rethinkWords).toHaveLength(4);
+    expect(DEFAULT_RECIPE.features.rethinkWords).toHaveLength(DEFAULT_RETHINK_WORDS.length);
     expect(Object.isFrozen(DEFAULT_RECIPE.features)).toBe(true);
   });
 });

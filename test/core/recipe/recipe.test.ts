@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETHINK_WORDS } from '../../../src/core/features/rethink';
 import { DEFAULT_RECIPE, defaultRecipe, normalizeRecipe } from '../../../src/core/recipe/recipe';
 
 describe('DEFAULT_RECIPE', () => {
@@ -9,7 +10,8 @@ describe('DEFAULT_RECIPE', () => {
     expect(DEFAULT_RECIPE.filters.maxTokens).toBe(16384);
     expect(DEFAULT_RECIPE.budget).toEqual({ kind: 'percent', value: 10 });
     expect(DEFAULT_RECIPE.difficulty).toBe('difficulty_passrate');
-    expect(DEFAULT_RECIPE.features.rethinkWords).toEqual(['Wait', 'Alternatively', 'Maybe', 'However']);
+    expect(DEFAULT_RECIPE.features.rethinkWords).toEqual([...DEFAULT_RETHINK_WORDS]);
+    expect(DEFAULT_RECIPE.features.stepSeparator).toBe('\\n\\s*\\n');
   });
 
   it('is frozen; defaultRecipe() gives an independent mutable copy', () => {
@@ -62,6 +64,13 @@ describe('normalizeRecipe (long form, e.g. a saved recipe file)', () => {
     expect(normalizeRecipe({ mapping: { d: new Date(0) } }).recipe.mapping).toBeUndefined();
     expect(normalizeRecipe({ mapping: { x: NaN } }).issues[0]).toMatch(/finite/);
     expect(normalizeRecipe({ mapping: [] }).issues[0]).toMatch(/not an object/);
+  });
+
+  it('never throws, even on an object whose getter throws', () => {
+    const evil = Object.defineProperty({}, 'seed', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const { recipe, issues } = normalizeRecipe(evil);
+    expect(recipe).toEqual(defaultRecipe());
+    expect(issues[0]).toMatch(/boom/);
   });
 
   it('copies the mapping so later edits to the input do not leak in', () => {

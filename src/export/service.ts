@@ -1,0 +1,114 @@
+import { exportFormat, skipReason, datasetNameFromFile, type ExportExtra, type ExportFormatId, type ExportOptions } from '../core/export/formats';
+import { JsonlEncoder } from '../core/export/jsonl';
+import { buildManifest, manifestJson } from '../core/export/manifest';
+import { RateMeter, type ProgressEvent } from '../core/rate';
+import { getDataset } from '../db/datasets';
+import { DatasetReader } from '../db/reader';
+
+export interface ExportRequest {
+  datasetId: string;
+  /** Sample indices to write, ascending. */
+  rows: Uint32Array;
+  format: ExportFormatId;
+  options: ExportOptions;
+  recipe: unknown;
+  selectionHash: string;
+  appVersion: string;
+  /** Base name for the files (without extension). */
+  baseName: string;
+}
+
+export interface ExportResult {
+  data: Blob;
+  fileName: string;
+  manifest: Blob;
+  manifestName: string;
+  extras: ExportExtra[];
+  written: number;
+  skipped: number;
+}
+
+const FLUSH_BYTES = 8 << 20; // fold encoded bytes into a Blob every 8 MB: the browser may page Blobs to disk
+const PROGRESS_MS = 100;
+
+/**
+ * Writes the selected samples in a trainer format as JSONL, streamed: records are encoded one by
+ * one into byte chunks that are folded into Blobs, so no whole-dataset string is ever built.
+ * Every export comes with a manifest (recipe, fingerprint, selection hash, counts, app version).
+ * Exposed by workers/export.worker.ts.
+ */
+export class ExportService {
+  private abort?: AbortController;
+
+  cancel(): void {
+    this.abort?.abort(new DOMException('cancelled', 'AbortError'));
+  }
+
+  async run(req: ExportRequest, onProgress: (p: ProgressEvent) => void): Promise<ExportResult> {
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    const fmt = exportFormat(req.format);
+    if (!fmt) throw new Error(`Unknown export format "${req.format}"`);
+    const meta = await getDataset(req.datasetId);
+    if (!meta) throw new Error(`dataset ${req.datasetId} does not exist`);
+    const reader = await DatasetReader.open(meta);
+    const enc = new JsonlEncoder();
+    const blobs: Blob[] = [];
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    let written = 0;
+    let skipped = 0;
+    let hasSystem = false;
+    const meter = new RateMeter();
+    let last = 0;
+    for (let i = 0; i < req.rows.length; i++) {
+      if (signal.aborted) throw signal.reason;
+      const j = req.rows[i];
+      const sample = await reader.sample(j);
+      if (skipReason(sample, fmt.id, req.options)) { skipped++; continue; }
+      const original = fmt.id === 'original' ? await reader.record(reader.recordOf(j)) : undefined;
+      const rec = fmt.serialize(sample, original, req.options);
+      if (sample.system || req.options.system) hasSystem = true;
+      const bytes = enc.push(rec);
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      written++;
+      if (pendingBytes >= FLUSH_BYTES) {
+        blobs.push(new Blob(pending as Uint8Array<ArrayBuffer>[]));
+        pending = [];
+        pendingBytes = 0;
+      }
+      const now = performance.now();
+      if (now - last > PROGRESS_MS) {
+        last = now;
+        meter.add(now, i + 1);
+        onProgress({ stage: 'export', done: i + 1, total: req.rows.length, rate: meter.rate(), eta: meter.eta(i + 1, req.rows.length), counts: { written, skipped } });
+      }
+    }
+    blobs.push(new Blob(pending as Uint8Array<ArrayBuffer>[]));
+    const fileName = `${req.baseName}.${fmt.id}.jsonl`;
+    const manifestName = `${req.baseName}.${fmt.id}.manifest.json`;
+    const manifest = buildManifest({
+      recipe: req.recipe,
+      fingerprint: meta.fingerprint,
+      selectionHash: req.selectionHash,
+      counts: { selected: written, total: reader.size, requested: req.rows.length, skipped },
+      format: fmt.id,
+      fileName,
+      appVersion: req.appVersion,
+      createdAt: new Date().toISOString(),
+      options: req.options,
+    });
+    const extras = fmt.extras?.({ datasetName: datasetNameFromFile(fileName), fileName, hasSystem, options: req.options }) ?? [];
+    onProgress({ stage: 'export', done: req.rows.length, total: req.rows.length, counts: { written, skipped } });
+    return {
+      data: new Blob(blobs, { type: 'application/jsonl' }),
+      fileName,
+      manifest: new Blob([manifestJson(manifest)], { type: 'application/json' }),
+      manifestName,
+      extras,
+      written,
+      skipped,
+    };
+  }
+}
