@@ -1,5 +1,8 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** COOP/COEP make the page and its workers crossOriginIsolated (threads for WASM, precise timers). */
 export const isolationHeaders = {
@@ -9,6 +12,7 @@ export const isolationHeaders = {
 
 export default defineConfig({
   plugins: [svelte()],
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   // Relative base so the built app works from any sub-path of a static host.
   base: './',
   server: { headers: isolationHeaders },
