@@ -65,6 +65,24 @@ export function averageRanks(values: NumericColumn, direction: Direction, mask?:
   return out;
 }
 
+// Ranks of the last few (column, mask, direction) triples, by object identity. Moving the w slider
+// re-ranks the same columns under the same mask: with this, it costs a weighted sum and a top-k
+// (~20 ms for 1M rows) instead of two sorts. Columns and masks are treated as immutable once ranked.
+const rankMemo = new WeakMap<object, Array<{ mask: Uint8Array | undefined; direction: Direction; ranks: Float64Array }>>();
+const MEMO_PER_COLUMN = 4;
+
+/** averageRanks, memoised by the identity of `values` and `mask` (neither may be mutated afterwards). */
+export function memoRanks(values: NumericColumn, direction: Direction, mask?: Uint8Array): Float64Array {
+  let list = rankMemo.get(values);
+  if (!list) rankMemo.set(values, (list = []));
+  const hit = list.find((e) => e.mask === mask && e.direction === direction);
+  if (hit) return hit.ranks;
+  const ranks = averageRanks(values, direction, mask);
+  list.unshift({ mask, direction, ranks });
+  if (list.length > MEMO_PER_COLUMN) list.pop();
+  return ranks;
+}
+
 /**
  * One term of a weighted rank sum: a column to rank, or ranks already computed with
  * `averageRanks` under the same mask (cache them: a weight change then needs no sort at all).
@@ -87,7 +105,7 @@ export function weightedRank(terms: readonly RankTerm[], mask?: Uint8Array): Flo
     if (len(t) !== n) throw new RangeError(`weightedRank: columns differ in length (${len(t)} vs ${n})`);
     if (!Number.isFinite(t.weight)) throw new RangeError(`weightedRank: weight ${t.weight} is not finite`);
     if (t.weight === 0) continue;
-    const r = 'ranks' in t ? t.ranks : averageRanks(t.values, t.direction, mask);
+    const r = 'ranks' in t ? t.ranks : memoRanks(t.values, t.direction, mask);
     const w = t.weight;
     for (let i = 0; i < n; i++) out[i] += w * r[i];
   }

@@ -8,6 +8,8 @@ import type { FeatureColumns } from './features.svelte';
 /** Select2Reason measures length after dropping verbatim repeated steps (methods.md 1.3). */
 export const LENGTH_FEATURE = 'dedupTokens';
 
+const maskMemo = new WeakMap<FeatureColumns, Map<string, FilterResult>>();
+
 /** The outcome of running a recipe on a dataset's feature columns. */
 export interface SelectionResult {
   method: MethodName;
@@ -33,10 +35,17 @@ export function runSelection(recipe: Recipe, fc: FeatureColumns, method: MethodN
   const wanted = recipe.filters.categories?.map((name) => fc.categories.indexOf(name)).filter((i) => i >= 0) ?? null;
   // Categories of another dataset (none match here) would drop every row: ignore the filter instead.
   const catIdx = wanted && wanted.length === 0 ? null : wanted;
-  const filter = buildMask(
-    { n: fc.n, correct: c.correct, truncated: c.truncated, tokens: c.totalTokens, category: c.category },
-    { correctOnly: recipe.filters.correctOnly, excludeTruncated: recipe.filters.excludeTruncated, maxTokens: recipe.filters.maxTokens, categories: catIdx },
-  );
+  const opts = { correctOnly: recipe.filters.correctOnly, excludeTruncated: recipe.filters.excludeTruncated, maxTokens: recipe.filters.maxTokens, categories: catIdx };
+  // Same columns + same filters → the same mask object, so ranks memoised on it are reused.
+  const key = JSON.stringify(opts);
+  let filter = maskMemo.get(fc)?.get(key);
+  if (!filter) {
+    filter = buildMask({ n: fc.n, correct: c.correct, truncated: c.truncated, tokens: c.totalTokens, category: c.category }, opts);
+    if (!maskMemo.has(fc)) maskMemo.set(fc, new Map());
+    const m = maskMemo.get(fc)!;
+    if (m.size > 8) m.clear();
+    m.set(key, filter);
+  }
   const inputs: SelectInputs = {
     n: fc.n,
     mask: filter.mask,
