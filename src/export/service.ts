@@ -1,5 +1,6 @@
 import { exportFormat, skipReason, datasetNameFromFile, type ExportExtra, type ExportFormatId, type ExportOptions } from '../core/export/formats';
 import { JsonlEncoder } from '../core/export/jsonl';
+import { ParquetRecordWriter } from '../core/export/parquet';
 import { buildManifest, manifestJson } from '../core/export/manifest';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset } from '../db/datasets';
@@ -16,6 +17,8 @@ export interface ExportRequest {
   appVersion: string;
   /** Base name for the files (without extension). */
   baseName: string;
+  /** 'jsonl' (default) or 'parquet'. */
+  fileType?: 'jsonl' | 'parquet';
 }
 
 export interface ExportResult {
@@ -33,7 +36,8 @@ const PROGRESS_MS = 100;
 
 /**
  * Writes the selected samples in a trainer format as JSONL, streamed: records are encoded one by
- * one into byte chunks that are folded into Blobs, so no whole-dataset string is ever built.
+ * one into byte chunks that are folded into Blobs, so no whole-dataset string is ever built; or
+ * as Parquet, written row group by row group (the finished file is one buffer of the selection).
  * Every export comes with a manifest (recipe, fingerprint, selection hash, counts, app version).
  * Exposed by workers/export.worker.ts.
  */
@@ -53,6 +57,7 @@ export class ExportService {
     if (!meta) throw new Error(`dataset ${req.datasetId} does not exist`);
     const reader = await DatasetReader.open(meta);
     const enc = new JsonlEncoder();
+    const parquet = req.fileType === 'parquet' ? new ParquetRecordWriter(['system']) : undefined;
     const blobs: Blob[] = [];
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
@@ -69,10 +74,14 @@ export class ExportService {
       const original = fmt.id === 'original' ? await reader.record(reader.recordOf(j)) : undefined;
       const rec = fmt.serialize(sample, original, req.options);
       if (sample.system || req.options.system) hasSystem = true;
+      written++;
+      if (parquet) {
+        parquet.push(rec);
+        continue;
+      }
       const bytes = enc.push(rec);
       pending.push(bytes);
       pendingBytes += bytes.length;
-      written++;
       if (pendingBytes >= FLUSH_BYTES) {
         blobs.push(new Blob(pending as Uint8Array<ArrayBuffer>[]));
         pending = [];
@@ -85,8 +94,8 @@ export class ExportService {
         onProgress({ stage: 'export', done: i + 1, total: req.rows.length, rate: meter.rate(), eta: meter.eta(i + 1, req.rows.length), counts: { written, skipped } });
       }
     }
-    blobs.push(new Blob(pending as Uint8Array<ArrayBuffer>[]));
-    const fileName = `${req.baseName}.${fmt.id}.jsonl`;
+    blobs.push(parquet ? new Blob([parquet.finish()]) : new Blob(pending as Uint8Array<ArrayBuffer>[]));
+    const fileName = `${req.baseName}.${fmt.id}.${parquet ? 'parquet' : 'jsonl'}`;
     const manifestName = `${req.baseName}.${fmt.id}.manifest.json`;
     const manifest = buildManifest({
       recipe: req.recipe,
@@ -102,7 +111,7 @@ export class ExportService {
     const extras = fmt.extras?.({ datasetName: datasetNameFromFile(fileName), fileName, hasSystem, options: req.options }) ?? [];
     onProgress({ stage: 'export', done: req.rows.length, total: req.rows.length, counts: { written, skipped } });
     return {
-      data: new Blob(blobs, { type: 'application/jsonl' }),
+      data: new Blob(blobs, { type: parquet ? 'application/vnd.apache.parquet' : 'application/jsonl' }),
       fileName,
       manifest: new Blob([manifestJson(manifest)], { type: 'application/json' }),
       manifestName,

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { baseUrl, launch, openApp, waitIdle } from './browser';
 import { LONGCOT, longcotRows, makeDerivedFiles } from './fixtures';
 import { validateRecord } from '../../src/core/export/validate';
+import { parquetReadObjects } from 'hyparquet';
 import { hasSharedData, sharedFile } from '../shared-data';
 
 let browser: Browser;
@@ -103,6 +104,14 @@ describe.skipIf(!hasSharedData('select/share/export on real traces'))('select, s
       expect(manifest.fingerprint).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
       expect(manifest.counts.selected).toBe(Number(count));
       expect(manifest.recipe.weights.w).toBe(0.5);
+
+      // The same selection as Parquet reads back to the same records (messages as list<struct>).
+      await page.getByTestId('export-parquet').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="download-data"]')?.textContent?.includes('.parquet'));
+      const [dp] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-data').click()]);
+      const pq = readFileSync((await dp.path())!);
+      const fromParquet = await parquetReadObjects({ file: pq.buffer.slice(pq.byteOffset, pq.byteOffset + pq.byteLength) });
+      expect(fromParquet.map((r) => ({ messages: r.messages }))).toEqual(lines);
     } finally {
       await b.close();
     }
