@@ -89,6 +89,8 @@ export interface FeatureState {
   parts: number;
   /** Category names; the category column holds indices into this list ('' = none). */
   categories: string[];
+  /** Numeric fields of the file stored as columns `sample.f.x.<key>` (fixed by the first samples). */
+  extraKeys?: string[];
   /** Number of question groups, once complete. */
   groups?: number;
   error?: string;

@@ -21,6 +21,7 @@ export function featureColumn(name: string): string {
 /** Columns written once at the end of the pass, from all samples together. */
 export const GROUP_FEATURES = ['passrate', 'difficulty_passrate', 'group', 'category'] as const;
 
+const MAX_EXTRA_COLUMNS = 32; // numeric fields of the file kept as columns; a wide CSV must not explode storage
 const BATCH_MS = 1000; // commit at least once a second: a reload loses at most that much work
 const PROGRESS_MS = 100;
 
@@ -74,7 +75,7 @@ export class FeatureService {
     if (!prev || prev.key !== key) {
       await deleteColumns(id, allFeatureColumns(meta), db);
       const copy = { tokenizer: settings.tokenizer, stepSeparator: settings.stepSeparator, rethinkWords: [...settings.rethinkWords] };
-      state = { key, settings: copy, mappingVersion: meta.mappingVersion, status: 'running', doneChunks: 0, doneRecords: 0, doneSamples: 0, parts: 0, categories: [] };
+      state = { key, settings: copy, mappingVersion: meta.mappingVersion, status: 'running', doneChunks: 0, doneRecords: 0, doneSamples: 0, parts: 0, categories: [], extraKeys: undefined };
     } else {
       state = { ...prev, status: 'running' };
     }
@@ -98,6 +99,7 @@ export class FeatureService {
       const parts: ColumnPart[] = [];
       const v = meta!.mappingVersion;
       for (const name of FEATURE_NAMES) parts.push({ ds: id, name: columnKey(featureColumn(name), v), part: state.parts, data: Float32Array.from(cols.f[name]) });
+      for (const k of state.extraKeys ?? []) parts.push({ ds: id, name: columnKey(featureColumn(`x.${k}`), v), part: state.parts, data: Float32Array.from(cols.x[k] ?? []) });
       parts.push({ ds: id, name: columnKey(featureColumn('groupHash'), v), part: state.parts, data: Float64Array.from(cols.groupHash) });
       parts.push({ ds: id, name: columnKey(featureColumn('categoryRaw'), v), part: state.parts, data: Uint16Array.from(cols.category) });
       // Sample ids, for the selection hash: strings, so this part holds a plain array.
@@ -124,6 +126,13 @@ export class FeatureService {
           for (const s of mapRecord(value, fileRow[r], meta.mapping, meta.name).samples) {
             const f = computeFeatures(s, settings, (t) => counter.count(t), matcher);
             for (const name of FEATURE_NAMES) cols.f[name].push(f[name as keyof SampleFeatures] as number);
+            // Numeric fields of the file itself (a score, a level...) become rankable columns too.
+            // The set of fields is fixed by the first samples, so every part has the same columns.
+            state.extraKeys ??= Object.keys(s.extra).filter((k) => typeof s.extra[k] === 'number').slice(0, MAX_EXTRA_COLUMNS);
+            for (const k of state.extraKeys) {
+              const x = s.extra[k];
+              (cols.x[k] ??= []).push(typeof x === 'number' ? x : NaN);
+            }
             cols.groupHash.push(hash53(s.group));
             cols.ids.push(s.id);
             const cat = typeof s.extra.category === 'string' ? s.extra.category : '';
@@ -186,11 +195,11 @@ export class FeatureService {
 function newBatch() {
   const f: Record<string, number[]> = {};
   for (const name of FEATURE_NAMES) f[name] = [];
-  return { f, groupHash: [] as number[], category: [] as number[], ids: [] as string[] };
+  return { f, x: {} as Record<string, number[]>, groupHash: [] as number[], category: [] as number[], ids: [] as string[] };
 }
 
 /** Storage names of every feature column of a dataset's current mapping version. */
 export function allFeatureColumns(meta: DatasetMeta): string[] {
-  const names = [...FEATURE_NAMES, 'groupHash', 'categoryRaw', 'id', ...GROUP_FEATURES];
+  const names = [...FEATURE_NAMES, 'groupHash', 'categoryRaw', 'id', ...GROUP_FEATURES, ...(meta.features?.extraKeys ?? []).map((k) => `x.${k}`)];
   return names.map((n) => columnKey(featureColumn(n), meta.mappingVersion));
 }

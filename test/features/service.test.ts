@@ -92,3 +92,18 @@ describe.skipIf(!hasSharedData('features of real traces'))('real traces', () => 
     rows.forEach((r, j) => expect(diff[j]).toBe(r.score[0] ? 0 : 1));
   }, 120_000);
 });
+
+describe('numeric fields of the file', () => {
+  it('become x.<name> columns usable as a difficulty score', async () => {
+    const rows = [
+      { id: 'a', question: 'Q1', response: 'r1', level: 5, source: 'x' },
+      { id: 'b', question: 'Q2', response: 'r2', level: 2, source: 'y' },
+      { id: 'c', question: 'Q3', response: 'r3', source: 'z' },
+    ];
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'levels.jsonl'));
+    const st = await new FeatureService().compute(meta.id, SETTINGS, MODELS, () => {});
+    expect(st.extraKeys).toEqual(['level']);
+    const level = await readColumn(meta.id, columnKey(featureColumn('x.level'), 0), Float32Array);
+    expect(Array.from(level)).toEqual([5, 2, NaN]);
+  }, 60_000);
+});

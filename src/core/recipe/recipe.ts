@@ -56,7 +56,7 @@ const BUNDLED_TOKENIZER = 'thinksift/qwen3-tokenizer';
 export const DEFAULT_RECIPE: Readonly<Recipe> = deepFreeze({
   v: 1,
   features: { stepSeparator: DEFAULT_FEATURE_SETTINGS.stepSeparator, rethinkWords: [...DEFAULT_RETHINK_WORDS], tokenizer: BUNDLED_TOKENIZER },
-  filters: { correctOnly: false, excludeTruncated: true, maxTokens: 16384, onePerGroup: false, categories: null },
+  filters: { correctOnly: false, excludeTruncated: true, maxTokens: 16384, onePerGroup: true, categories: null },
   method: 'select2reason',
   weights: { w: DEFAULT_W },
   budget: { kind: 'percent', value: 10 },

@@ -81,7 +81,7 @@ class FeaturesStore {
     }
     if (this.columns?.datasetId === meta.id && this.columns.n === meta.features.doneSamples) return;
     const v = meta.mappingVersion;
-    const names = [...FEATURE_NAMES, 'passrate', 'difficulty_passrate', 'category'];
+    const names = [...FEATURE_NAMES, 'passrate', 'difficulty_passrate', 'category', ...(meta.features.extraKeys ?? []).map((k) => `x.${k}`)];
     const arrays = await Promise.all(names.map((n) => readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array)));
     const group = await readColumn(meta.id, columnKey('sample.f.group', v), Uint32Array);
     const ids = await readStringColumn(meta.id, columnKey('sample.f.id', v));
