@@ -52,6 +52,29 @@ describe('app shell', () => {
   });
 });
 
+describe('drop anywhere', () => {
+  it('loads a file dropped on the page (not on the picker)', async () => {
+    const { ctx, page, errors } = await fresh();
+    try {
+      await page.evaluate(() => {
+        const lines = Array.from({ length: 7 }, (_, i) => JSON.stringify({ question: `q${i}`, response: `<think>t${i}</think>a${i}` }));
+        const dt = new DataTransfer();
+        dt.items.add(new File([lines.join('\n')], 'dropped.jsonl'));
+        const target = document.querySelector('main')!;
+        target.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true }));
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
+      });
+      await waitIdle(page);
+      expect(await rowCount(page)).toBe(7);
+      expect(await page.locator('[data-testid="dataset-item"][data-name="dropped.jsonl"]').count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
 describe('large tables', () => {
   it('scrolls a 100k-sample table to any row and opens it', async () => {
     const { mkdtempSync } = await import('node:fs');
