@@ -8,6 +8,7 @@ import { argsortColumn, sortRows, type Direction, type NumericColumn } from './a
 import { allocateStrata, budgetCount, type Budget } from './budget';
 import { onePerGroup } from './filters';
 import { topK, weightedRank, type RankTerm } from './ranks';
+import { tableWeightedRank } from './table-rank';
 import { sampleWithoutReplacement, type Rng } from '../rng';
 
 export const METHODS = ['select2reason', 'weighted', 'random', 'longest', 'shortest', 'middle', 'difficulty', 'diverse', 's1'] as const;
@@ -80,8 +81,12 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
 
   switch (method) {
     case 'select2reason':
-    case 'weighted':
-      return topK(weightedRank(rankTerms(method, inputs, params), mask), k, mask);
+    case 'weighted': {
+      const terms = rankTerms(method, inputs, params);
+      // Low-cardinality columns (token counts, pass rates) rank without sorting; same result.
+      const score = tableWeightedRank(terms, mask) ?? weightedRank(terms, mask);
+      return topK(score, k, mask);
+    }
     case 'longest':
       return firstK(argsortColumn(column(inputs, 'length', method), 'desc', mask).order, k, n);
     case 'shortest':
