@@ -21,6 +21,7 @@ interface TableRank {
 const HASH_BITS = 13; // 8192 slots for at most MAX_DISTINCT values: probes stay short
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
+// Columns are treated as immutable once ranked: keys are memoised by the column's identity.
 
 /**
  * Distinct numbers → dense ids, in an open-addressing table of typed arrays: ~10x faster than a
@@ -78,67 +79,85 @@ class DistinctIndex {
   }
 }
 
-/** Keys and rank table of one column over the eligible rows, or null when it has too many values. */
-export function tableRanks(values: NumericColumn, direction: Direction, mask?: Uint8Array): TableRank | null {
+/** A column as dense keys in rank order (mask-independent): key `size` marks NaN. */
+interface ColumnKeys {
+  keys: Uint32Array;
+  size: number;
+}
+
+/**
+ * Keys of every row of a column, in rank order for `direction`, or null when the column has too
+ * many distinct values. It does not depend on the mask, so it is computed once per column.
+ */
+function columnKeys(values: NumericColumn, direction: Direction): ColumnKeys | null {
   const n = values.length;
   let min = Infinity;
   let max = -Infinity;
   let allInt = true;
-  let m = 0;
-  let nan = 0;
   for (let i = 0; i < n; i++) {
-    if (mask && mask[i] === 0) continue;
-    m++;
     const v = values[i];
-    if (v !== v) { nan++; continue; }
+    if (v !== v) continue;
     if (v < min) min = v;
     if (v > max) max = v;
     if (allInt && v !== Math.floor(v)) allInt = false;
   }
-  const valid = m - nan;
   const desc = direction === 'desc';
   const keys = new Uint32Array(n);
-  let size: number;
-  let count: Uint32Array;
   // Loops are written out per case (no per-row closure call): this path exists to be fast.
-  if (valid === 0) {
-    size = 0;
-    count = new Uint32Array(1);
-    for (let i = 0; i < n; i++) if (!mask || mask[i] !== 0) count[0]++;
-  } else if (allInt && max - min < MAX_SPAN) {
-    size = max - min + 1;
-    count = new Uint32Array(size + 1);
-    for (let i = 0; i < n; i++) {
-      if (mask && mask[i] === 0) continue;
-      const v = values[i];
-      const k = v !== v ? size : desc ? max - v : v - min;
-      keys[i] = k;
-      count[k]++;
-    }
-  } else {
-    // Ids in first-seen order while scanning, then one relabelling into rank order.
-    const distinct = new DistinctIndex();
-    const NAN_ID = MAX_DISTINCT + 1;
-    // Float32 columns (ours) are hashed on their bits straight from a view: no float→bits per row.
-    const bits = values instanceof Float32Array ? new Uint32Array(values.buffer, values.byteOffset, n) : undefined;
-    for (let i = 0; i < n; i++) {
-      if (mask && mask[i] === 0) continue;
-      const v = values[i];
-      if (v !== v) { keys[i] = NAN_ID; continue; }
-      const id = bits ? distinct.addBits(bits[i] === 0x80000000 ? 0 : bits[i], v) : distinct.add(v);
-      if (id < 0) return null;
-      keys[i] = id;
-    }
-    size = distinct.size;
-    const order = distinct.sortedOrder(desc);
-    count = new Uint32Array(size + 1);
-    for (let i = 0; i < n; i++) {
-      if (mask && mask[i] === 0) continue;
-      const k = keys[i] === NAN_ID ? size : order[keys[i]];
-      keys[i] = k;
-      count[k]++;
-    }
+  if (min > max) {
+    return { keys, size: 0 }; // every value NaN: key 0 = the NaN key
   }
+  if (allInt && max - min < MAX_SPAN) {
+    const size = max - min + 1;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      keys[i] = v !== v ? size : desc ? max - v : v - min;
+    }
+    return { keys, size };
+  }
+  // Ids in first-seen order while scanning, then one relabelling into rank order.
+  const distinct = new DistinctIndex();
+  const NAN_ID = MAX_DISTINCT + 1;
+  // Float32 columns (ours) are hashed on their bits straight from a view: no float→bits per row.
+  const bits = values instanceof Float32Array ? new Uint32Array(values.buffer, values.byteOffset, n) : undefined;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== v) { keys[i] = NAN_ID; continue; }
+    const id = bits ? distinct.addBits(bits[i] === 0x80000000 ? 0 : bits[i], v) : distinct.add(v);
+    if (id < 0) return null;
+    keys[i] = id;
+  }
+  const size = distinct.size;
+  const order = distinct.sortedOrder(desc);
+  for (let i = 0; i < n; i++) keys[i] = keys[i] === NAN_ID ? size : order[keys[i]];
+  return { keys, size };
+}
+
+const keysMemo = new WeakMap<object, { asc?: ColumnKeys | null; desc?: ColumnKeys | null }>();
+
+function memoColumnKeys(values: NumericColumn, direction: Direction): ColumnKeys | null {
+  let e = keysMemo.get(values);
+  if (!e) keysMemo.set(values, (e = {}));
+  if (e[direction] === undefined) e[direction] = columnKeys(values, direction);
+  return e[direction]!;
+}
+
+/**
+ * Keys and rank table of one column over the eligible rows (ties averaged, NaN last, as
+ * averageRanks), or null when it has too many distinct values. Column keys are memoised per
+ * column, so a new mask costs one counting pass.
+ */
+export function tableRanks(values: NumericColumn, direction: Direction, mask?: Uint8Array): TableRank | null {
+  const ck = memoColumnKeys(values, direction);
+  if (!ck) return null;
+  const { keys, size } = ck;
+  const count = new Uint32Array(size + 1);
+  const n = keys.length;
+  if (mask) for (let i = 0; i < n; i++) { if (mask[i] !== 0) count[keys[i]]++; }
+  else for (let i = 0; i < n; i++) count[keys[i]]++;
+  let m = 0;
+  for (let b = 0; b <= size; b++) m += count[b];
+  const valid = m - count[size];
   const table = new Float64Array(size + 1);
   let before = 0;
   for (let b = 0; b < size; b++) {
