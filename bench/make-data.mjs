@@ -5,17 +5,10 @@
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { rng } from '../scripts/rng.mjs';
 
 const SHARED = resolve(import.meta.dirname, '../../shared/data');
 
-function rng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Real rows to resample from: every Qwen-eval-format JSONL under longcot/ and shortcot/. */
 function sourceRows() {

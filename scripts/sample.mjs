@@ -7,19 +7,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { rng } from './rng.mjs';
 
 const OUT = resolve(import.meta.dirname, '../public/sample/thinksift-sample.jsonl');
 const PROBLEMS = 320;
 
-// mulberry32: tiny, seedable, good enough for fixtures
-function rng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(20261122);
 const int = (a, b) => a + Math.floor(rand() * (b - a + 1));
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];

@@ -32,18 +32,13 @@
  * model being trained.
  */
 import type { Sample } from '../types';
+import { BOS, BOT, EOS, EOT, THINK_CLOSE, THINK_OPEN } from '../schema/think';
 
 /** How the assistant response is laid out. */
 export type ResponseStyle = 'think-tags' | 'sky' | 'answer-only';
 
 export const RESPONSE_STYLES: readonly ResponseStyle[] = ['think-tags', 'sky', 'answer-only'];
 
-const THINK_OPEN = '<think>';
-const THINK_CLOSE = '</think>';
-const BOT = '<|begin_of_thought|>';
-const EOT = '<|end_of_thought|>';
-const BOS = '<|begin_of_solution|>';
-const EOS = '<|end_of_solution|>';
 
 /** The assistant response for `sample` in `style` (see the module comment for every case). */
 export function responseText(

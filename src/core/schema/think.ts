@@ -26,12 +26,13 @@ export interface SplitThinkOptions {
   thinkOpenedInPrompt?: boolean;
 }
 
-const THINK_OPEN = '<think>';
-const THINK_CLOSE = '</think>';
-const BOT = '<|begin_of_thought|>';
-const EOT = '<|end_of_thought|>';
-const BOS = '<|begin_of_solution|>';
-const EOS = '<|end_of_solution|>';
+/** The delimiters ThinkSift understands (and writes back on export). */
+export const THINK_OPEN = '<think>';
+export const THINK_CLOSE = '</think>';
+export const BOT = '<|begin_of_thought|>';
+export const EOT = '<|end_of_thought|>';
+export const BOS = '<|begin_of_solution|>';
+export const EOS = '<|end_of_solution|>';
 
 /** Joins the non-empty trimmed parts with a blank line (a paragraph break, so step splitting still works). */
 function joinParts(a: string, b: string): string {
