@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-/** Builds nothing: serves dist/ with vite preview, loads the sample in Chromium, saves docs/screenshot.png. */
+/**
+ * Builds nothing: serves dist/ with vite preview, loads the sample in Chromium and saves a
+ * screenshot: `node scripts/screenshot.mjs [out.png] [load|select]`.
+ */
 import { preview } from 'vite';
 import { chromium } from 'playwright-core';
 
@@ -16,6 +19,12 @@ try {
   await page.locator('[data-testid="progress"][data-running="false"]').waitFor();
   await page.locator('[data-testid="sample-row"][data-index="2"]').click();
   await page.locator('[data-testid="sample-view"][data-index="2"]').waitFor();
+  if (process.argv[3] === 'select') {
+    await page.getByTestId('stage-measure').click();
+    await page.getByTestId('measure-done').waitFor({ timeout: 60_000 });
+    await page.getByTestId('stage-select').click();
+    await page.getByTestId('selected-count').waitFor();
+  }
   await page.waitForTimeout(300);
   await page.screenshot({ path: process.argv[2] || 'docs/screenshot.png', fullPage: true });
 } finally {
