@@ -66,6 +66,8 @@ export interface DatasetMeta {
   errorCount: number;
   /** File-level messages (wrong extension, mixed shapes, truncated gzip). */
   notices: CoreIssue[];
+  /** Model jobs (difficulty quantifier, ...), once started: see src/models/. */
+  modelJobs?: Record<string, { key: string; status: 'running' | 'incomplete' | 'complete'; done: number; parts: number; device?: string; error?: string }>;
   /** The feature pass, once started. */
   features?: FeatureState;
   /** Decoded text bytes or Parquet bytes stored, for the storage view. */

@@ -1,0 +1,166 @@
+import { AutoModelForCausalLM, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { columnKey } from '../core/batch';
+import { chooseDevice, type DeviceChoice } from '../core/models/device';
+import { DIFFICULTY_SYSTEM_PROMPT, difficultyScore, type DifficultyVariant } from '../core/models/difficulty';
+import { RateMeter, type ProgressEvent } from '../core/rate';
+import { getDataset, patchDataset } from '../db/datasets';
+import { DatasetReader } from '../db/reader';
+import { openDb, type ColumnPart } from '../db/schema';
+import { probeCapabilities } from './probe';
+
+/** Settings of a difficulty run; part of the recipe once shared. */
+export interface DifficultySettings {
+  model: string;
+  variant: DifficultyVariant;
+  /** 'auto' follows the probe; 'wasm' / 'webgpu' force a device. */
+  device: 'auto' | 'wasm' | 'webgpu';
+  /** 'auto' follows the probe (q4f16 / q8 for this model size); small local models ship fp32 only. */
+  dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4f16';
+  batchSize: number;
+}
+
+export const DEFAULT_DIFFICULTY: DifficultySettings = {
+  model: 'onnx-community/Qwen2.5-1.5B-Instruct', // the model Select2Reason uses (0.5B: a setting for small GPUs)
+  variant: 'select2reason',
+  device: 'auto',
+  dtype: 'auto',
+  batchSize: 8,
+};
+
+/** Stored progress of a model job (meta.modelJobs[name]). */
+export interface ModelJobState {
+  key: string;
+  status: 'running' | 'incomplete' | 'complete';
+  /** Samples [0, done) are scored and committed. */
+  done: number;
+  parts: number;
+  device?: string;
+  error?: string;
+}
+
+const WINDOW = 128; // samples per committed part; inside a window batches are sorted by length
+export const DIFFICULTY_COLUMN = 'sample.f.model_difficulty';
+
+/**
+ * Select2Reason's difficulty quantifier over a dataset: chat template with its system prompt and
+ * the question as the user turn, one forward pass, next-token logits → score. Batches are
+ * left-padded and sorted by length so little compute goes to padding. Scores are committed
+ * window by window with the resume point; a reload continues where it stopped.
+ * Exposed by workers/difficulty.worker.ts; terminating the worker unloads the model.
+ */
+export class DifficultyService {
+  private abort?: AbortController;
+  private loaded?: { key: string; tok: PreTrainedTokenizer; model: PreTrainedModel; choice: DeviceChoice };
+
+  cancel(): void {
+    this.abort?.abort(new DOMException('cancelled', 'AbortError'));
+  }
+
+  /** Load (or reuse) the model. `localModelPath` serves local/test models; remote ids come from the Hub. */
+  async load(settings: DifficultySettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<DeviceChoice> {
+    const caps = await probeCapabilities();
+    const choice = chooseDevice(caps, { large: true, force: settings.device === 'auto' ? undefined : settings.device });
+    const dtype = settings.dtype === 'auto' ? choice.dtype : settings.dtype;
+    // transformers.js runs 'wasm' through onnxruntime-node's CPU provider outside a browser (tests).
+    const device = typeof document === 'undefined' && typeof WorkerGlobalScope === 'undefined' ? 'cpu' : choice.device;
+    const key = JSON.stringify([settings.model, device, dtype]);
+    if (this.loaded?.key === key) return this.loaded.choice;
+    env.localModelPath = localModelPath;
+    env.allowLocalModels = true;
+    env.allowRemoteModels = settings.model.includes('/'); // a Hub id is owner/name; a bare name is local
+    const progress_callback = (x: { status: string; file?: string; loaded?: number; total?: number }) => {
+      if (x.status === 'progress' && x.total) onProgress({ stage: `download ${x.file ?? ''}`, done: x.loaded ?? 0, total: x.total });
+    };
+    const tok = await AutoTokenizer.from_pretrained(settings.model, { progress_callback });
+    const model = await AutoModelForCausalLM.from_pretrained(settings.model, { device: device as 'wasm', dtype, progress_callback });
+    this.loaded = { key, tok, model, choice: { ...choice, dtype } };
+    return this.loaded.choice;
+  }
+
+  /** Scores of a list of questions, in order (no storage): the unit the job and the tests share. */
+  async scoreQuestions(questions: string[], variant: DifficultyVariant, batchSize: number): Promise<Float32Array> {
+    const { tok, model } = this.loaded ?? (() => { throw new Error('load a model first'); })();
+    const id1 = tok.encode('1', { add_special_tokens: false })[0];
+    const id0 = tok.encode('0', { add_special_tokens: false })[0];
+    const prompts = questions.map((q) =>
+      tok.apply_chat_template([{ role: 'system', content: DIFFICULTY_SYSTEM_PROMPT }, { role: 'user', content: q }], { add_generation_prompt: true, tokenize: false }) as string,
+    );
+    const ids = prompts.map((p) => tok.encode(p, { add_special_tokens: false }));
+    // Sort by length so each batch pads little; results go back to their original slots.
+    const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
+    const out = new Float32Array(questions.length);
+    const pad = tok.pad_token_id ?? tok.eos_token_id ?? 0;
+    for (let s = 0; s < order.length; s += batchSize) {
+      const rows = order.slice(s, s + batchSize);
+      const len = Math.max(...rows.map((r) => ids[r].length));
+      const inputIds = new BigInt64Array(rows.length * len);
+      const mask = new BigInt64Array(rows.length * len);
+      rows.forEach((r, b) => {
+        const seq = ids[r];
+        const off = b * len + (len - seq.length); // left padding: the last position is the real last token
+        for (let t = 0; t < len - seq.length; t++) inputIds[b * len + t] = BigInt(pad);
+        for (let t = 0; t < seq.length; t++) {
+          inputIds[off + t] = BigInt(seq[t]);
+          mask[off + t] = 1n;
+        }
+      });
+      const res = await model({
+        input_ids: new Tensor('int64', inputIds, [rows.length, len]),
+        attention_mask: new Tensor('int64', mask, [rows.length, len]),
+      });
+      const logits = res.logits as Tensor;
+      const vocab = logits.dims[2];
+      const data = logits.data as Float32Array;
+      rows.forEach((r, b) => {
+        out[r] = difficultyScore(data, id1, id0, variant, (b * len + len - 1) * vocab, vocab);
+      });
+    }
+    return out;
+  }
+
+  /** Score every sample of a dataset's questions (or resume), storing the column window by window. */
+  async scoreDataset(id: string, settings: DifficultySettings, localModelPath: string, onProgress: (p: ProgressEvent) => void): Promise<ModelJobState> {
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    const db = await openDb();
+    const meta = await getDataset(id, db);
+    if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely first');
+    const choice = await this.load(settings, localModelPath, onProgress);
+    const key = JSON.stringify([meta.mappingVersion, settings.model, settings.variant]);
+    const prev = meta.modelJobs?.difficulty;
+    let state: ModelJobState = prev?.key === key ? { ...prev, status: 'running' } : { key, status: 'running', done: 0, parts: 0 };
+    if (prev?.key === key && prev.status === 'complete') return prev;
+    state.device = choice.reason;
+    const col = columnKey(DIFFICULTY_COLUMN, meta.mappingVersion);
+    const reader = await DatasetReader.open(meta);
+    const meter = new RateMeter();
+    const t0 = performance.now();
+    try {
+      while (state.done < reader.size) {
+        if (signal.aborted) throw signal.reason;
+        const end = Math.min(reader.size, state.done + WINDOW);
+        const qs: string[] = [];
+        for (let j = state.done; j < end; j++) qs.push((await reader.sample(j)).question);
+        const scores = await this.scoreQuestions(qs, settings.variant, settings.batchSize);
+        state = { ...state, done: end, parts: state.parts + 1 };
+        const tx = db.transaction(['columns', 'datasets'], 'readwrite');
+        void tx.objectStore('columns').put({ ds: id, name: col, part: state.parts - 1, data: scores } as ColumnPart);
+        const m = await tx.objectStore('datasets').get(id);
+        if (m) void tx.objectStore('datasets').put({ ...m, modelJobs: { ...m.modelJobs, difficulty: state } });
+        await tx.done;
+        const now = performance.now();
+        meter.add(now, end);
+        onProgress({ stage: 'difficulty', done: end, total: reader.size, rate: meter.rate(), eta: meter.eta(end, reader.size), counts: { elapsedMs: now - t0 } });
+      }
+      state = { ...state, status: 'complete' };
+      const m = await getDataset(id, db);
+      await patchDataset(id, { modelJobs: { ...m?.modelJobs, difficulty: state } }, db);
+      return state;
+    } catch (err) {
+      const m = await getDataset(id, db);
+      const kept = m?.modelJobs?.difficulty ?? state;
+      await patchDataset(id, { modelJobs: { ...m?.modelJobs, difficulty: { ...kept, status: 'incomplete', error: signal.aborted ? undefined : String((err as Error).message) } } }, db);
+      throw err;
+    }
+  }
+}

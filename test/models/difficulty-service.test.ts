@@ -1,0 +1,78 @@
+import 'fake-indexeddb/auto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { columnKey } from '../../src/core/batch';
+import { DIFFICULTY_SYSTEM_PROMPT } from '../../src/core/models/difficulty';
+import { readColumn, getDataset } from '../../src/db/datasets';
+import { DifficultyService, DIFFICULTY_COLUMN, type DifficultySettings } from '../../src/models/difficulty-service';
+import { ingestFile, jsonl } from '../ingest/helpers';
+
+// The tiny Qwen3-layout fixture (test/fixtures/models/README.md): its last-position logits are
+// 2 at (last id + 1) mod V, 4·cos θ at "0" (15), 4·sin θ at "1" (16), 0 elsewhere, with
+// θ = ((Σ_u mask·(id mod 97)) mod 360 + 0.5)°. The reference below computes that by hand.
+const MODELS = resolve(import.meta.dirname, '../fixtures/models');
+const SETTINGS: DifficultySettings = { model: 'tiny-qwen3', variant: 'select2reason', device: 'wasm', dtype: 'fp32', batchSize: 3 };
+const V = 151936;
+
+let tok: PreTrainedTokenizer;
+beforeAll(async () => {
+  env.allowRemoteModels = false;
+  env.localModelPath = MODELS;
+  tok = await AutoTokenizer.from_pretrained('tiny-qwen3');
+});
+
+/** Score by hand from the fixture's documented formula. */
+function reference(question: string, variant: 'select2reason' | 'binary' = 'select2reason'): number {
+  const text = tok.apply_chat_template([{ role: 'system', content: DIFFICULTY_SYSTEM_PROMPT }, { role: 'user', content: question }], { add_generation_prompt: true, tokenize: false }) as string;
+  const ids = tok.encode(text, { add_special_tokens: false });
+  const s = ids.reduce((a, id) => a + (id % 97), 0);
+  const th = (((s % 360) + 0.5) * Math.PI) / 180;
+  const logit = new Map<number, number>([[15, 4 * Math.cos(th)], [16, 4 * Math.sin(th)]]);
+  const next = (ids[ids.length - 1] + 1) % V;
+  logit.set(next, (logit.get(next) ?? 0) + 2);
+  const l1 = logit.get(16)!;
+  if (variant === 'binary') return 1 / (1 + Math.exp(logit.get(15)! - l1));
+  const all = [...logit.entries()];
+  for (let v = 0, z = 0; z < 2; v++) if (!logit.has(v)) { all.push([v, 0]); z++; }
+  all.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const [[i1, b1], [i2, b2]] = all;
+  if (i1 !== 16 && i2 !== 16) return 0;
+  return Math.exp(l1 - b1) / (1 + Math.exp(b2 - b1));
+}
+
+const QUESTIONS = [
+  'What is 2 + 2?',
+  'How many positive divisors does 360 have?',
+  'Find all real x such that x^3 - 3x + 1 = 0.',
+  'Compute the integral of x^2 from 0 to 1.',
+  'Let $p$ be a prime. Show that $p^2 - 1$ is divisible by 24 when $p > 3$.',
+];
+
+describe('DifficultyService on the tiny fixture (transformers.js, onnxruntime CPU in Node)', () => {
+  it('scores questions in left-padded, length-sorted batches exactly as the formula says', async () => {
+    const svc = new DifficultyService();
+    await svc.load(SETTINGS, MODELS);
+    const got = await svc.scoreQuestions(QUESTIONS, 'select2reason', 3);
+    const want = QUESTIONS.map((q) => reference(q));
+    for (let i = 0; i < QUESTIONS.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
+    expect(want.some((x) => x === 0) && want.some((x) => x > 0)).toBe(true); // both cases exercised
+    const binary = await svc.scoreQuestions(QUESTIONS, 'binary', 2);
+    QUESTIONS.forEach((q, i) => expect(binary[i]).toBeCloseTo(reference(q, 'binary'), 5));
+  }, 60_000);
+
+  it('scores a dataset into a column, window by window, and resumes after a cancel', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => ({ id: `q${i}`, question: `${QUESTIONS[i % 5]} (variant ${i})`, response: 'x' }));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'qs.jsonl'));
+    const svc = new DifficultyService();
+    await expect(svc.scoreDataset(meta.id, SETTINGS, MODELS, (p) => { if (p.stage === 'difficulty' && p.done >= 128) svc.cancel(); })).rejects.toThrow();
+    const mid = (await getDataset(meta.id))!.modelJobs!.difficulty;
+    expect(mid.status).toBe('incomplete');
+    expect(mid.done).toBe(128);
+    const st = await new DifficultyService().scoreDataset(meta.id, SETTINGS, MODELS, () => {});
+    expect(st).toMatchObject({ status: 'complete', done: 200, parts: 2 });
+    const col = await readColumn(meta.id, columnKey(DIFFICULTY_COLUMN, 0), Float32Array);
+    expect(col.length).toBe(200);
+    for (const i of [0, 1, 2, 131, 199]) expect(col[i]).toBeCloseTo(reference(rows[i].question), 5);
+  }, 120_000);
+});
