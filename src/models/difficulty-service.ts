@@ -1,31 +1,14 @@
 import { AutoModelForCausalLM, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { columnKey } from '../core/batch';
 import { chooseDevice, type DeviceChoice } from '../core/models/device';
-import { DIFFICULTY_SYSTEM_PROMPT, difficultyScore, type DifficultyVariant } from '../core/models/difficulty';
+import { DIFFICULTY_SYSTEM_PROMPT, difficultyScore, type DifficultySettings, type DifficultyVariant } from '../core/models/difficulty';
+
+export { DEFAULT_DIFFICULTY, type DifficultySettings } from '../core/models/difficulty';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset, patchDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { openDb, type ColumnPart } from '../db/schema';
 import { probeCapabilities } from './probe';
-
-/** Settings of a difficulty run; part of the recipe once shared. */
-export interface DifficultySettings {
-  model: string;
-  variant: DifficultyVariant;
-  /** 'auto' follows the probe; 'wasm' / 'webgpu' force a device. */
-  device: 'auto' | 'wasm' | 'webgpu';
-  /** 'auto' follows the probe (q4f16 / q8 for this model size); small local models ship fp32 only. */
-  dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4f16';
-  batchSize: number;
-}
-
-export const DEFAULT_DIFFICULTY: DifficultySettings = {
-  model: 'onnx-community/Qwen2.5-1.5B-Instruct', // the model Select2Reason uses (0.5B: a setting for small GPUs)
-  variant: 'select2reason',
-  device: 'auto',
-  dtype: 'auto',
-  batchSize: 8,
-};
 
 /** Stored progress of a model job (meta.modelJobs[name]). */
 export interface ModelJobState {

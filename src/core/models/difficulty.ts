@@ -13,6 +13,25 @@
 /** Which score to compute. 'select2reason' is the released method; 'binary' is our variant. */
 export type DifficultyVariant = 'select2reason' | 'binary';
 
+/** Settings of a difficulty run; part of the recipe once shared. */
+export interface DifficultySettings {
+  model: string;
+  variant: DifficultyVariant;
+  /** 'auto' follows the probe; 'wasm' / 'webgpu' force a device. */
+  device: 'auto' | 'wasm' | 'webgpu';
+  /** 'auto' follows the probe (q4f16 / q8 for this model size); small local models ship fp32 only. */
+  dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4f16';
+  batchSize: number;
+}
+
+export const DEFAULT_DIFFICULTY: DifficultySettings = {
+  model: 'onnx-community/Qwen2.5-1.5B-Instruct', // the model Select2Reason uses (0.5B: a setting for small GPUs)
+  variant: 'select2reason',
+  device: 'auto',
+  dtype: 'auto',
+  batchSize: 8,
+};
+
 /** The system prompt of Select2Reason's quantifier (selection.py). */
 export const DIFFICULTY_SYSTEM_PROMPT = 'Please judge the difficulty of this instruction and return 1 if difficult or 0 if not.';
 

@@ -74,12 +74,12 @@ class FeaturesStore {
   }
 
   /** Load the columns of a dataset whose features are complete (else clear). */
-  async load(meta: DatasetMeta | undefined): Promise<void> {
+  async load(meta: DatasetMeta | undefined, force = false): Promise<void> {
     if (!meta || meta.features?.status !== 'complete' || meta.features.mappingVersion !== meta.mappingVersion) {
       if (this.columns?.datasetId !== meta?.id || meta?.features?.status !== 'complete') this.columns = undefined;
       return;
     }
-    if (this.columns?.datasetId === meta.id && this.columns.n === meta.features.doneSamples) return;
+    if (!force && this.columns?.datasetId === meta.id && this.columns.n === meta.features.doneSamples) return;
     const v = meta.mappingVersion;
     const names = [...FEATURE_NAMES, 'passrate', 'difficulty_passrate', 'category', ...(meta.features.extraKeys ?? []).map((k) => `x.${k}`)];
     const arrays = await Promise.all(names.map((n) => readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array)));
@@ -87,6 +87,9 @@ class FeaturesStore {
     const ids = await readStringColumn(meta.id, columnKey('sample.f.id', v));
     const cols: Record<string, Float32Array> = {};
     names.forEach((n, i) => (cols[n] = arrays[i]));
+    // The model quantifier's score, once a complete run exists for this mapping.
+    const job = meta.modelJobs?.difficulty;
+    if (job?.status === 'complete' && job.key.startsWith(`[${v},`)) cols.model_difficulty = await readColumn(meta.id, columnKey('sample.f.model_difficulty', v), Float32Array);
     this.columns = { datasetId: meta.id, n: group.length, cols, group, categories: meta.features.categories, ids };
   }
 }

@@ -1,0 +1,65 @@
+import * as Comlink from 'comlink';
+import type { ProgressEvent } from '../../core/rate';
+import type { DatasetMeta } from '../../db/schema';
+import { DEFAULT_DIFFICULTY, type DifficultySettings } from '../../core/models/difficulty';
+import type { DifficultyService } from '../../models/difficulty-service';
+import { datasets } from './datasets.svelte';
+import { features } from './features.svelte';
+
+/**
+ * The difficulty-quantifier job: its settings, the worker that runs it (one per model, created on
+ * first use; "Unload" terminates it, which is how GPU memory is really freed), and its progress.
+ */
+class ModelsStore {
+  settings = $state<DifficultySettings>({ ...DEFAULT_DIFFICULTY });
+  running = $state(false);
+  progress = $state<ProgressEvent | undefined>();
+  status = $state('');
+  error = $state('');
+  private worker?: Worker;
+  private remote?: Comlink.Remote<DifficultyService>;
+
+  private api(): Comlink.Remote<DifficultyService> {
+    if (!this.remote) {
+      this.worker = new Worker(new URL('../../../workers/difficulty.worker.ts', import.meta.url), { type: 'module', name: 'difficulty' });
+      this.remote = Comlink.wrap<DifficultyService>(this.worker);
+    }
+    return this.remote;
+  }
+
+  /** Terminate the model's worker: frees its memory (GPU included). */
+  unload(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.remote = undefined;
+    this.status = 'unloaded';
+  }
+
+  async run(meta: DatasetMeta): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.error = '';
+    this.progress = undefined;
+    try {
+      const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
+      const s = $state.snapshot(this.settings) as DifficultySettings;
+      const choice = await this.api().load(s, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
+      this.status = `${s.model}: ${choice.reason}, ${choice.dtype}`;
+      await this.api().scoreDataset(meta.id, s, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
+    } catch (err) {
+      const msg = (err as Error).message ?? String(err);
+      this.error = /cancel/i.test(msg) ? 'Cancelled: scored windows are kept; Run resumes.' : `Difficulty scoring failed: ${msg}`;
+    } finally {
+      this.running = false;
+      await datasets.refresh();
+      const m = datasets.list.find((d) => d.id === meta.id);
+      if (m) await features.load(m, true);
+    }
+  }
+
+  cancel(): void {
+    void this.remote?.cancel();
+  }
+}
+
+export const models = new ModelsStore();

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { Browser, Page } from 'playwright-core';
+import { launch, openApp, waitIdle } from './browser';
+import { DIFFICULTY_SYSTEM_PROMPT } from '../../src/core/models/difficulty';
+
+// Scores from the tiny Qwen3-layout fixture, computed by hand from its documented formula
+// (test/fixtures/models/README.md), against what the app computes in Chromium.
+let browser: Browser;
+let tok: PreTrainedTokenizer;
+let dir: string;
+let file: string;
+// The first two are known (fixture README) to land on both sides: "1" outside the top two, and inside.
+const QUESTIONS = ['What is 2 + 2?', 'How many positive divisors does 360 have?', ...Array.from({ length: 10 }, (_, i) => `Question ${i}: how many primes are below ${10 * (i + 2)}?`)];
+
+beforeAll(async () => {
+  browser = await launch();
+  env.allowRemoteModels = false;
+  env.localModelPath = resolve(import.meta.dirname, '../fixtures/models');
+  tok = await AutoTokenizer.from_pretrained('tiny-qwen3');
+  dir = mkdtempSync(join(tmpdir(), 'thinksift-models-'));
+  file = join(dir, 'questions.jsonl');
+  writeFileSync(file, QUESTIONS.map((q, i) => JSON.stringify({ id: `q${i}`, question: q, response: `<think>t</think>${i}` })).join('\n'));
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function reference(question: string): number {
+  const text = tok.apply_chat_template([{ role: 'system', content: DIFFICULTY_SYSTEM_PROMPT }, { role: 'user', content: question }], { add_generation_prompt: true, tokenize: false }) as string;
+  const ids = tok.encode(text, { add_special_tokens: false });
+  const th = (((ids.reduce((a, id) => a + (id % 97), 0) % 360) + 0.5) * Math.PI) / 180;
+  const logit = new Map<number, number>([[15, 4 * Math.cos(th)], [16, 4 * Math.sin(th)]]);
+  const next = (ids[ids.length - 1] + 1) % 151936;
+  logit.set(next, (logit.get(next) ?? 0) + 2);
+  const all = [...logit.entries()];
+  for (let v = 0, z = 0; z < 2; v++) if (!logit.has(v)) { all.push([v, 0]); z++; }
+  all.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const [[i1, b1], [i2, b2]] = all;
+  return i1 !== 16 && i2 !== 16 ? 0 : Math.exp(logit.get(16)! - b1) / (1 + Math.exp(b2 - b1));
+}
+
+/** The stored model_difficulty column of the first dataset, read from the page's IndexedDB. */
+async function storedScores(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((res, rej) => { const q = indexedDB.open('thinksift'); q.onsuccess = () => res(q.result); q.onerror = () => rej(q.error); });
+    const parts: { name: string; part: number; data: Float32Array }[] = await new Promise((res) => {
+      const q = db.transaction('columns').objectStore('columns').getAll();
+      q.onsuccess = () => res(q.result);
+    });
+    return parts.filter((p) => p.name.startsWith('sample.f.model_difficulty')).sort((a, b) => a.part - b.part).flatMap((p) => Array.from(p.data));
+  });
+}
+
+async function scoreWith(device: 'wasm' | 'webgpu'): Promise<{ scores: number[]; status: string }> {
+  const ctx = await browser.newContext();
+  try {
+    const { page, errors } = await openApp(ctx);
+    await page.getByTestId('file-input').setInputFiles(file);
+    await waitIdle(page);
+    await page.getByTestId('stage-measure').click();
+    await page.getByTestId('difficulty-model').fill('tiny-qwen3');
+    await page.getByTestId('difficulty-dtype').selectOption('fp32');
+    await page.getByTestId('difficulty-device').selectOption(device);
+    await page.getByTestId('difficulty-run').click();
+    await page.getByTestId('difficulty-done').waitFor({ timeout: 110_000 });
+    const status = (await page.getByTestId('device-status').textContent()) ?? '';
+    expect(errors).toEqual([]);
+    return { scores: await storedScores(page), status };
+  } finally {
+    await ctx.close();
+  }
+}
+
+describe('difficulty quantifier in Chromium (tiny fixture model, no network)', () => {
+  it('WASM: every stored score equals the hand-computed reference', async () => {
+    const { scores, status } = await scoreWith('wasm');
+    expect(status).toMatch(/WASM/);
+    expect(scores.length).toBe(QUESTIONS.length);
+    QUESTIONS.forEach((q, i) => expect(scores[i]).toBeCloseTo(reference(q), 4));
+    expect(scores.some((s) => s === 0) && scores.some((s) => s > 0)).toBe(true);
+  });
+
+  it('WebGPU (SwiftShader adapter, forced): same scores', async () => {
+    const { scores, status } = await scoreWith('webgpu');
+    expect(status).toMatch(/WebGPU/);
+    QUESTIONS.forEach((q, i) => expect(scores[i]).toBeCloseTo(reference(q), 3));
+  });
+});
