@@ -5,6 +5,9 @@ import { DIFFICULTY_SYSTEM_PROMPT, difficultyScore, type DifficultySettings, typ
 
 export { DEFAULT_DIFFICULTY, type DifficultySettings } from '../core/models/difficulty';
 import { RateMeter, type ProgressEvent } from '../core/rate';
+import { DEFAULT_PPL_TOKENS, meanNll } from '../core/models/perplexity';
+import { responseText } from '../core/export/assistant';
+import type { Sample } from '../core/types';
 import { getDataset, patchDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { openDb, type ColumnPart } from '../db/schema';
@@ -23,6 +26,7 @@ export interface ModelJobState {
 
 const WINDOW = 128; // samples per committed part; inside a window batches are sorted by length
 export const DIFFICULTY_COLUMN = 'sample.f.model_difficulty';
+export const PERPLEXITY_COLUMN = 'sample.f.model_nll';
 
 /**
  * Select2Reason's difficulty quantifier over a dataset: chat template with its system prompt and
@@ -101,48 +105,101 @@ export class DifficultyService {
     return out;
   }
 
-  /** Score every sample of a dataset's questions (or resume), storing the column window by window. */
+  /** Score every sample's question with the quantifier (or resume), storing the column window by window. */
   async scoreDataset(id: string, settings: DifficultySettings, localModelPath: string, onProgress: (p: ProgressEvent) => void): Promise<ModelJobState> {
+    return this.runJob('difficulty', DIFFICULTY_COLUMN, [settings.model, settings.variant], id, settings, localModelPath, onProgress, async (samples) =>
+      this.scoreQuestions(samples.map((s) => s.question), settings.variant, settings.batchSize),
+    );
+  }
+
+  /**
+   * Mean token NLL of each response given its question (chat template: user = question,
+   * assistant = the response as trained on), over at most `maxTokens` response tokens.
+   */
+  async perplexities(pairs: { question: string; response: string }[], maxTokens = DEFAULT_PPL_TOKENS): Promise<Float32Array> {
+    const { tok, model } = this.loaded ?? (() => { throw new Error('load a model first'); })();
+    const out = new Float32Array(pairs.length);
+    for (let i = 0; i < pairs.length; i++) {
+      const { question, response } = pairs[i];
+      const prompt = tok.apply_chat_template([{ role: 'user', content: question }], { add_generation_prompt: true, tokenize: false }) as string;
+      const p = tok.encode(prompt, { add_special_tokens: false });
+      const r = tok.encode(response, { add_special_tokens: false }).slice(0, maxTokens);
+      if (r.length === 0) { out[i] = NaN; continue; }
+      const all = [...p, ...r];
+      const res = await model({
+        input_ids: new Tensor('int64', BigInt64Array.from(all, BigInt), [1, all.length]),
+        attention_mask: new Tensor('int64', new BigInt64Array(all.length).fill(1n), [1, all.length]),
+      });
+      const logits = res.logits as Tensor;
+      // Row t predicts token t + 1: response token k is predicted at row p.length − 1 + k.
+      const rows = r.map((_, k) => p.length - 1 + k);
+      out[i] = meanNll(logits.data as Float32Array, logits.dims[2], rows, r);
+    }
+    return out;
+  }
+
+  /** Perplexity (mean NLL) of every sample's response, stored as a column, resumable. */
+  async perplexityDataset(id: string, settings: DifficultySettings & { maxTokens?: number }, localModelPath: string, onProgress: (p: ProgressEvent) => void): Promise<ModelJobState> {
+    const cap = settings.maxTokens ?? DEFAULT_PPL_TOKENS;
+    return this.runJob('perplexity', PERPLEXITY_COLUMN, [settings.model, cap], id, settings, localModelPath, onProgress, async (samples) =>
+      this.perplexities(samples.map((s) => ({ question: s.question, response: responseText(s) })), cap),
+    );
+  }
+
+  /** The shared window loop: score samples [done, done + WINDOW), commit column part + state, repeat. */
+  private async runJob(
+    name: string,
+    column: string,
+    keyParts: unknown[],
+    id: string,
+    settings: DifficultySettings,
+    localModelPath: string,
+    onProgress: (p: ProgressEvent) => void,
+    scorer: (samples: Sample[]) => Promise<Float32Array>,
+  ): Promise<ModelJobState> {
     this.abort = new AbortController();
     const signal = this.abort.signal;
     const db = await openDb();
     const meta = await getDataset(id, db);
     if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely first');
     const choice = await this.load(settings, localModelPath, onProgress);
-    const key = JSON.stringify([meta.mappingVersion, settings.model, settings.variant]);
-    const prev = meta.modelJobs?.difficulty;
-    let state: ModelJobState = prev?.key === key ? { ...prev, status: 'running' } : { key, status: 'running', done: 0, parts: 0 };
+    const key = JSON.stringify([meta.mappingVersion, ...keyParts]);
+    const prev = meta.modelJobs?.[name];
     if (prev?.key === key && prev.status === 'complete') return prev;
+    let state: ModelJobState = prev?.key === key ? { ...prev, status: 'running' } : { key, status: 'running', done: 0, parts: 0 };
     state.device = choice.reason;
-    const col = columnKey(DIFFICULTY_COLUMN, meta.mappingVersion);
+    const col = columnKey(column, meta.mappingVersion);
     const reader = await DatasetReader.open(meta);
     const meter = new RateMeter();
     const t0 = performance.now();
+    const saveState = async (s: ModelJobState) => {
+      const m = await getDataset(id, db);
+      await patchDataset(id, { modelJobs: { ...m?.modelJobs, [name]: s } }, db);
+    };
     try {
       while (state.done < reader.size) {
         if (signal.aborted) throw signal.reason;
         const end = Math.min(reader.size, state.done + WINDOW);
-        const qs: string[] = [];
-        for (let j = state.done; j < end; j++) qs.push((await reader.sample(j)).question);
-        const scores = await this.scoreQuestions(qs, settings.variant, settings.batchSize);
+        const samples: Sample[] = [];
+        for (let j = state.done; j < end; j++) samples.push(await reader.sample(j));
+        const scores = await scorer(samples);
         state = { ...state, done: end, parts: state.parts + 1 };
         const tx = db.transaction(['columns', 'datasets'], 'readwrite');
         void tx.objectStore('columns').put({ ds: id, name: col, part: state.parts - 1, data: scores } as ColumnPart);
         const m = await tx.objectStore('datasets').get(id);
-        if (m) void tx.objectStore('datasets').put({ ...m, modelJobs: { ...m.modelJobs, difficulty: state } });
+        if (m) void tx.objectStore('datasets').put({ ...m, modelJobs: { ...m.modelJobs, [name]: state } });
         await tx.done;
         const now = performance.now();
         meter.add(now, end);
-        onProgress({ stage: 'difficulty', done: end, total: reader.size, rate: meter.rate(), eta: meter.eta(end, reader.size), counts: { elapsedMs: now - t0 } });
+        onProgress({ stage: name, done: end, total: reader.size, rate: meter.rate(), eta: meter.eta(end, reader.size), counts: { elapsedMs: now - t0 } });
       }
       state = { ...state, status: 'complete' };
-      const m = await getDataset(id, db);
-      await patchDataset(id, { modelJobs: { ...m?.modelJobs, difficulty: state } }, db);
+      await saveState(state);
       return state;
     } catch (err) {
       const m = await getDataset(id, db);
-      const kept = m?.modelJobs?.difficulty ?? state;
-      await patchDataset(id, { modelJobs: { ...m?.modelJobs, difficulty: { ...kept, status: 'incomplete', error: signal.aborted ? undefined : String((err as Error).message) } } }, db);
+      const kept = m?.modelJobs?.[name] ?? state;
+      await saveState({ ...kept, status: 'incomplete', error: signal.aborted ? undefined : String((err as Error).message) });
       throw err;
     }
   }

@@ -75,4 +75,34 @@ describe('DifficultyService on the tiny fixture (transformers.js, onnxruntime CP
     expect(col.length).toBe(200);
     for (const i of [0, 1, 2, 131, 199]) expect(col[i]).toBeCloseTo(reference(rows[i].question), 5);
   }, 120_000);
+
+  it('perplexity: mean NLL of the response tokens equals the hand-computed value from the formula', async () => {
+    const svc = new DifficultyService();
+    await svc.load(SETTINGS, MODELS);
+    const pairs = [
+      { question: 'What is 2 + 2?', response: 'It is 4.' },
+      { question: 'Name a prime.', response: '<think>\nSeven is prime.\n</think>\n\n7' },
+    ];
+    const got = await svc.perplexities(pairs, 64);
+    pairs.forEach((pr, i) => {
+      const prompt = tok.apply_chat_template([{ role: 'user', content: pr.question }], { add_generation_prompt: true, tokenize: false }) as string;
+      const p = tok.encode(prompt, { add_special_tokens: false });
+      const r = tok.encode(pr.response, { add_special_tokens: false });
+      const ids = [...p, ...r];
+      let sum = 0;
+      for (let k = 0; k < r.length; k++) {
+        const t = p.length - 1 + k; // row t predicts token t + 1
+        const s = ids.slice(0, t + 1).reduce((a, id) => a + (id % 97), 0);
+        const th = (((s % 360) + 0.5) * Math.PI) / 180;
+        const l = new Map<number, number>([[15, 4 * Math.cos(th)], [16, 4 * Math.sin(th)]]);
+        const nx = (ids[t] + 1) % V;
+        l.set(nx, (l.get(nx) ?? 0) + 2);
+        let z = V - l.size;
+        for (const x of l.values()) z += Math.exp(x);
+        sum += Math.log(z) - (l.get(r[k]) ?? 0);
+      }
+      expect(got[i]).toBeCloseTo(sum / r.length, 3);
+    });
+  }, 60_000);
 });
+
