@@ -11,7 +11,7 @@ import { topK, weightedRank, type RankTerm } from './ranks';
 import { tableWeightedRank } from './table-rank';
 import { sampleWithoutReplacement, type Rng } from '../rng';
 
-export const METHODS = ['select2reason', 'weighted', 'random', 'longest', 'shortest', 'middle', 'difficulty', 'diverse', 's1'] as const;
+export const METHODS = ['select2reason', 'weighted', 'random', 'longest', 'shortest', 'middle', 'difficulty', 'diverse', 's1', 'mid-ppl'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /** Select2Reason's best joint-rank weight on difficulty (methods.md 1.4): 75% on length. */
@@ -39,6 +39,8 @@ export interface SelectInputs {
   category?: NumericColumn;
   /** Question group index for `onePerGroup`. */
   group?: NumericColumn;
+  /** Mean token NLL of each response under a small LM, for 'mid-ppl' (methods.md 3.2). */
+  perplexity?: NumericColumn;
   /** Named feature columns for 'weighted' terms ('length' and 'difficulty' also resolve above). */
   features?: Record<string, NumericColumn>;
 }
@@ -67,6 +69,11 @@ export interface SelectParams {
  * @throws Error naming the column when a column the method needs is missing or has the wrong length.
  */
 export function select(method: MethodName, inputs: SelectInputs, params: SelectParams, rng: Rng): Uint32Array {
+  if (method === 'mid-ppl') {
+    // Mid-PPL keeps the middle perplexity band: 'middle' with perplexity in place of length.
+    if (!inputs.perplexity) throw new Error('Method "mid-ppl" needs the perplexity column (Measure → model scores → perplexity), which is missing.');
+    return select('middle', { ...inputs, length: inputs.perplexity }, params, rng);
+  }
   const { n } = inputs;
   let mask = inputs.mask ?? new Uint8Array(n).fill(1);
   if (mask.length !== n) throw new Error(`The eligibility mask has ${mask.length} rows, expected ${n}.`);

@@ -35,7 +35,7 @@ class ModelsStore {
     this.status = 'unloaded';
   }
 
-  async run(meta: DatasetMeta): Promise<void> {
+  async run(meta: DatasetMeta, job: 'difficulty' | 'perplexity' = 'difficulty'): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.error = '';
@@ -45,10 +45,12 @@ class ModelsStore {
       const s = $state.snapshot(this.settings) as DifficultySettings;
       const choice = await this.api().load(s, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
       this.status = `${s.model}: ${choice.reason}, ${choice.dtype}`;
-      await this.api().scoreDataset(meta.id, s, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
+      const onProgress = Comlink.proxy((p: ProgressEvent) => (this.progress = p));
+      if (job === 'difficulty') await this.api().scoreDataset(meta.id, s, models, onProgress);
+      else await this.api().perplexityDataset(meta.id, s, models, onProgress);
     } catch (err) {
       const msg = (err as Error).message ?? String(err);
-      this.error = /cancel/i.test(msg) ? 'Cancelled: scored windows are kept; Run resumes.' : `Difficulty scoring failed: ${msg}`;
+      this.error = /cancel/i.test(msg) ? 'Cancelled: scored windows are kept; Run resumes.' : `${job === 'difficulty' ? 'Difficulty scoring' : 'Perplexity'} failed: ${msg}`;
     } finally {
       this.running = false;
       await datasets.refresh();

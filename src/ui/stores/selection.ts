@@ -53,6 +53,7 @@ export function runSelection(recipe: Recipe, fc: FeatureColumns, method: MethodN
     difficulty: c[recipe.difficulty] ?? c.difficulty_passrate,
     category: c.category,
     group: fc.group,
+    perplexity: c.model_nll,
     features: c,
   };
   let rows: Uint32Array;

@@ -264,8 +264,8 @@ describe('every method', () => {
     const mask = new Uint8Array(12);
     for (const m of METHODS) {
       const params: SelectParams = { ...count(3), terms: [{ feature: 'length', direction: 'desc', weight: 1 }] };
-      expect(run(m, params, { ...fixture, mask }), m).toEqual([]);
-      expect(run(m, { ...params, budget: { kind: 'count', value: 0 } }), m).toEqual([]);
+      expect(run(m, params, { ...fixture, mask, perplexity: fixture.length }), m).toEqual([]);
+      expect(run(m, { ...params, budget: { kind: 'count', value: 0 } }, { ...fixture, perplexity: fixture.length }), m).toEqual([]);
     }
   });
 
@@ -274,7 +274,7 @@ describe('every method', () => {
     for (const m of METHODS) {
       for (const seed of [1, 2, 3]) {
         const params: SelectParams = { ...count(4), terms: [{ feature: 'difficulty', direction: 'desc', weight: 1 }] };
-        const s = run(m, params, { ...fixture, mask }, seed);
+        const s = run(m, params, { ...fixture, mask, perplexity: fixture.difficulty }, seed);
         expect(s.length, m).toBe(4);
         expect(s.every((i) => mask[i] === 1), m).toBe(true);
         expect(new Set(s).size, m).toBe(4);
@@ -283,3 +283,16 @@ describe('every method', () => {
     }
   });
 });
+
+describe('mid-ppl', () => {
+  it('is the middle band of the perplexity column, and says which column is missing', () => {
+    const perplexity = Float32Array.from({ length: 12 }, (_, i) => (i * 7) % 12); // a permutation of 0..11
+    const got = run('mid-ppl', count(4), { ...fixture, perplexity });
+    expect(got).toEqual(run('middle', count(4), { ...fixture, length: perplexity }));
+    // Sorted ascending the values are 0..11; the window starts at 12/2 − 4/2 = 4: values 4, 5, 6, 7,
+    // which sit in rows 4 (4), 11 (5 = 77 mod 12), 6 (6 = 42 mod 12) and 1 (7).
+    expect(got).toEqual([1, 4, 6, 11]);
+    expect(() => run('mid-ppl', count(4), fixture)).toThrow(/perplexity column/);
+  });
+});
+
