@@ -45,18 +45,18 @@ function reference(question: string): number {
 }
 
 /** The stored model_difficulty column of the first dataset, read from the page's IndexedDB. */
-async function storedScores(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
+async function storedScores(page: Page, prefix = 'sample.f.model_difficulty'): Promise<number[]> {
+  return page.evaluate(async (prefix) => {
     const db: IDBDatabase = await new Promise((res, rej) => { const q = indexedDB.open('thinksift'); q.onsuccess = () => res(q.result); q.onerror = () => rej(q.error); });
     const parts: { name: string; part: number; data: Float32Array }[] = await new Promise((res) => {
       const q = db.transaction('columns').objectStore('columns').getAll();
       q.onsuccess = () => res(q.result);
     });
-    return parts.filter((p) => p.name.startsWith('sample.f.model_difficulty')).sort((a, b) => a.part - b.part).flatMap((p) => Array.from(p.data));
-  });
+    return parts.filter((p) => p.name.startsWith(prefix)).sort((a, b) => a.part - b.part).flatMap((p) => Array.from(p.data));
+  }, prefix);
 }
 
-async function scoreWith(device: 'wasm' | 'webgpu'): Promise<{ scores: number[]; status: string }> {
+async function scoreWith(device: 'wasm' | 'webgpu', alsoPerplexity = false): Promise<{ scores: number[]; status: string; nll: number[] }> {
   const ctx = await browser.newContext();
   try {
     const { page, errors } = await openApp(ctx);
@@ -69,16 +69,24 @@ async function scoreWith(device: 'wasm' | 'webgpu'): Promise<{ scores: number[];
     await page.getByTestId('difficulty-run').click();
     await page.getByTestId('difficulty-done').waitFor({ timeout: 110_000 });
     const status = (await page.getByTestId('device-status').textContent()) ?? '';
+    let nll: number[] = [];
+    if (alsoPerplexity) {
+      await page.getByTestId('perplexity-run').click();
+      await page.getByTestId('perplexity-done').waitFor({ timeout: 110_000 });
+      nll = await storedScores(page, 'sample.f.model_nll');
+    }
     expect(errors).toEqual([]);
-    return { scores: await storedScores(page), status };
+    return { scores: await storedScores(page), status, nll };
   } finally {
     await ctx.close();
   }
 }
 
 describe('difficulty quantifier in Chromium (tiny fixture model, no network)', () => {
-  it('WASM: every stored score equals the hand-computed reference', async () => {
-    const { scores, status } = await scoreWith('wasm');
+  it('WASM: every stored score equals the hand-computed reference; perplexity fills its column', async () => {
+    const { scores, status, nll } = await scoreWith('wasm', true);
+    expect(nll.length).toBe(QUESTIONS.length);
+    expect(nll.every((x) => Number.isFinite(x) && x > 0)).toBe(true);
     expect(status).toMatch(/WASM/);
     expect(scores.length).toBe(QUESTIONS.length);
     QUESTIONS.forEach((q, i) => expect(scores[i]).toBeCloseTo(reference(q), 4));
