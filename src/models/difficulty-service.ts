@@ -12,6 +12,7 @@ import { getDataset, patchDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { openDb, type ColumnPart } from '../db/schema';
 import { probeCapabilities } from './probe';
+import { isLocalModel, registerLocalModel } from './local-models';
 
 /** Stored progress of a model job (meta.modelJobs[name]). */
 export interface ModelJobState {
@@ -43,6 +44,11 @@ export class DifficultyService {
     this.abort?.abort(new DOMException('cancelled', 'AbortError'));
   }
 
+  /** Make a dropped model folder loadable; returns its id (`local/<name>`). Throws naming missing files. */
+  registerLocalModel(name: string, files: { path: string; blob: Blob }[]): string {
+    return registerLocalModel(name, files);
+  }
+
   /** Load (or reuse) the model. `localModelPath` serves local/test models; remote ids come from the Hub. */
   async load(settings: DifficultySettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<DeviceChoice> {
     const caps = await probeCapabilities();
@@ -54,7 +60,8 @@ export class DifficultyService {
     if (this.loaded?.key === key) return this.loaded.choice;
     env.localModelPath = localModelPath;
     env.allowLocalModels = true;
-    env.allowRemoteModels = settings.model.includes('/'); // a Hub id is owner/name; a bare name is local
+    // A Hub id is owner/name; a bare name is served by the app; local/<folder> was dropped by the user.
+    env.allowRemoteModels = settings.model.includes('/') && !isLocalModel(settings.model);
     const progress_callback = (x: { status: string; file?: string; loaded?: number; total?: number }) => {
       if (x.status === 'progress' && x.total) onProgress({ stage: `download ${x.file ?? ''}`, done: x.loaded ?? 0, total: x.total });
     };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
@@ -98,4 +98,35 @@ describe('difficulty quantifier in Chromium (tiny fixture model, no network)', (
     expect(status).toMatch(/WebGPU/);
     QUESTIONS.forEach((q, i) => expect(scores[i]).toBeCloseTo(reference(q), 3));
   });
+
+  it('a local model folder picked by the user loads without any server copy, and a wrong folder is refused', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const { page, errors } = await openApp(ctx);
+      await page.getByTestId('file-input').setInputFiles(file);
+      await waitIdle(page);
+      await page.getByTestId('stage-measure').click();
+      // A folder that is not a model: a clear message naming what is missing.
+      const junk = mkdtempSync(join(tmpdir(), 'not-a-model-'));
+      writeFileSync(join(junk, 'README.md'), 'hello');
+      await page.getByTestId('model-folder').setInputFiles(junk);
+      await page.getByText(/is not a transformers\.js model: missing config\.json/).waitFor();
+      // The fixture folder, picked from disk (copied so its name differs from the served one).
+      const copy = join(mkdtempSync(join(tmpdir(), 'm-')), 'my-tiny-lm');
+      cpSync(resolve(import.meta.dirname, '../fixtures/models/tiny-qwen3'), copy, { recursive: true });
+      await page.getByTestId('model-folder').setInputFiles(copy);
+      await page.getByText('local folder "my-tiny-lm"').waitFor();
+      expect(await page.getByTestId('difficulty-model').inputValue()).toBe('local/my-tiny-lm');
+      await page.getByTestId('difficulty-dtype').selectOption('fp32');
+      await page.getByTestId('difficulty-device').selectOption('wasm');
+      await page.getByTestId('difficulty-run').click();
+      await page.getByTestId('difficulty-done').waitFor({ timeout: 110_000 });
+      const scores = await storedScores(page);
+      QUESTIONS.forEach((q, i) => expect(scores[i]).toBeCloseTo(reference(q), 4));
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
 });
+

@@ -59,6 +59,21 @@ class ModelsStore {
     }
   }
 
+  /** Use a model folder the user picked (config.json, tokenizer files, onnx/*.onnx): nothing is downloaded. */
+  async useFolder(files: FileList): Promise<void> {
+    this.error = '';
+    const list = [...files];
+    const name = list[0]?.webkitRelativePath.split('/')[0] ?? 'model';
+    const entries = list.map((f) => ({ path: f.webkitRelativePath.split('/').slice(1).join('/'), blob: f as Blob }));
+    try {
+      const id = await this.api().registerLocalModel(name, entries);
+      this.settings.model = id;
+      this.status = `local folder "${name}" (${list.length} files) ready`;
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
   cancel(): void {
     void this.remote?.cancel();
   }
