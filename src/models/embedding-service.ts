@@ -1,0 +1,162 @@
+import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import { columnKey } from '../core/batch';
+import { chooseDevice, type DeviceChoice } from '../core/models/device';
+import { EXACT_DEDUP_MAX_ROWS, nearDuplicateGroups } from '../core/embed/dedup';
+import { pca2d } from '../core/embed/pca';
+import { RateMeter, type ProgressEvent } from '../core/rate';
+import type { Sample } from '../core/types';
+import { getDataset, patchDataset, readColumn } from '../db/datasets';
+import { DatasetReader } from '../db/reader';
+import { openDb, type ColumnPart, type DatasetMeta } from '../db/schema';
+import { isLocalModel, registerLocalModel } from './local-models';
+import { probeCapabilities } from './probe';
+
+/** Settings of the embedding job. */
+export interface EmbeddingSettings {
+  /**
+   * bge-small-en-v1.5: 384 dimensions, 33M parameters, strong retrieval scores for its size, and an
+   * ONNX export on the Hub; small enough for WASM, so a GPU is optional.
+   */
+  model: string;
+  device: 'auto' | 'wasm' | 'webgpu';
+  dtype: 'auto' | 'fp32' | 'fp16' | 'q8';
+  /** Also embed the first N words of the thinking (0 = the question only). */
+  thinkWords: number;
+  /** Cosine at or above which two samples are near-duplicates. */
+  tau: number;
+  batchSize: number;
+}
+
+export const DEFAULT_EMBEDDING: EmbeddingSettings = {
+  model: 'Xenova/bge-small-en-v1.5',
+  device: 'auto',
+  dtype: 'auto',
+  thinkWords: 0,
+  tau: 0.95,
+  batchSize: 32,
+};
+
+const WINDOW = 256;
+export const EMBEDDING_COLUMN = 'sample.emb';
+
+/** The text embedded for a sample: the question, plus the start of the thinking when asked. */
+export function embeddingText(s: Sample, thinkWords: number): string {
+  if (thinkWords <= 0 || !s.think) return s.question;
+  return `${s.question}\n\n${s.think.split(/\s+/).slice(0, thinkWords).join(' ')}`;
+}
+
+/**
+ * Normalised mean-pooled embeddings of every sample (Float32, n×dim, stored in column parts outside
+ * the text store), committed window by window and resumable; then near-duplicate groups (cos ≥ τ)
+ * and a 2D PCA map, stored as columns. Exposed by workers/embedding.worker.ts.
+ */
+export class EmbeddingService {
+  private abort?: AbortController;
+  private loaded?: { key: string; extractor: FeatureExtractionPipeline; choice: DeviceChoice };
+
+  cancel(): void {
+    this.abort?.abort(new DOMException('cancelled', 'AbortError'));
+  }
+
+  registerLocalModel(name: string, files: { path: string; blob: Blob }[]): string {
+    return registerLocalModel(name, files);
+  }
+
+  async load(settings: EmbeddingSettings, localModelPath: string): Promise<DeviceChoice> {
+    const choice = chooseDevice(await probeCapabilities(), { force: settings.device === 'auto' ? undefined : settings.device });
+    const dtype = settings.dtype === 'auto' ? choice.dtype : settings.dtype;
+    const device = typeof document === 'undefined' && typeof WorkerGlobalScope === 'undefined' ? 'cpu' : choice.device;
+    const key = JSON.stringify([settings.model, device, dtype]);
+    if (this.loaded?.key === key) return this.loaded.choice;
+    env.localModelPath = localModelPath;
+    env.allowLocalModels = true;
+    env.allowRemoteModels = settings.model.includes('/') && !isLocalModel(settings.model);
+    const extractor = (await pipeline('feature-extraction', settings.model, { device: device as 'wasm', dtype })) as FeatureExtractionPipeline;
+    this.loaded = { key, extractor, choice: { ...choice, dtype } };
+    return this.loaded.choice;
+  }
+
+  /** Normalised mean-pooled embeddings of `texts`, as one n×dim Float32Array. */
+  async embed(texts: string[], batchSize: number): Promise<{ data: Float32Array; dim: number }> {
+    const ex = this.loaded?.extractor;
+    if (!ex) throw new Error('load a model first');
+    const parts: Float32Array[] = [];
+    let dim = 0;
+    for (let s = 0; s < texts.length; s += batchSize) {
+      const t = await ex(texts.slice(s, s + batchSize), { pooling: 'mean', normalize: true });
+      dim = t.dims[1];
+      parts.push(t.data as Float32Array);
+    }
+    const data = new Float32Array(texts.length * dim);
+    let at = 0;
+    for (const p of parts) { data.set(p, at); at += p.length; }
+    return { data, dim };
+  }
+
+  /** Embed a dataset (or resume), then find near-duplicate groups and a 2D map. */
+  async embedDataset(id: string, settings: EmbeddingSettings, localModelPath: string, onProgress: (p: ProgressEvent) => void) {
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    const db = await openDb();
+    const meta = await getDataset(id, db);
+    if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely first');
+    const choice = await this.load(settings, localModelPath);
+    const key = JSON.stringify([meta.mappingVersion, settings.model, settings.thinkWords]);
+    const prev = meta.modelJobs?.embedding;
+    let state: JobState = prev?.key === key ? { ...prev, status: 'running' } : { key, status: 'running', done: 0, parts: 0 };
+    const v = meta.mappingVersion;
+    const reader = await DatasetReader.open(meta);
+    const meter = new RateMeter();
+    const save = async (s: JobState) => {
+      const m = await getDataset(id, db);
+      await patchDataset(id, { modelJobs: { ...m?.modelJobs, embedding: { ...s, device: choice.reason } } }, db);
+    };
+    try {
+      while (state.done < reader.size) {
+        if (signal.aborted) throw signal.reason;
+        const end = Math.min(reader.size, state.done + WINDOW);
+        const texts: string[] = [];
+        for (let j = state.done; j < end; j++) texts.push(embeddingText(await reader.sample(j), settings.thinkWords));
+        const { data } = await this.embed(texts, settings.batchSize);
+        state = { ...state, done: end, parts: state.parts + 1 };
+        const tx = db.transaction(['columns', 'datasets'], 'readwrite');
+        void tx.objectStore('columns').put({ ds: id, name: columnKey(EMBEDDING_COLUMN, v), part: state.parts - 1, data } as ColumnPart);
+        const m = await tx.objectStore('datasets').get(id);
+        if (m) void tx.objectStore('datasets').put({ ...m, modelJobs: { ...m.modelJobs, embedding: { ...state, device: choice.reason } } });
+        await tx.done;
+        meter.add(performance.now(), end);
+        onProgress({ stage: 'embeddings', done: end, total: reader.size, rate: meter.rate(), eta: meter.eta(end, reader.size) });
+      }
+      const all = await readColumn(id, columnKey(EMBEDDING_COLUMN, v), Float32Array, db);
+      const n = reader.size;
+      const dim = n ? all.length / n : 0;
+      let groups = -1;
+      if (n <= EXACT_DEDUP_MAX_ROWS) {
+        onProgress({ stage: 'near-duplicates', done: 0, total: n });
+        const res = nearDuplicateGroups(all, dim, settings.tau, { signal, onProgress: (done: number, total: number) => onProgress({ stage: 'near-duplicates', done, total }) });
+        groups = res.groups;
+        await putColumn(id, columnKey('sample.f.dupGroup', v), Float32Array.from(res.group));
+      }
+      const map = pca2d(all, dim, n);
+      const x = new Float32Array(n);
+      const y = new Float32Array(n);
+      for (let i = 0; i < n; i++) { x[i] = map[2 * i]; y[i] = map[2 * i + 1]; }
+      await putColumn(id, columnKey('sample.f.map_x', v), x);
+      await putColumn(id, columnKey('sample.f.map_y', v), y);
+      const done: JobState = { ...state, status: 'complete', dim, groups };
+      await save(done);
+      return done;
+    } catch (err) {
+      const m = await getDataset(id, db);
+      await save({ ...(m?.modelJobs?.embedding ?? state), status: 'incomplete' });
+      throw err;
+    }
+  }
+}
+
+type JobState = NonNullable<DatasetMeta['modelJobs']>[string];
+
+async function putColumn(id: string, name: string, data: Float32Array): Promise<void> {
+  const db = await openDb();
+  await db.put('columns', { ds: id, name, part: 0, data });
+}
