@@ -128,5 +128,29 @@ describe('difficulty quantifier in Chromium (tiny fixture model, no network)', (
       await ctx.close();
     }
   });
+
+  it('embeddings (tiny BERT, WASM): near-duplicate groups and the map in Select', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const { page, errors } = await openApp(ctx);
+      const qs = ['what is the sum of two numbers', 'what is the sum of two numbers', 'find the area of a circle', 'prove that the prime is odd'];
+      const path = join(dir, 'dups.jsonl');
+      writeFileSync(path, qs.map((q, i) => JSON.stringify({ id: `d${i}`, question: q, response: `<think>t</think>${i}` })).join('\n'));
+      await page.getByTestId('file-input').setInputFiles(path);
+      await waitIdle(page);
+      await page.getByTestId('stage-measure').click();
+      await page.getByTestId('measure-done').waitFor({ timeout: 60_000 });
+      await page.getByTestId('embedding-model').fill('tiny-bert');
+      await page.getByTestId('embedding-dtype').selectOption('fp32');
+      await page.getByTestId('embedding-run').click();
+      await page.getByTestId('embedding-done').waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('embedding-done').textContent()).toMatch(/Embedded 4 samples \(16-d\): 1 near-duplicate groups/);
+      await page.getByTestId('stage-select').click();
+      await page.getByTestId('embedding-map').waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
 });
 

@@ -90,6 +90,13 @@ class FeaturesStore {
     // The model quantifier's score, once a complete run exists for this mapping.
     const job = meta.modelJobs?.difficulty;
     if (job?.status === 'complete' && job.key.startsWith(`[${v},`)) cols.model_difficulty = await readColumn(meta.id, columnKey('sample.f.model_difficulty', v), Float32Array);
+    const emb = meta.modelJobs?.embedding;
+    if (emb?.status === 'complete' && emb.key.startsWith(`[${v},`)) {
+      for (const n of ['map_x', 'map_y', 'dupGroup']) {
+        const c = await readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array);
+        if (c.length) cols[n] = c;
+      }
+    }
     const ppl = meta.modelJobs?.perplexity;
     if (ppl?.status === 'complete' && ppl.key.startsWith(`[${v},`)) cols.model_nll = await readColumn(meta.id, columnKey('sample.f.model_nll', v), Float32Array);
     this.columns = { datasetId: meta.id, n: group.length, cols, group, categories: meta.features.categories, ids };

@@ -3,6 +3,7 @@ import type { ProgressEvent } from '../../core/rate';
 import type { DatasetMeta } from '../../db/schema';
 import { DEFAULT_DIFFICULTY, type DifficultySettings } from '../../core/models/difficulty';
 import type { DifficultyService } from '../../models/difficulty-service';
+import type { EmbeddingService, EmbeddingSettings } from '../../models/embedding-service';
 import { datasets } from './datasets.svelte';
 import { features } from './features.svelte';
 
@@ -18,6 +19,35 @@ class ModelsStore {
   error = $state('');
   private worker?: Worker;
   private remote?: Comlink.Remote<DifficultyService>;
+  // bge-small-en-v1.5 (384-d, 33M parameters, ONNX on the Hub): small enough for WASM. See embedding-service.ts.
+  embedding = $state<EmbeddingSettings>({ model: 'Xenova/bge-small-en-v1.5', device: 'auto', dtype: 'auto', thinkWords: 0, tau: 0.95, batchSize: 32 });
+  private embWorker?: Worker;
+  private embRemote?: Comlink.Remote<EmbeddingService>;
+
+  /** Compute embeddings (resumable), near-duplicate groups and the 2D map, in their own worker. */
+  async embed(meta: DatasetMeta): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.error = '';
+    try {
+      if (!this.embRemote) {
+        this.embWorker = new Worker(new URL('../../../workers/embedding.worker.ts', import.meta.url), { type: 'module', name: 'embedding' });
+        this.embRemote = Comlink.wrap<EmbeddingService>(this.embWorker);
+      }
+      const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
+      await this.embRemote.embedDataset(meta.id, $state.snapshot(this.embedding) as EmbeddingSettings, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
+    } catch (err) {
+      this.error = `Embeddings failed: ${(err as Error).message ?? err}`;
+    } finally {
+      this.running = false;
+      this.embWorker?.terminate(); // frees the model's memory; the vectors are stored
+      this.embWorker = undefined;
+      this.embRemote = undefined;
+      await datasets.refresh();
+      const m = datasets.list.find((d) => d.id === meta.id);
+      if (m) await features.load(m, true);
+    }
+  }
 
   private api(): Comlink.Remote<DifficultyService> {
     if (!this.remote) {
