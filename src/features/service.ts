@@ -1,5 +1,5 @@
 import { chunkRecordBytes, COL, columnKey } from '../core/batch';
-import { computeFeatures, FEATURE_NAMES, type FeatureSettings, type SampleFeatures } from '../core/features/features';
+import { compileStepSeparator, computeFeatures, FEATURE_NAMES, type FeatureSettings, type SampleFeatures } from '../core/features/features';
 import { compileRethink } from '../core/features/rethink';
 import { passRateByGroup } from '../core/features/groups';
 import { RateMeter, type ProgressEvent } from '../core/rate';
@@ -71,6 +71,11 @@ export class FeatureService {
     const key = settingsKey(settings, meta.mappingVersion);
     const prev = meta.features;
     if (prev?.key === key && prev.status === 'complete') return prev;
+    // Bad settings (an invalid separator regex, an unknown tokenizer) fail here with their own
+    // message, before any stored state or column changes.
+    compileStepSeparator(settings.stepSeparator);
+    const matcher = compileRethink(settings.rethinkWords);
+    const { counter } = await loadTokenizer(settings.tokenizer, localModelPath);
     let state: FeatureState;
     if (!prev || prev.key !== key) {
       await deleteColumns(id, allFeatureColumns(meta), db);
@@ -80,9 +85,6 @@ export class FeatureService {
       state = { ...prev, status: 'running' };
     }
     meta = (await patchDataset(id, { features: state }, db))!;
-
-    const { counter } = await loadTokenizer(settings.tokenizer, localModelPath);
-    const matcher = compileRethink(settings.rethinkWords);
     const fileRow = await readColumn(id, COL.recordFileRow, Uint32Array, db);
     const total = meta.resume.samples;
     const meter = new RateMeter();

@@ -1,6 +1,6 @@
-import { AutoModelForCausalLM, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { columnKey } from '../core/batch';
-import { chooseDevice, type DeviceChoice } from '../core/models/device';
+import type { DeviceChoice } from '../core/models/device';
 import { DIFFICULTY_SYSTEM_PROMPT, difficultyScore, type DifficultySettings, type DifficultyVariant } from '../core/models/difficulty';
 
 export { DEFAULT_DIFFICULTY, type DifficultySettings } from '../core/models/difficulty';
@@ -11,8 +11,8 @@ import type { Sample } from '../core/types';
 import { getDataset, patchDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { openDb, type ColumnPart } from '../db/schema';
-import { probeCapabilities } from './probe';
-import { isLocalModel, registerLocalModel } from './local-models';
+import { registerLocalModel } from './local-models';
+import { downloadProgress, loadOrExplain, planRuntime } from './runtime';
 
 /** Stored progress of a model job (meta.modelJobs[name]). */
 export interface ModelJobState {
@@ -51,23 +51,14 @@ export class DifficultyService {
 
   /** Load (or reuse) the model. `localModelPath` serves local/test models; remote ids come from the Hub. */
   async load(settings: DifficultySettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<DeviceChoice> {
-    const caps = await probeCapabilities();
-    const choice = chooseDevice(caps, { large: true, force: settings.device === 'auto' ? undefined : settings.device });
-    const dtype = settings.dtype === 'auto' ? choice.dtype : settings.dtype;
-    // transformers.js runs 'wasm' through onnxruntime-node's CPU provider outside a browser (tests).
-    const device = typeof document === 'undefined' && typeof WorkerGlobalScope === 'undefined' ? 'cpu' : choice.device;
-    const key = JSON.stringify([settings.model, device, dtype]);
-    if (this.loaded?.key === key) return this.loaded.choice;
-    env.localModelPath = localModelPath;
-    env.allowLocalModels = true;
-    // A Hub id is owner/name; a bare name is served by the app; local/<folder> was dropped by the user.
-    env.allowRemoteModels = settings.model.includes('/') && !isLocalModel(settings.model);
-    const progress_callback = (x: { status: string; file?: string; loaded?: number; total?: number }) => {
-      if (x.status === 'progress' && x.total) onProgress({ stage: `download ${x.file ?? ''}`, done: x.loaded ?? 0, total: x.total });
-    };
-    const tok = await AutoTokenizer.from_pretrained(settings.model, { progress_callback });
-    const model = await AutoModelForCausalLM.from_pretrained(settings.model, { device: device as 'wasm', dtype, progress_callback });
-    this.loaded = { key, tok, model, choice: { ...choice, dtype } };
+    const plan = await planRuntime(settings.model, settings, localModelPath, true);
+    if (this.loaded?.key === plan.key) return this.loaded.choice;
+    const progress_callback = downloadProgress(onProgress);
+    const [tok, model] = await loadOrExplain(settings.model, () => Promise.all([
+      AutoTokenizer.from_pretrained(settings.model, { progress_callback }),
+      AutoModelForCausalLM.from_pretrained(settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback }),
+    ]));
+    this.loaded = { key: plan.key, tok, model, choice: plan.choice };
     return this.loaded.choice;
   }
 

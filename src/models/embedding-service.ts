@@ -1,6 +1,6 @@
-import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import { pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { columnKey } from '../core/batch';
-import { chooseDevice, type DeviceChoice } from '../core/models/device';
+import type { DeviceChoice } from '../core/models/device';
 import { EXACT_DEDUP_MAX_ROWS, nearDuplicateGroups } from '../core/embed/dedup';
 import { pca2d } from '../core/embed/pca';
 import { RateMeter, type ProgressEvent } from '../core/rate';
@@ -8,8 +8,8 @@ import type { Sample } from '../core/types';
 import { getDataset, patchDataset, readColumn } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { openDb, type ColumnPart, type DatasetMeta } from '../db/schema';
-import { isLocalModel, registerLocalModel } from './local-models';
-import { probeCapabilities } from './probe';
+import { registerLocalModel } from './local-models';
+import { downloadProgress, loadOrExplain, planRuntime } from './runtime';
 
 /** Settings of the embedding job. */
 export interface EmbeddingSettings {
@@ -62,17 +62,11 @@ export class EmbeddingService {
     return registerLocalModel(name, files);
   }
 
-  async load(settings: EmbeddingSettings, localModelPath: string): Promise<DeviceChoice> {
-    const choice = chooseDevice(await probeCapabilities(), { force: settings.device === 'auto' ? undefined : settings.device });
-    const dtype = settings.dtype === 'auto' ? choice.dtype : settings.dtype;
-    const device = typeof document === 'undefined' && typeof WorkerGlobalScope === 'undefined' ? 'cpu' : choice.device;
-    const key = JSON.stringify([settings.model, device, dtype]);
-    if (this.loaded?.key === key) return this.loaded.choice;
-    env.localModelPath = localModelPath;
-    env.allowLocalModels = true;
-    env.allowRemoteModels = settings.model.includes('/') && !isLocalModel(settings.model);
-    const extractor = (await pipeline('feature-extraction', settings.model, { device: device as 'wasm', dtype })) as FeatureExtractionPipeline;
-    this.loaded = { key, extractor, choice: { ...choice, dtype } };
+  async load(settings: EmbeddingSettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<DeviceChoice> {
+    const plan = await planRuntime(settings.model, settings, localModelPath, false);
+    if (this.loaded?.key === plan.key) return this.loaded.choice;
+    const extractor = (await loadOrExplain(settings.model, () => pipeline('feature-extraction', settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback: downloadProgress(onProgress) }))) as FeatureExtractionPipeline;
+    this.loaded = { key: plan.key, extractor, choice: plan.choice };
     return this.loaded.choice;
   }
 
@@ -100,7 +94,7 @@ export class EmbeddingService {
     const db = await openDb();
     const meta = await getDataset(id, db);
     if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely first');
-    const choice = await this.load(settings, localModelPath);
+    const choice = await this.load(settings, localModelPath, onProgress);
     const key = JSON.stringify([meta.mappingVersion, settings.model, settings.thinkWords]);
     const prev = meta.modelJobs?.embedding;
     let state: JobState = prev?.key === key ? { ...prev, status: 'running' } : { key, status: 'running', done: 0, parts: 0 };

@@ -107,3 +107,14 @@ describe('numeric fields of the file', () => {
     expect(Array.from(level)).toEqual([5, 2, NaN]);
   }, 60_000);
 });
+
+describe('bad settings', () => {
+  it('an invalid step separator or an unknown tokenizer fails with a message and keeps the measured features', async () => {
+    const { meta } = await ingestFile(new File([jsonl([{ id: 'a', question: 'Q', response: '<think>x</think>1' }])], 'one.jsonl'));
+    const good = await new FeatureService().compute(meta.id, SETTINGS, MODELS, () => {});
+    await expect(new FeatureService().compute(meta.id, { ...SETTINGS, stepSeparator: '(' }, MODELS, () => {})).rejects.toThrow(/separator/i);
+    await expect(new FeatureService().compute(meta.id, { ...SETTINGS, tokenizer: 'no-such-tokenizer' }, MODELS, () => {})).rejects.toThrow(/Could not load tokenizer "no-such-tokenizer"/);
+    expect((await getDataset(meta.id))!.features).toEqual(good);
+    expect(Array.from(await col(meta.id, 0, 'steps'))).toEqual([1]);
+  }, 60_000);
+});

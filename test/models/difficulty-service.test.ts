@@ -104,5 +104,8 @@ describe('DifficultyService on the tiny fixture (transformers.js, onnxruntime CP
       expect(got[i]).toBeCloseTo(sum / r.length, 3);
     });
   }, 60_000);
-});
 
+  it('an unknown model id fails with a message naming it and where it was looked for', async () => {
+    await expect(new DifficultyService().load({ ...SETTINGS, model: 'no-such-model' }, MODELS)).rejects.toThrow(/Could not load model "no-such-model" from the app's models\/ folder/);
+  });
+});
