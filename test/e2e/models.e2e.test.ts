@@ -64,6 +64,7 @@ async function scoreWith(device: 'wasm' | 'webgpu', alsoPerplexity = false): Pro
     await waitIdle(page);
     await page.getByTestId('stage-measure').click();
     await page.getByTestId('difficulty-model').fill('tiny-qwen3');
+    await page.getByTestId('perplexity-model').fill('tiny-qwen3');
     await page.getByTestId('difficulty-dtype').selectOption('fp32');
     await page.getByTestId('difficulty-device').selectOption(device);
     await page.getByTestId('difficulty-run').click();
@@ -129,28 +130,79 @@ describe('difficulty quantifier in Chromium (tiny fixture model, no network)', (
     }
   });
 
-  it('embeddings (tiny BERT, WASM): near-duplicate groups and the map in Select', async () => {
+  it('embeddings (tiny BERT, WASM): near-duplicates, map click-to-open, DEITA filter, RDS+ with a validation file, models in the link', async () => {
     const ctx = await browser.newContext();
     try {
       const { page, errors } = await openApp(ctx);
       const qs = ['what is the sum of two numbers', 'what is the sum of two numbers', 'find the area of a circle', 'prove that the prime is odd'];
       const path = join(dir, 'dups.jsonl');
       writeFileSync(path, qs.map((q, i) => JSON.stringify({ id: `d${i}`, question: q, response: `<think>t</think>${i}` })).join('\n'));
+      const embed = async () => {
+        await page.getByTestId('stage-measure').click();
+        await page.getByTestId('measure-done').waitFor({ timeout: 60_000 });
+        await page.getByTestId('embedding-model').fill('tiny-bert');
+        await page.getByTestId('embedding-dtype').selectOption('fp32');
+        await page.getByTestId('embedding-run').click();
+        await page.getByTestId('embedding-done').waitFor({ timeout: 60_000 });
+      };
+      // The validation set first (RDS+): one question, identical to row 2 of the training file.
+      const val = join(dir, 'validation.jsonl');
+      writeFileSync(val, JSON.stringify({ id: 'v0', question: 'find the area of a circle', response: 'pi r^2' }));
+      await page.getByTestId('file-input').setInputFiles(val);
+      await waitIdle(page);
+      await embed();
+      await page.getByTestId('stage-load').click();
       await page.getByTestId('file-input').setInputFiles(path);
       await waitIdle(page);
-      await page.getByTestId('stage-measure').click();
-      await page.getByTestId('measure-done').waitFor({ timeout: 60_000 });
-      await page.getByTestId('embedding-model').fill('tiny-bert');
-      await page.getByTestId('embedding-dtype').selectOption('fp32');
-      await page.getByTestId('embedding-run').click();
-      await page.getByTestId('embedding-done').waitFor({ timeout: 60_000 });
+      await embed();
       expect(await page.getByTestId('embedding-done').textContent()).toMatch(/Embedded 4 samples \(16-d\): 1 near-duplicate groups/);
+
       await page.getByTestId('stage-select').click();
       await page.getByTestId('embedding-map').waitFor();
+      await page.getByTestId('budget-kind').selectOption('count');
+      await page.getByTestId('budget').fill('4');
+      await page.getByTestId('selected-count').filter({ hasText: /^4$/ }).waitFor();
+      // DEITA: rows 0 and 1 are the same question (cos 1 ≥ 0.9), so one of them is skipped.
+      await page.getByTestId('diversity').check();
+      await page.getByTestId('selected-count').filter({ hasText: /^3$/ }).waitFor();
+      await page.getByTestId('diversity').uncheck();
+
+      // Click a drawn point of the map: the sample opens below it.
+      const at = await page.getByTestId('embedding-map').locator('canvas').evaluate((c: HTMLCanvasElement) => {
+        const g = c.getContext('2d')!;
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        const dpr = c.width / c.clientWidth;
+        for (let i = 0; i < d.length; i += 4) {
+          if ((d[i] === 58 && d[i + 1] === 91 && d[i + 2] === 217) || (d[i] === 150 && d[i + 1] === 160 && d[i + 2] === 190)) {
+            const p = i / 4;
+            return { x: (p % c.width) / dpr, y: Math.floor(p / c.width) / dpr };
+          }
+        }
+        return undefined;
+      });
+      expect(at).toBeDefined();
+      await page.getByTestId('embedding-map').locator('canvas').click({ position: at! });
+      await page.getByTestId('map-sample').getByTestId('sample-view').waitFor();
+
+      // RDS+: the validation question equals row 2, so a budget of 1 picks exactly row 2.
+      await page.getByTestId('method').selectOption('rds');
+      await page.getByTestId('budget').fill('1');
+      await page.getByTestId('rds-validation').selectOption({ label: 'validation.jsonl' });
+      await page.getByTestId('selected-count').filter({ hasText: /^1$/ }).waitFor();
+      const { selectionHash } = await import('../../src/core/recipe/hash');
+      await page.getByTestId('selection-hash').filter({ hasText: await selectionHash(['d2']) }).waitFor();
+
+      // The link carries the models and the RDS+ settings.
+      await page.getByTestId('copy-link').click();
+      const link = await page.getByTestId('share-link').inputValue();
+      const { recipeFromHash } = await import('../../src/core/recipe/codec');
+      const back = await recipeFromHash(new URL(link).hash);
+      expect(back?.recipe.models.embedding.model).toBe('tiny-bert');
+      expect(back?.recipe.method).toBe('rds');
+      expect(back?.recipe.rds.validation).toMatch(/^[0-9a-f]{64}$/);
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();
     }
   });
 });
-

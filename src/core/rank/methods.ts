@@ -10,8 +10,10 @@ import { onePerGroup } from './filters';
 import { topK, weightedRank, type RankTerm } from './ranks';
 import { tableWeightedRank } from './table-rank';
 import { sampleWithoutReplacement, type Rng } from '../rng';
+import { diverseSelect } from '../embed/diversity';
+import { embeddings, rdsMax, rdsTurns } from './embed-methods';
 
-export const METHODS = ['select2reason', 'weighted', 'random', 'longest', 'shortest', 'middle', 'difficulty', 'diverse', 's1', 'mid-ppl'] as const;
+export const METHODS = ['select2reason', 'weighted', 'random', 'longest', 'shortest', 'middle', 'difficulty', 'diverse', 's1', 'mid-ppl', 'rds'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /** Select2Reason's best joint-rank weight on difficulty (methods.md 1.4): 75% on length. */
@@ -43,6 +45,10 @@ export interface SelectInputs {
   perplexity?: NumericColumn;
   /** Named feature columns for 'weighted' terms ('length' and 'difficulty' also resolve above). */
   features?: Record<string, NumericColumn>;
+  /** L2-normalised sample embeddings (n × dim), for the DEITA filter and 'rds'. */
+  embeddings?: { buf: Float32Array; dim: number };
+  /** L2-normalised embeddings of a validation set (m × dim, same model), for 'rds'. */
+  validation?: { buf: Float32Array; dim: number };
 }
 
 export interface SelectParams {
@@ -53,6 +59,13 @@ export interface SelectParams {
   terms?: readonly WeightedTerm[];
   /** Keep only the best row of each question group (by the method's own preference) first. */
   onePerGroup?: boolean;
+  /**
+   * DEITA's Repr filter (methods.md 5): walk the method's preference order and skip a row whose
+   * nearest already-picked row has cosine ≥ this; absent = off. Needs `inputs.embeddings`.
+   */
+  diversityTau?: number;
+  /** 'rds': rank by best cosine to any validation row ('max', default) or let validation rows take turns. */
+  rdsMode?: 'max' | 'round-robin';
 }
 
 /**
@@ -85,6 +98,13 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
   let eligible = 0;
   for (let i = 0; i < n; i++) if (mask[i] !== 0) eligible++;
   const k = budgetCount(params.budget, eligible);
+  if (params.diversityTau !== undefined) {
+    // DEITA: the method decides the order, the filter decides what is similar enough to skip.
+    const emb = embeddings(inputs, 'the diversity filter');
+    const [score, lowerIsBetter] = method === 'diverse' || method === 's1' ? [randomKey(n, rng), true] as const : preference(method, inputs, params, mask, rng);
+    const order = argsortColumn(score, lowerIsBetter ? 'asc' : 'desc', mask).order;
+    return sortRows(diverseSelect(order, emb.buf, emb.dim, k, params.diversityTau), n);
+  }
 
   switch (method) {
     case 'select2reason':
@@ -108,6 +128,8 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
       return diverse(inputs, mask, params.budget, rng);
     case 's1':
       return s1(inputs, mask, k, rng);
+    case 'rds':
+      return params.rdsMode === 'round-robin' ? rdsTurns(inputs, mask, k) : firstK(argsortColumn(rdsMax(inputs), 'desc', mask).order, k, n);
     default:
       throw new Error(`Unknown selection method "${String(method)}".`);
   }
@@ -152,6 +174,8 @@ function preference(method: MethodName, inputs: SelectInputs, params: SelectPara
       return [column(inputs, 'length', method), true];
     case 'difficulty':
       return [column(inputs, 'difficulty', method), false];
+    case 'rds':
+      return [rdsMax(inputs), false];
     case 'middle': {
       const len = column(inputs, 'length', method);
       const { order, valid } = argsortColumn(len, 'asc', mask);
@@ -160,13 +184,17 @@ function preference(method: MethodName, inputs: SelectInputs, params: SelectPara
       for (let i = 0; i < inputs.n; i++) dist[i] = Math.abs(len[i] - median);
       return [dist, true];
     }
-    default: {
-      const key = new Float64Array(inputs.n);
-      for (let i = 0; i < inputs.n; i++) key[i] = rng.next();
-      return [key, true];
-    }
+    default:
+      return [randomKey(inputs.n, rng), true];
   }
 }
+
+function randomKey(n: number, rng: Rng): Float64Array {
+  const key = new Float64Array(n);
+  for (let i = 0; i < n; i++) key[i] = rng.next();
+  return key;
+}
+
 
 function firstK(order: Uint32Array, k: number, n: number): Uint32Array {
   return sortRows(order.subarray(0, Math.min(k, order.length)), n);

@@ -25,6 +25,10 @@ const TOP: [string, string][] = [
   ['budget', 'b'],
   ['seed', 's'],
   ['difficulty', 'd'],
+  // Nested sections kept whole (long keys inside): they are rarely changed and short anyway.
+  ['models', 'o'],
+  ['diversity', 'v'],
+  ['rds', 'r'],
 ];
 const SECTIONS: Record<string, [string, string][]> = {
   features: [

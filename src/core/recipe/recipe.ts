@@ -9,8 +9,10 @@ import { DEFAULT_FEATURE_SETTINGS } from '../features/features';
 import { DEFAULT_RETHINK_WORDS } from '../features/rethink';
 import { DEFAULT_W, METHODS, type MethodName, type WeightedTerm } from '../rank/methods';
 import { checkJson, cloneJson, FORBIDDEN_KEYS, RECIPE_LIMITS } from './guard';
+import { defaultDiversity, defaultModels, defaultRds, normalizeDiversity, normalizeModels, normalizeRds, type RecipeDiversity, type RecipeModels, type RecipeRds } from './sections';
 
 export { RECIPE_LIMITS } from './guard';
+export type { RecipeDiversity, RecipeModels, RecipeRds } from './sections';
 
 export interface RecipeFeatures {
   /** Text that separates reasoning steps (a blank line by default). */
@@ -48,6 +50,12 @@ export interface Recipe {
   seed: number;
   /** Name of the feature column used as difficulty (higher = harder). */
   difficulty: string;
+  /** The models behind model_difficulty, model_nll and the embeddings. */
+  models: RecipeModels;
+  /** DEITA-style diversity filter on top of the method (needs embeddings). */
+  diversity: RecipeDiversity;
+  /** Settings of the 'rds' method (RDS+ baseline). */
+  rds: RecipeRds;
 }
 
 /** The tokenizer bundled with the app (src/models/tokenizer.ts BUNDLED_TOKENIZER). */
@@ -62,6 +70,9 @@ export const DEFAULT_RECIPE: Readonly<Recipe> = deepFreeze({
   budget: { kind: 'percent', value: 10 },
   seed: 0,
   difficulty: 'difficulty_passrate',
+  models: defaultModels(),
+  diversity: defaultDiversity(),
+  rds: defaultRds(),
 } as Recipe);
 
 function deepFreeze<T>(x: T): T {
@@ -77,7 +88,7 @@ export function defaultRecipe(): Recipe {
   return structuredClone(DEFAULT_RECIPE) as Recipe;
 }
 
-const TOP_KEYS = new Set(['v', 'fingerprint', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty']);
+const TOP_KEYS = new Set(['v', 'fingerprint', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty', 'models', 'diversity', 'rds']);
 
 type Obj = Record<string, unknown>;
 
@@ -251,6 +262,9 @@ function normalize(input: unknown): { recipe: Recipe; issues: string[] } {
     if (isString(diff, 1)) recipe.difficulty = diff;
     else bad('difficulty', diff, stringRule(1), recipe.difficulty);
   }
+  normalizeModels(own(input, 'models'), recipe.models, bad);
+  normalizeDiversity(own(input, 'diversity'), recipe.diversity, bad);
+  normalizeRds(own(input, 'rds'), recipe.rds, bad);
   return { recipe, issues };
 }
 

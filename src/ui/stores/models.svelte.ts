@@ -6,21 +6,26 @@ import type { DifficultyService } from '../../models/difficulty-service';
 import type { EmbeddingService, EmbeddingSettings } from '../../models/embedding-service';
 import { datasets } from './datasets.svelte';
 import { features } from './features.svelte';
+import { recipeStore } from './recipe.svelte';
+import { forgetEmbeddings } from './selection';
 
 /**
- * The difficulty-quantifier job: its settings, the worker that runs it (one per model, created on
- * first use; "Unload" terminates it, which is how GPU memory is really freed), and its progress.
+ * The model jobs: their settings, the worker that runs each (created on first use; "Unload"
+ * terminates it, which is how GPU memory is really freed), and progress. Which models (and score
+ * variant, token cap, τ) is part of the recipe, so a shared link names them; device, weights and
+ * batch size belong to this machine and stay here.
  */
 class ModelsStore {
-  settings = $state<DifficultySettings>({ ...DEFAULT_DIFFICULTY });
+  /** Device, weights and batch of the causal-LM jobs (model and variant come from the recipe). */
+  settings = $state<Omit<DifficultySettings, 'model' | 'variant'>>({ device: DEFAULT_DIFFICULTY.device, dtype: DEFAULT_DIFFICULTY.dtype, batchSize: DEFAULT_DIFFICULTY.batchSize });
   running = $state(false);
   progress = $state<ProgressEvent | undefined>();
   status = $state('');
   error = $state('');
   private worker?: Worker;
   private remote?: Comlink.Remote<DifficultyService>;
-  // bge-small-en-v1.5 (384-d, 33M parameters, ONNX on the Hub): small enough for WASM. See embedding-service.ts.
-  embedding = $state<EmbeddingSettings>({ model: 'Xenova/bge-small-en-v1.5', device: 'auto', dtype: 'auto', thinkWords: 0, tau: 0.95, batchSize: 32 });
+  /** Device, weights and batch of the embedding job (model, thinking words and τ come from the recipe). */
+  embedding = $state<Pick<EmbeddingSettings, 'device' | 'dtype' | 'batchSize'>>({ device: 'auto', dtype: 'auto', batchSize: 32 });
   private embWorker?: Worker;
   private embRemote?: Comlink.Remote<EmbeddingService>;
 
@@ -35,9 +40,13 @@ class ModelsStore {
         this.embRemote = Comlink.wrap<EmbeddingService>(this.embWorker);
       }
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
-      await this.embRemote.embedDataset(meta.id, $state.snapshot(this.embedding) as EmbeddingSettings, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
+      const e = recipeStore.recipe.models.embedding;
+      const settings: EmbeddingSettings = { ...($state.snapshot(this.embedding) as typeof this.embedding), model: e.model, thinkWords: e.thinkWords, tau: e.tau };
+      await this.embRemote.embedDataset(meta.id, settings, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
+      forgetEmbeddings();
     } catch (err) {
-      this.error = `Embeddings failed: ${(err as Error).message ?? err}`;
+      const msg = (err as Error).message ?? String(err);
+      this.error = /cancel/i.test(msg) ? 'Cancelled: embedded windows are kept; Resume continues from there.' : `Embeddings failed: ${msg}`;
     } finally {
       this.running = false;
       this.embWorker?.terminate(); // frees the model's memory; the vectors are stored
@@ -72,7 +81,11 @@ class ModelsStore {
     this.progress = undefined;
     try {
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
-      const s = $state.snapshot(this.settings) as DifficultySettings;
+      const rm = recipeStore.recipe.models;
+      const local = $state.snapshot(this.settings) as typeof this.settings;
+      const s: DifficultySettings & { maxTokens?: number } = job === 'difficulty'
+        ? { ...local, model: rm.difficulty.model, variant: rm.difficulty.variant }
+        : { ...local, model: rm.perplexity.model, variant: rm.difficulty.variant, maxTokens: rm.perplexity.maxTokens };
       const choice = await this.api().load(s, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
       this.status = `${s.model}: ${choice.reason}, ${choice.dtype}`;
       const onProgress = Comlink.proxy((p: ProgressEvent) => (this.progress = p));
@@ -97,15 +110,19 @@ class ModelsStore {
     const entries = list.map((f) => ({ path: f.webkitRelativePath.split('/').slice(1).join('/'), blob: f as Blob }));
     try {
       const id = await this.api().registerLocalModel(name, entries);
-      this.settings.model = id;
+      // The folder serves whichever causal-LM job runs next: both quantifier and perplexity use it.
+      recipeStore.recipe.models.difficulty.model = id;
+      recipeStore.recipe.models.perplexity.model = id;
       this.status = `local folder "${name}" (${list.length} files) ready`;
     } catch (err) {
       this.error = (err as Error).message;
     }
   }
 
+  /** Stop the running job (difficulty, perplexity or embeddings); what was committed is kept. */
   cancel(): void {
     void this.remote?.cancel();
+    void this.embRemote?.cancel();
   }
 }
 

@@ -260,12 +260,15 @@ describe('s1', () => {
 });
 
 describe('every method', () => {
+  // For 'rds': unit vectors in 3-D, one per row, and a two-row validation set.
+  const unit = (i: number): number[] => { const a = i * 0.7, b = i * 0.3; return [Math.cos(a) * Math.cos(b), Math.sin(a) * Math.cos(b), Math.sin(b)]; };
+  const emb = { embeddings: { buf: Float32Array.from(Array.from({ length: 12 }, (_, i) => unit(i)).flat()), dim: 3 }, validation: { buf: Float32Array.from([...unit(2.5), ...unit(7.5)]), dim: 3 } };
   it('returns nothing from an empty pool and honours a zero budget', () => {
     const mask = new Uint8Array(12);
     for (const m of METHODS) {
       const params: SelectParams = { ...count(3), terms: [{ feature: 'length', direction: 'desc', weight: 1 }] };
-      expect(run(m, params, { ...fixture, mask, perplexity: fixture.length }), m).toEqual([]);
-      expect(run(m, { ...params, budget: { kind: 'count', value: 0 } }, { ...fixture, perplexity: fixture.length }), m).toEqual([]);
+      expect(run(m, params, { ...fixture, ...emb, mask, perplexity: fixture.length }), m).toEqual([]);
+      expect(run(m, { ...params, budget: { kind: 'count', value: 0 } }, { ...fixture, ...emb, perplexity: fixture.length }), m).toEqual([]);
     }
   });
 
@@ -274,7 +277,7 @@ describe('every method', () => {
     for (const m of METHODS) {
       for (const seed of [1, 2, 3]) {
         const params: SelectParams = { ...count(4), terms: [{ feature: 'difficulty', direction: 'desc', weight: 1 }] };
-        const s = run(m, params, { ...fixture, mask, perplexity: fixture.difficulty }, seed);
+        const s = run(m, params, { ...fixture, ...emb, mask, perplexity: fixture.difficulty }, seed);
         expect(s.length, m).toBe(4);
         expect(s.every((i) => mask[i] === 1), m).toBe(true);
         expect(new Set(s).size, m).toBe(4);

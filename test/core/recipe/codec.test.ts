@@ -19,6 +19,13 @@ const custom: Recipe = {
   budget: { kind: 'count', value: 1000 },
   seed: 4_294_967_295,
   difficulty: 'p_difficult',
+  models: {
+    difficulty: { model: 'local/my-quantifier', variant: 'binary' },
+    perplexity: { model: 'onnx-community/SmolLM2-135M-Instruct', maxTokens: 512 },
+    embedding: { model: 'Xenova/all-MiniLM-L6-v2', thinkWords: 64, tau: 0.9 },
+  },
+  diversity: { on: true, tau: 0.85 },
+  rds: { validation: 'cd'.repeat(32), mode: 'round-robin' },
 };
 
 /** Pack arbitrary JSON text the way encodeRecipe packs a recipe, to forge hostile links. */
@@ -42,7 +49,7 @@ describe('encodeRecipe / decodeRecipe', () => {
   it('round-trips a fully customised recipe, URL-safe', async () => {
     const s = await encodeRecipe(custom);
     expect(s).toMatch(/^1\.[A-Za-z0-9_-]+$/);
-    expect(s.length).toBeLessThan(400);
+    expect(s.length).toBeLessThan(600); // every field changed, three model ids and two hashes included
     const { recipe, issues } = await decodeRecipe(s);
     expect(issues).toEqual([]);
     expect(recipe).toEqual(custom);

@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { SelectionService } from '../src/select/service';
+
+Comlink.expose(new SelectionService());
