@@ -5,6 +5,9 @@ import { buildManifest, manifestJson } from '../core/export/manifest';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
+import { validateSpec } from '../core/perturb/ops';
+import type { DonorStep } from '../core/perturb/donors';
+import { applyPerturbation, donorPool, sampleIds, type PerturbRequest } from '../perturb/service';
 
 export interface ExportRequest {
   datasetId: string;
@@ -19,6 +22,8 @@ export interface ExportRequest {
   baseName: string;
   /** 'jsonl' (default) or 'parquet'. */
   fileType?: 'jsonl' | 'parquet';
+  /** A SkyThought perturbation applied to every written sample (named in the manifest). */
+  perturb?: PerturbRequest;
 }
 
 export interface ExportResult {
@@ -56,6 +61,20 @@ export class ExportService {
     const meta = await getDataset(req.datasetId);
     if (!meta) throw new Error(`dataset ${req.datasetId} does not exist`);
     const reader = await DatasetReader.open(meta);
+    const spec = req.perturb?.spec ?? undefined;
+    const wrongOnly = !!req.perturb?.wrongAnswers;
+    if (spec && fmt.id === 'original') throw new Error('The original-rows format writes the rows of the file as they are, so it cannot carry a perturbation: choose a trainer format.');
+    if (spec) {
+      const bad = validateSpec(spec);
+      if (bad) throw new Error(`Perturbation setting ${bad}`);
+    }
+    let pool: DonorStep[] | undefined;
+    if (spec?.op === 'insert') {
+      onProgress({ stage: 'export: drawing donor steps', done: 0, total: req.rows.length });
+      pool = await donorPool(reader, await sampleIds(req.datasetId), req.rows, spec);
+    }
+    let perturbed = 0;
+    let notWrong = 0;
     const enc = new JsonlEncoder();
     const parquet = req.fileType === 'parquet' ? new ParquetRecordWriter(['system']) : undefined;
     const blobs: Blob[] = [];
@@ -69,7 +88,13 @@ export class ExportService {
     for (let i = 0; i < req.rows.length; i++) {
       if (signal.aborted) throw signal.reason;
       const j = req.rows[i];
-      const sample = await reader.sample(j);
+      let sample = await reader.sample(j);
+      if (wrongOnly && sample.correct !== false) { notWrong++; continue; }
+      if (spec) {
+        const before = sample;
+        sample = applyPerturbation(sample, spec, pool).sample;
+        if (sample.think !== before.think || sample.answer !== before.answer) perturbed++;
+      }
       if (skipReason(sample, fmt.id, req.options)) { skipped++; continue; }
       const original = fmt.id === 'original' ? await reader.record(reader.recordOf(j)) : undefined;
       const rec = fmt.serialize(sample, original, req.options);
@@ -101,12 +126,13 @@ export class ExportService {
       recipe: req.recipe,
       fingerprint: meta.fingerprint,
       selectionHash: req.selectionHash,
-      counts: { selected: written, total: reader.size, requested: req.rows.length, skipped },
+      counts: { selected: written, total: reader.size, requested: req.rows.length, skipped, ...(req.perturb ? { perturbed, notWrong } : {}) },
       format: fmt.id,
       fileName,
       appVersion: req.appVersion,
       createdAt: new Date().toISOString(),
-      options: req.options,
+      // The perturbation is named with the options: operation, p, seed (and keywords, separator).
+      options: req.perturb ? { ...req.options, perturbation: { ...(spec ?? { op: 'none' }), wrongAnswers: wrongOnly } } : req.options,
     });
     const extras = fmt.extras?.({ datasetName: datasetNameFromFile(fileName), fileName, hasSystem, options: req.options }) ?? [];
     onProgress({ stage: 'export', done: req.rows.length, total: req.rows.length, counts: { written, skipped } });

@@ -42,7 +42,7 @@ class ModelsStore {
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
       const e = recipeStore.recipe.models.embedding;
       const settings: EmbeddingSettings = { ...($state.snapshot(this.embedding) as typeof this.embedding), model: e.model, thinkWords: e.thinkWords, tau: e.tau };
-      await this.embRemote.embedDataset(meta.id, settings, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
+      await this.embRemote.embedDataset(meta.id, settings, models, Comlink.proxy((p: ProgressEvent) => { this.progress = p; }));
       forgetEmbeddings();
     } catch (err) {
       const msg = (err as Error).message ?? String(err);
@@ -86,9 +86,9 @@ class ModelsStore {
       const s: DifficultySettings & { maxTokens?: number } = job === 'difficulty'
         ? { ...local, model: rm.difficulty.model, variant: rm.difficulty.variant }
         : { ...local, model: rm.perplexity.model, variant: rm.difficulty.variant, maxTokens: rm.perplexity.maxTokens };
-      const choice = await this.api().load(s, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
+      const choice = await this.api().load(s, models, Comlink.proxy((p: ProgressEvent) => { this.progress = p; }));
       this.status = `${s.model}: ${choice.reason}, ${choice.dtype}`;
-      const onProgress = Comlink.proxy((p: ProgressEvent) => (this.progress = p));
+      const onProgress = Comlink.proxy((p: ProgressEvent) => { this.progress = p; });
       if (job === 'difficulty') await this.api().scoreDataset(meta.id, s, models, onProgress);
       else await this.api().perplexityDataset(meta.id, s, models, onProgress);
     } catch (err) {
