@@ -6,8 +6,8 @@ import { assertShape, EmbedAbortError, type AbortLike } from './vectors';
 
 /**
  * Largest row count for which the app runs {@link nearDuplicateGroups} (exact all-pairs).
- * Beyond it an approximate nearest-neighbour index would be needed; that is future work and is
- * not implemented here.
+ * Beyond it use `approximateNearDuplicateGroups` in `./lsh` (random-hyperplane LSH, candidates
+ * verified exactly); `dedupMethodFor(n)` there picks between the two.
  */
 export const EXACT_DEDUP_MAX_ROWS = 50_000;
 
@@ -55,8 +55,8 @@ function find(parent: Uint32Array, x: number): number {
  * Cost: exact all-pairs, O(n²·dim) time and O(n) extra memory; pairs are visited in blocks of
  * `block × block` rows so both blocks stay in cache. At n = 50k, dim = 384 that is ~4.8·10¹¹
  * multiply-adds, so the app uses this exact method only up to {@link EXACT_DEDUP_MAX_ROWS}
- * rows; an approximate index (e.g. LSH / HNSW) for larger pools is future work and is **not**
- * implemented here.
+ * rows; for larger pools use `approximateNearDuplicateGroups` in `./lsh`, whose groups always
+ * lie inside this function's groups (it may miss pairs, never adds one).
  *
  * Zero rows have cosine 0 with everything, so they only group when `tau` ≤ 0.
  * Throws `RangeError` on a bad shape, and an `AbortError` (name `'AbortError'`) when

@@ -3,3 +3,4 @@ export * from './vectors';
 export * from './dedup';
 export * from './diversity';
 export * from './pca';
+export * from './lsh';
