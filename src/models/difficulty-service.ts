@@ -28,6 +28,39 @@ export interface ModelJobState {
 const WINDOW = 128; // samples per committed part; inside a window batches are sorted by length
 export const DIFFICULTY_COLUMN = 'sample.f.model_difficulty';
 export const PERPLEXITY_COLUMN = 'sample.f.model_nll';
+/**
+ * Cap on the logits one forward returns: rows × length × vocab × 4 bytes. Causal-LM exports return
+ * full-vocabulary logits for every position (≈ 0.6 MB per token with Qwen's 151,936 entries);
+ * 256 MB keeps them, their copy to JS and a 1.5B model's weights inside WASM's 4 GB heap.
+ */
+export const LOGITS_BUDGET_BYTES = 256 * 2 ** 20;
+const PPL_MAX_ROWS = 16; // samples per perplexity forward; past this, per-call overhead is already amortised
+const MAX_PADDING = 0.125; // share of a batch's cells that may be padding: padded tokens cost compute like real ones
+const UNKNOWN_VOCAB = 2 ** 18; // assumed when config.json has no vocab_size: larger than any common vocabulary
+
+/**
+ * Cut `order` (sample indices sorted by ascending `lengths`) into consecutive batches of at most
+ * `maxRows`, each padded to its last (longest) row, with rows × length × vocab × 4 ≤ `budget`
+ * bytes of logits and at most `maxPadding` of the rows × length cells padding. A batch always
+ * takes at least one row, however long.
+ */
+export function logitsBatches(order: readonly number[], lengths: ArrayLike<number>, vocab: number, maxRows: number, budget = LOGITS_BUDGET_BYTES, maxPadding = MAX_PADDING): number[][] {
+  const out: number[][] = [];
+  let cur: number[] = [];
+  let real = 0;
+  for (const i of order) {
+    const cells = (cur.length + 1) * lengths[i];
+    if (cur.length > 0 && (cur.length + 1 > maxRows || cells * vocab * 4 > budget || cells - real - lengths[i] > maxPadding * cells)) {
+      out.push(cur);
+      cur = [];
+      real = 0;
+    }
+    cur.push(i);
+    real += lengths[i];
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
 
 /**
  * Select2Reason's difficulty quantifier over a dataset: chat template with its system prompt and
@@ -49,7 +82,11 @@ export class DifficultyService {
     return registerLocalModel(name, files);
   }
 
-  /** Load (or reuse) the model. `localModelPath` serves local/test models; remote ids come from the Hub. */
+  /**
+   * Load (or reuse) the model, then warm it up with a 1-token forward (WebGPU compiles its shaders
+   * there), reported as stage 'warm-up'. `localModelPath` serves local/test models; remote ids come
+   * from the Hub.
+   */
   async load(settings: DifficultySettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<DeviceChoice> {
     const plan = await planRuntime(settings.model, settings, localModelPath, true);
     if (this.loaded?.key === plan.key) return this.loaded.choice;
@@ -58,13 +95,32 @@ export class DifficultyService {
       AutoTokenizer.from_pretrained(settings.model, { progress_callback }),
       AutoModelForCausalLM.from_pretrained(settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback }),
     ]));
+    onProgress({ stage: 'warm-up', done: 0, total: 1 });
+    const one = (x: bigint) => new Tensor('int64', BigInt64Array.of(x), [1, 1]);
+    await model({ input_ids: one(BigInt(tok.pad_token_id ?? tok.eos_token_id ?? 0)), attention_mask: one(1n) });
+    onProgress({ stage: 'warm-up', done: 1, total: 1 });
     this.loaded = { key: plan.key, tok, model, choice: plan.choice };
     return this.loaded.choice;
   }
 
-  /** Scores of a list of questions, in order (no storage): the unit the job and the tests share. */
-  async scoreQuestions(questions: string[], variant: DifficultyVariant, batchSize: number): Promise<Float32Array> {
-    const { tok, model } = this.loaded ?? (() => { throw new Error('load a model first'); })();
+  private ready() {
+    if (!this.loaded) throw new Error('load a model first');
+    const { tok, model } = this.loaded;
+    const vocab = (model.config as { vocab_size?: number }).vocab_size ?? UNKNOWN_VOCAB;
+    // Exports with a num_logits_to_keep input can return the last position's logits only, as
+    // transformers.js' generate() asks them to (the tiny fixture has no such input).
+    const session = model.sessions.decoder_model_merged ?? model.sessions.model;
+    const lastOnly = !!(session?.inputNames as string[] | undefined)?.includes('num_logits_to_keep');
+    return { tok, model, vocab, lastOnly, pad: tok.pad_token_id ?? tok.eos_token_id ?? 0 };
+  }
+
+  /**
+   * Scores of a list of questions, in order (no storage): the unit the job and the tests share.
+   * Batches hold at most `batchSize` questions, `budget` bytes of logits (unless the export returns
+   * the last position only) and little padding (logitsBatches).
+   */
+  async scoreQuestions(questions: string[], variant: DifficultyVariant, batchSize: number, budget = LOGITS_BUDGET_BYTES): Promise<Float32Array> {
+    const { tok, model, vocab, lastOnly, pad } = this.ready();
     const id1 = tok.encode('1', { add_special_tokens: false })[0];
     const id0 = tok.encode('0', { add_special_tokens: false })[0];
     const prompts = questions.map((q) =>
@@ -74,10 +130,8 @@ export class DifficultyService {
     // Sort by length so each batch pads little; results go back to their original slots.
     const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
     const out = new Float32Array(questions.length);
-    const pad = tok.pad_token_id ?? tok.eos_token_id ?? 0;
-    for (let s = 0; s < order.length; s += batchSize) {
-      const rows = order.slice(s, s + batchSize);
-      const len = Math.max(...rows.map((r) => ids[r].length));
+    for (const rows of logitsBatches(order, ids.map((x) => x.length), vocab, batchSize, lastOnly ? Infinity : budget)) {
+      const len = ids[rows[rows.length - 1]].length;
       const inputIds = new BigInt64Array(rows.length * len);
       const mask = new BigInt64Array(rows.length * len);
       rows.forEach((r, b) => {
@@ -92,12 +146,13 @@ export class DifficultyService {
       const res = await model({
         input_ids: new Tensor('int64', inputIds, [rows.length, len]),
         attention_mask: new Tensor('int64', mask, [rows.length, len]),
+        ...(lastOnly ? { num_logits_to_keep: new Tensor('int64', [1n], []) } : {}),
       });
       const logits = res.logits as Tensor;
-      const vocab = logits.dims[2];
+      const [, at, v] = logits.dims; // positions returned per row: len, or 1 with num_logits_to_keep
       const data = logits.data as Float32Array;
       rows.forEach((r, b) => {
-        out[r] = difficultyScore(data, id1, id0, variant, (b * len + len - 1) * vocab, vocab);
+        out[r] = difficultyScore(data, id1, id0, variant, (b * at + at - 1) * v, v);
       });
     }
     return out;
@@ -112,26 +167,43 @@ export class DifficultyService {
 
   /**
    * Mean token NLL of each response given its question (chat template: user = question,
-   * assistant = the response as trained on), over at most `maxTokens` response tokens.
+   * assistant = the response as trained on), over at most `maxTokens` response tokens; NaN for an
+   * empty response. Samples are sorted by length and batched right-padded, at most `budget` bytes
+   * of logits per forward; `budget = 0` runs them one by one (same results, the reference path).
    */
-  async perplexities(pairs: { question: string; response: string }[], maxTokens = DEFAULT_PPL_TOKENS): Promise<Float32Array> {
-    const { tok, model } = this.loaded ?? (() => { throw new Error('load a model first'); })();
-    const out = new Float32Array(pairs.length);
-    for (let i = 0; i < pairs.length; i++) {
-      const { question, response } = pairs[i];
+  async perplexities(pairs: { question: string; response: string }[], maxTokens = DEFAULT_PPL_TOKENS, budget = LOGITS_BUDGET_BYTES): Promise<Float32Array> {
+    const { tok, model, vocab, pad } = this.ready();
+    const seqs = pairs.map(({ question, response }) => {
       const prompt = tok.apply_chat_template([{ role: 'user', content: question }], { add_generation_prompt: true, tokenize: false }) as string;
       const p = tok.encode(prompt, { add_special_tokens: false });
       const r = tok.encode(response, { add_special_tokens: false }).slice(0, maxTokens);
-      if (r.length === 0) { out[i] = NaN; continue; }
-      const all = [...p, ...r];
+      return { ids: [...p, ...r], start: p.length, r };
+    });
+    const out = new Float32Array(pairs.length).fill(NaN);
+    const order = seqs.map((_, i) => i).filter((i) => seqs[i].r.length > 0).sort((a, b) => seqs[a].ids.length - seqs[b].ids.length);
+    for (const rows of logitsBatches(order, seqs.map((x) => x.ids.length), vocab, PPL_MAX_ROWS, budget)) {
+      const len = seqs[rows[rows.length - 1]].ids.length;
+      // Right padding: each row keeps positions 0… as when run alone, and a causal model's logits
+      // at a real token cannot see the padding after it.
+      const inputIds = new BigInt64Array(rows.length * len).fill(BigInt(pad));
+      const mask = new BigInt64Array(rows.length * len);
+      rows.forEach((i, b) => {
+        seqs[i].ids.forEach((id, t) => {
+          inputIds[b * len + t] = BigInt(id);
+          mask[b * len + t] = 1n;
+        });
+      });
       const res = await model({
-        input_ids: new Tensor('int64', BigInt64Array.from(all, BigInt), [1, all.length]),
-        attention_mask: new Tensor('int64', new BigInt64Array(all.length).fill(1n), [1, all.length]),
+        input_ids: new Tensor('int64', inputIds, [rows.length, len]),
+        attention_mask: new Tensor('int64', mask, [rows.length, len]),
       });
       const logits = res.logits as Tensor;
-      // Row t predicts token t + 1: response token k is predicted at row p.length − 1 + k.
-      const rows = r.map((_, k) => p.length - 1 + k);
-      out[i] = meanNll(logits.data as Float32Array, logits.dims[2], rows, r);
+      const data = logits.data as Float32Array;
+      rows.forEach((i, b) => {
+        const { start, r } = seqs[i];
+        // Row t predicts token t + 1: response token k is predicted at row start − 1 + k.
+        out[i] = meanNll(data, logits.dims[2], r.map((_, k) => b * len + start - 1 + k), r);
+      });
     }
     return out;
   }

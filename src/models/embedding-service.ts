@@ -62,28 +62,38 @@ export class EmbeddingService {
     return registerLocalModel(name, files);
   }
 
+  /** Load (or reuse) the model, then warm it up on a 1-word text (WebGPU compiles its shaders there), reported as stage 'warm-up'. */
   async load(settings: EmbeddingSettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<DeviceChoice> {
     const plan = await planRuntime(settings.model, settings, localModelPath, false);
     if (this.loaded?.key === plan.key) return this.loaded.choice;
     const extractor = (await loadOrExplain(settings.model, () => pipeline('feature-extraction', settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback: downloadProgress(onProgress) }))) as FeatureExtractionPipeline;
+    onProgress({ stage: 'warm-up', done: 0, total: 1 });
+    await extractor('a', { pooling: 'mean', normalize: true });
+    onProgress({ stage: 'warm-up', done: 1, total: 1 });
     this.loaded = { key: plan.key, extractor, choice: plan.choice };
     return this.loaded.choice;
   }
 
-  /** Normalised mean-pooled embeddings of `texts`, as one n×dim Float32Array. */
+  /**
+   * Normalised mean-pooled embeddings of `texts`, as one n×dim Float32Array in input order.
+   * Texts are batched by character length (a free proxy of token length) so batches pad little.
+   */
   async embed(texts: string[], batchSize: number): Promise<{ data: Float32Array; dim: number }> {
     const ex = this.loaded?.extractor;
     if (!ex) throw new Error('load a model first');
-    const parts: Float32Array[] = [];
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+    let data = new Float32Array(0);
     let dim = 0;
-    for (let s = 0; s < texts.length; s += batchSize) {
-      const t = await ex(texts.slice(s, s + batchSize), { pooling: 'mean', normalize: true });
-      dim = t.dims[1];
-      parts.push(t.data as Float32Array);
+    for (let s = 0; s < order.length; s += batchSize) {
+      const rows = order.slice(s, s + batchSize);
+      const t = await ex(rows.map((i) => texts[i]), { pooling: 'mean', normalize: true });
+      if (!dim) {
+        dim = t.dims[1];
+        data = new Float32Array(texts.length * dim);
+      }
+      const got = t.data as Float32Array;
+      rows.forEach((i, b) => data.set(got.subarray(b * dim, (b + 1) * dim), i * dim));
     }
-    const data = new Float32Array(texts.length * dim);
-    let at = 0;
-    for (const p of parts) { data.set(p, at); at += p.length; }
     return { data, dim };
   }
 

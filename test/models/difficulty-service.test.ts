@@ -5,7 +5,8 @@ import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/trans
 import { columnKey } from '../../src/core/batch';
 import { DIFFICULTY_SYSTEM_PROMPT } from '../../src/core/models/difficulty';
 import { readColumn, getDataset } from '../../src/db/datasets';
-import { DifficultyService, DIFFICULTY_COLUMN, type DifficultySettings } from '../../src/models/difficulty-service';
+import { DifficultyService, DIFFICULTY_COLUMN, LOGITS_BUDGET_BYTES, logitsBatches, type DifficultySettings } from '../../src/models/difficulty-service';
+import type { ProgressEvent } from '../../src/core/rate';
 import { ingestFile, jsonl } from '../ingest/helpers';
 
 // The tiny Qwen3-layout fixture (test/fixtures/models/README.md): its last-position logits are
@@ -103,6 +104,58 @@ describe('DifficultyService on the tiny fixture (transformers.js, onnxruntime CP
       }
       expect(got[i]).toBeCloseTo(sum / r.length, 3);
     });
+  }, 60_000);
+
+  it('perplexity: length-sorted, right-padded batches give the one-by-one results, in input order', async () => {
+    const svc = new DifficultyService();
+    await svc.load(SETTINGS, MODELS);
+    const words = 'so the answer is seven because two plus five makes seven and we check it twice'.split(' ');
+    const pairs = Array.from({ length: 11 }, (_, i) => ({
+      question: `${QUESTIONS[i % 5]} (${i})`,
+      // Lengths deliberately out of order, one empty response (NaN), one cut at maxTokens.
+      response: i === 4 ? '' : words.slice(0, 1 + ((i * 7) % 15)).join(' ').repeat(i === 9 ? 6 : 1),
+    }));
+    const one = await svc.perplexities(pairs, 48, 0); // budget 0: one sample per forward
+    const batched = await svc.perplexities(pairs, 48); // 256 MB: several rows per forward here
+    const mixed = await svc.perplexities(pairs, 48, 3 * 60 * V * 4); // a few rows per forward
+    expect(Number.isNaN(one[4]) && Number.isNaN(batched[4]) && Number.isNaN(mixed[4])).toBe(true);
+    for (let i = 0; i < pairs.length; i++) {
+      if (i === 4) continue;
+      expect(Number.isFinite(one[i])).toBe(true);
+      expect(Math.abs(batched[i] - one[i])).toBeLessThan(1e-4);
+      expect(Math.abs(mixed[i] - one[i])).toBeLessThan(1e-4);
+    }
+    expect(new Set(Array.from(one).filter((x) => !Number.isNaN(x))).size).toBeGreaterThan(5); // rows really differ
+    // The default plan really puts several samples, of different lengths, in one forward.
+    const lengths = pairs.map((pr) => {
+      const prompt = tok.apply_chat_template([{ role: 'user', content: pr.question }], { add_generation_prompt: true, tokenize: false }) as string;
+      return tok.encode(prompt, { add_special_tokens: false }).length + Math.min(48, tok.encode(pr.response, { add_special_tokens: false }).length);
+    });
+    const order = lengths.map((_, i) => i).filter((i) => i !== 4).sort((a, b) => lengths[a] - lengths[b]);
+    expect(logitsBatches(order, lengths, V, 16).some((b) => b.length > 1 && lengths[b[0]] < lengths[b[b.length - 1]])).toBe(true);
+  }, 60_000);
+
+  it('batches stay under the logits budget and the padding cap, hold at least one row and keep the sorted order', () => {
+    const lengths = [10, 20, 30, 40, 500, 600];
+    const order = [0, 1, 2, 3, 4, 5];
+    const noPadCap = 1;
+    expect(logitsBatches(order, lengths, V, 8, 100 * V * 4, noPadCap)).toEqual([[0, 1, 2], [3], [4], [5]]);
+    expect(logitsBatches(order, lengths, V, 2, LOGITS_BUDGET_BYTES, noPadCap)).toEqual([[0, 1], [2, 3], [4], [5]]);
+    expect(logitsBatches(order, lengths, V, 8, 0)).toEqual(order.map((i) => [i]));
+    expect(logitsBatches([], lengths, V, 8)).toEqual([]);
+    // Padding cap (default 1/8 of the cells; vocab 1 so the budget never binds): 100, 104, 110 pad
+    // 10 + 6 = 16 of 330 cells; adding 150 would pad 50 + 46 + 40 = 136 of 600.
+    expect(logitsBatches([0, 1, 2, 3, 4], [100, 104, 110, 150, 152], 1, 8)).toEqual([[0, 1, 2], [3, 4]]);
+  });
+
+  it('load warms the model up once and says so (stage "warm-up"), a cached load does not', async () => {
+    const svc = new DifficultyService();
+    const events: ProgressEvent[] = [];
+    await svc.load(SETTINGS, MODELS, (p) => events.push(p));
+    expect(events.filter((p) => p.stage === 'warm-up')).toEqual([{ stage: 'warm-up', done: 0, total: 1 }, { stage: 'warm-up', done: 1, total: 1 }]);
+    events.length = 0;
+    await svc.load(SETTINGS, MODELS, (p) => events.push(p));
+    expect(events).toEqual([]);
   }, 60_000);
 
   it('an unknown model id fails with a message naming it and where it was looked for', async () => {

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import type { ProgressEvent } from '../../src/core/rate';
 import { resolve } from 'node:path';
 import { columnKey } from '../../src/core/batch';
 import { readColumn } from '../../src/db/datasets';
@@ -36,5 +37,28 @@ describe('EmbeddingService on the tiny BERT fixture (Node, onnxruntime CPU)', ()
     const x = await readColumn(meta.id, columnKey('sample.f.map_x', 0), Float32Array);
     expect(x.length).toBe(6);
     expect(x[0]).toBeCloseTo(x[1], 5); // duplicates land on the same point
+  }, 60_000);
+
+  it('batches texts by length but returns every vector in its input slot, as if embedded alone', async () => {
+    const svc = new EmbeddingService();
+    const events: ProgressEvent[] = [];
+    await svc.load(SETTINGS, MODELS, (p) => events.push(p));
+    expect(events.filter((p) => p.stage === 'warm-up').map((p) => p.done)).toEqual([0, 1]);
+    const texts = [
+      'find the sum of all the prime numbers below one hundred and prove it',
+      'two',
+      'what is the area of a circle',
+      'prove that the square root of two is not a rational number',
+      'count',
+      'how many ways to choose two numbers from ten',
+      'the sum',
+    ];
+    const { data, dim } = await svc.embed(texts, 3);
+    expect(dim).toBe(16);
+    for (let i = 0; i < texts.length; i++) {
+      const alone = (await svc.embed([texts[i]], 1)).data;
+      for (let d = 0; d < dim; d++) expect(data[i * dim + d]).toBeCloseTo(alone[d], 5);
+    }
+    expect(await svc.embed([], 3)).toEqual({ data: new Float32Array(0), dim: 0 });
   }, 60_000);
 });
