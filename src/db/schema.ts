@@ -67,7 +67,7 @@ export interface DatasetMeta {
   /** File-level messages (wrong extension, mixed shapes, truncated gzip). */
   notices: CoreIssue[];
   /** Model jobs (difficulty quantifier, ...), once started: see src/models/. */
-  modelJobs?: Record<string, { key: string; status: 'running' | 'incomplete' | 'complete'; done: number; parts: number; device?: string; error?: string; dim?: number; groups?: number }>;
+  modelJobs?: Record<string, { key: string; status: 'running' | 'incomplete' | 'complete'; done: number; parts: number; device?: string; error?: string; dim?: number; groups?: number; dedup?: 'exact' | 'lsh' }>;
   /** The feature pass, once started. */
   features?: FeatureState;
   /** Decoded text bytes or Parquet bytes stored, for the storage view. */

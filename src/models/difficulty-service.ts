@@ -7,6 +7,8 @@ export { DEFAULT_DIFFICULTY, type DifficultySettings } from '../core/models/diff
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { DEFAULT_PPL_TOKENS, meanNll } from '../core/models/perplexity';
 import { responseText } from '../core/export/assistant';
+import { nllGain, structureTexts } from '../core/perturb/sensitivity';
+import { reasoningText } from '../core/schema/steps';
 import type { Sample } from '../core/types';
 import { getDataset, patchDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
@@ -28,6 +30,7 @@ export interface ModelJobState {
 const WINDOW = 128; // samples per committed part; inside a window batches are sorted by length
 export const DIFFICULTY_COLUMN = 'sample.f.model_difficulty';
 export const PERPLEXITY_COLUMN = 'sample.f.model_nll';
+export const STRUCTURE_COLUMNS = ['sample.f.struct_shuffle_gain', 'sample.f.struct_delete_gain'] as const;
 /**
  * Cap on the logits one forward returns: rows × length × vocab × 4 bytes. Causal-LM exports return
  * full-vocabulary logits for every position (≈ 0.6 MB per token with Qwen's 151,936 entries);
@@ -216,16 +219,41 @@ export class DifficultyService {
     );
   }
 
+  /**
+   * Structure sensitivity: per sample, the mean token NLL of its thinking (given the question) as
+   * written, shuffled (every step moved) and with a third of its steps deleted, seeded per sample
+   * (core/perturb/sensitivity.ts). Stores the increases over the written order as two columns:
+   * how much the sample's order (struct_shuffle_gain) and completeness (struct_delete_gain) matter.
+   */
+  async structureDataset(id: string, settings: DifficultySettings & { maxTokens?: number; seed?: number; stepSeparator?: string }, localModelPath: string, onProgress: (p: ProgressEvent) => void): Promise<ModelJobState> {
+    const cap = settings.maxTokens ?? DEFAULT_PPL_TOKENS;
+    const seed = settings.seed ?? 0;
+    const sep = settings.stepSeparator;
+    return this.runJob('structure', STRUCTURE_COLUMNS, [settings.model, cap, seed, sep ?? null], id, settings, localModelPath, onProgress, async (samples) => {
+      const n = samples.length;
+      const texts = samples.map((s) => structureTexts({ id: s.id, think: reasoningText(s) }, seed, sep));
+      const asked = (pick: (t: (typeof texts)[number]) => string) => samples.map((s, i) => ({ question: s.question, response: pick(texts[i]) }));
+      const nll = await this.perplexities([...asked((t) => t.written), ...asked((t) => t.shuffled), ...asked((t) => t.deleted)], cap);
+      const shuffle = new Float32Array(n);
+      const del = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        shuffle[i] = nllGain(nll[n + i], nll[i]);
+        del[i] = nllGain(nll[2 * n + i], nll[i]);
+      }
+      return [shuffle, del];
+    });
+  }
+
   /** The shared window loop: score samples [done, done + WINDOW), commit column part + state, repeat. */
   private async runJob(
     name: string,
-    column: string,
+    column: string | readonly string[],
     keyParts: unknown[],
     id: string,
     settings: DifficultySettings,
     localModelPath: string,
     onProgress: (p: ProgressEvent) => void,
-    scorer: (samples: Sample[]) => Promise<Float32Array>,
+    scorer: (samples: Sample[]) => Promise<Float32Array | Float32Array[]>,
   ): Promise<ModelJobState> {
     this.abort = new AbortController();
     const signal = this.abort.signal;
@@ -238,7 +266,7 @@ export class DifficultyService {
     if (prev?.key === key && prev.status === 'complete') return prev;
     let state: ModelJobState = prev?.key === key ? { ...prev, status: 'running' } : { key, status: 'running', done: 0, parts: 0 };
     state.device = choice.reason;
-    const col = columnKey(column, meta.mappingVersion);
+    const cols = (typeof column === 'string' ? [column] : column).map((c) => columnKey(c, meta.mappingVersion));
     const reader = await DatasetReader.open(meta);
     const meter = new RateMeter();
     const t0 = performance.now();
@@ -252,10 +280,12 @@ export class DifficultyService {
         const end = Math.min(reader.size, state.done + WINDOW);
         const samples: Sample[] = [];
         for (let j = state.done; j < end; j++) samples.push(await reader.sample(j));
-        const scores = await scorer(samples);
+        const out = await scorer(samples);
+        const scores = Array.isArray(out) ? out : [out];
         state = { ...state, done: end, parts: state.parts + 1 };
         const tx = db.transaction(['columns', 'datasets'], 'readwrite');
-        void tx.objectStore('columns').put({ ds: id, name: col, part: state.parts - 1, data: scores } as ColumnPart);
+        // Every column's part lands in the same transaction as the resume point.
+        cols.forEach((name, c) => void tx.objectStore('columns').put({ ds: id, name, part: state.parts - 1, data: scores[c] } as ColumnPart));
         const m = await tx.objectStore('datasets').get(id);
         if (m) void tx.objectStore('datasets').put({ ...m, modelJobs: { ...m.modelJobs, [name]: state } });
         await tx.done;

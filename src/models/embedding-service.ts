@@ -1,7 +1,9 @@
 import { pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { columnKey } from '../core/batch';
 import type { DeviceChoice } from '../core/models/device';
-import { EXACT_DEDUP_MAX_ROWS, nearDuplicateGroups } from '../core/embed/dedup';
+import { nearDuplicateGroups } from '../core/embed/dedup';
+import { approximateNearDuplicateGroups, dedupMethodFor } from '../core/embed/lsh';
+import { EMBEDDING_COLUMN } from './columns';
 import { pca2d } from '../core/embed/pca';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import type { Sample } from '../core/types';
@@ -37,7 +39,7 @@ export const DEFAULT_EMBEDDING: EmbeddingSettings = {
 };
 
 const WINDOW = 256;
-export const EMBEDDING_COLUMN = 'sample.emb';
+export { EMBEDDING_COLUMN };
 
 /** The text embedded for a sample: the question, plus the start of the thinking when asked. */
 export function embeddingText(s: Sample, thinkWords: number): string {
@@ -134,20 +136,22 @@ export class EmbeddingService {
       const all = await readColumn(id, columnKey(EMBEDDING_COLUMN, v), Float32Array, db);
       const n = reader.size;
       const dim = n ? all.length / n : 0;
-      let groups = -1;
-      if (n <= EXACT_DEDUP_MAX_ROWS) {
-        onProgress({ stage: 'near-duplicates', done: 0, total: n });
-        const res = nearDuplicateGroups(all, dim, settings.tau, { signal, onProgress: (done: number, total: number) => onProgress({ stage: 'near-duplicates', done, total }) });
-        groups = res.groups;
-        await putColumn(id, columnKey('sample.f.dupGroup', v), Float32Array.from(res.group));
-      }
+      // Exact all-pairs up to 50k rows; beyond, the LSH index (every candidate verified exactly, so it
+      // never merges what exact would not; < 1% of pairs at cos τ missed, see core/embed/lsh.ts).
+      const dedup = dedupMethodFor(n);
+      const stage = dedup === 'exact' ? 'near-duplicates' : 'near-duplicates (LSH index)';
+      onProgress({ stage, done: 0, total: n });
+      const opts = { signal, onProgress: (done: number, total: number) => onProgress({ stage, done, total }) };
+      const res = dedup === 'exact' ? nearDuplicateGroups(all, dim, settings.tau, opts) : approximateNearDuplicateGroups(all, dim, settings.tau, opts);
+      const groups = res.groups;
+      await putColumn(id, columnKey('sample.f.dupGroup', v), Float32Array.from(res.group));
       const map = pca2d(all, dim, n);
       const x = new Float32Array(n);
       const y = new Float32Array(n);
       for (let i = 0; i < n; i++) { x[i] = map[2 * i]; y[i] = map[2 * i + 1]; }
       await putColumn(id, columnKey('sample.f.map_x', v), x);
       await putColumn(id, columnKey('sample.f.map_y', v), y);
-      const done: JobState = { ...state, status: 'complete', dim, groups };
+      const done: JobState = { ...state, status: 'complete', dim, groups, dedup };
       await save(done);
       return done;
     } catch (err) {

@@ -75,6 +75,13 @@ async function scoreWith(device: 'wasm' | 'webgpu', alsoPerplexity = false): Pro
       await page.getByTestId('perplexity-run').click();
       await page.getByTestId('perplexity-done').waitFor({ timeout: 110_000 });
       nll = await storedScores(page, 'sample.f.model_nll');
+      // Structure sensitivity runs the same LM on the thinking as written / shuffled / cut: one-step
+      // traces here have no order to disturb, so both gains are exactly 0.
+      await page.getByTestId('structure-run').click();
+      await page.getByTestId('structure-done').waitFor({ timeout: 110_000 });
+      const gains = await storedScores(page, 'sample.f.struct_shuffle_gain');
+      expect(gains).toEqual(QUESTIONS.map(() => 0));
+      await page.getByTestId('structure-histogram').waitFor();
     }
     expect(errors).toEqual([]);
     return { scores: await storedScores(page), status, nll };

@@ -5,7 +5,8 @@ import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/trans
 import { columnKey } from '../../src/core/batch';
 import { DIFFICULTY_SYSTEM_PROMPT } from '../../src/core/models/difficulty';
 import { readColumn, getDataset } from '../../src/db/datasets';
-import { DifficultyService, DIFFICULTY_COLUMN, LOGITS_BUDGET_BYTES, logitsBatches, type DifficultySettings } from '../../src/models/difficulty-service';
+import { DifficultyService, DIFFICULTY_COLUMN, LOGITS_BUDGET_BYTES, logitsBatches, STRUCTURE_COLUMNS, type DifficultySettings } from '../../src/models/difficulty-service';
+import { structureTexts } from '../../src/core/perturb/sensitivity';
 import type { ProgressEvent } from '../../src/core/rate';
 import { ingestFile, jsonl } from '../ingest/helpers';
 
@@ -105,6 +106,30 @@ describe('DifficultyService on the tiny fixture (transformers.js, onnxruntime CP
       expect(got[i]).toBeCloseTo(sum / r.length, 3);
     });
   }, 60_000);
+
+  it('structure sensitivity: NLL of the thinking shuffled / with steps deleted minus as written, two columns', async () => {
+    const think = (i: number) => Array.from({ length: 5 }, (_, k) => `Step ${k + 1}: ${k + i} plus one is ${k + i + 1}.`).join('\n\n');
+    const rows = [
+      ...Array.from({ length: 3 }, (_, i) => ({ id: `s${i}`, question: `Count up from ${i}.`, response: `<think>${think(i)}</think>Done.` })),
+      { id: 'one', question: 'One step?', response: '<think>only one step</think>ok' },
+    ];
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'steps.jsonl'));
+    const svc = new DifficultyService();
+    const st = await svc.structureDataset(meta.id, { ...SETTINGS, maxTokens: 64, seed: 3 }, MODELS, () => {});
+    expect(st).toMatchObject({ status: 'complete', done: 4, parts: 1 });
+    const [shuffle, del] = await Promise.all(STRUCTURE_COLUMNS.map((c) => readColumn(meta.id, columnKey(c, 0), Float32Array)));
+    // Independent reference: the same texts through the (already tested) perplexity path.
+    const texts = rows.map((r, i) => structureTexts({ id: r.id, think: i < 3 ? think(i) : 'only one step' }, 3));
+    const nll = async (pick: (t: (typeof texts)[number]) => string) => svc.perplexities(rows.map((r, i) => ({ question: r.question, response: pick(texts[i]) })), 64, 0);
+    const [w, sh, de] = [await nll((t) => t.written), await nll((t) => t.shuffled), await nll((t) => t.deleted)];
+    for (let i = 0; i < 4; i++) {
+      expect(shuffle[i]).toBeCloseTo(sh[i] - w[i], 4);
+      expect(del[i]).toBeCloseTo(de[i] - w[i], 4);
+    }
+    expect(shuffle[3]).toBe(0); // one step: nothing to move
+    expect(del[3]).toBe(0);
+    expect(Math.abs(shuffle[0])).toBeGreaterThan(0); // a real shuffle changes the NLL
+  }, 120_000);
 
   it('perplexity: length-sorted, right-padded batches give the one-by-one results, in input order', async () => {
     const svc = new DifficultyService();

@@ -99,6 +99,10 @@ class FeaturesStore {
     }
     const ppl = meta.modelJobs?.perplexity;
     if (ppl?.status === 'complete' && ppl.key.startsWith(`[${v},`)) cols.model_nll = await readColumn(meta.id, columnKey('sample.f.model_nll', v), Float32Array);
+    const st = meta.modelJobs?.structure;
+    if (st?.status === 'complete' && st.key.startsWith(`[${v},`)) {
+      for (const n of ['struct_shuffle_gain', 'struct_delete_gain']) cols[n] = await readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array);
+    }
     this.columns = { datasetId: meta.id, n: group.length, cols, group, categories: meta.features.categories, ids };
   }
 }

@@ -74,7 +74,7 @@ class ModelsStore {
     this.status = 'unloaded';
   }
 
-  async run(meta: DatasetMeta, job: 'difficulty' | 'perplexity' = 'difficulty'): Promise<void> {
+  async run(meta: DatasetMeta, job: 'difficulty' | 'perplexity' | 'structure' = 'difficulty'): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.error = '';
@@ -83,17 +83,20 @@ class ModelsStore {
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
       const rm = recipeStore.recipe.models;
       const local = $state.snapshot(this.settings) as typeof this.settings;
-      const s: DifficultySettings & { maxTokens?: number } = job === 'difficulty'
+      const r = recipeStore.recipe;
+      // Structure sensitivity scores NLLs with the perplexity model, seeded by the recipe's seed.
+      const s: DifficultySettings & { maxTokens?: number; seed?: number; stepSeparator?: string } = job === 'difficulty'
         ? { ...local, model: rm.difficulty.model, variant: rm.difficulty.variant }
-        : { ...local, model: rm.perplexity.model, variant: rm.difficulty.variant, maxTokens: rm.perplexity.maxTokens };
+        : { ...local, model: rm.perplexity.model, variant: rm.difficulty.variant, maxTokens: rm.perplexity.maxTokens, ...(job === 'structure' ? { seed: r.seed, stepSeparator: r.features.stepSeparator } : {}) };
       const choice = await this.api().load(s, models, Comlink.proxy((p: ProgressEvent) => { this.progress = p; }));
       this.status = `${s.model}: ${choice.reason}, ${choice.dtype}`;
       const onProgress = Comlink.proxy((p: ProgressEvent) => { this.progress = p; });
       if (job === 'difficulty') await this.api().scoreDataset(meta.id, s, models, onProgress);
-      else await this.api().perplexityDataset(meta.id, s, models, onProgress);
+      else if (job === 'perplexity') await this.api().perplexityDataset(meta.id, s, models, onProgress);
+      else await this.api().structureDataset(meta.id, s, models, onProgress);
     } catch (err) {
       const msg = (err as Error).message ?? String(err);
-      this.error = /cancel/i.test(msg) ? 'Cancelled: scored windows are kept; Run resumes.' : `${job === 'difficulty' ? 'Difficulty scoring' : 'Perplexity'} failed: ${msg}`;
+      this.error = /cancel/i.test(msg) ? 'Cancelled: scored windows are kept; Run resumes.' : `${{ difficulty: 'Difficulty scoring', perplexity: 'Perplexity', structure: 'Structure sensitivity' }[job]} failed: ${msg}`;
     } finally {
       this.running = false;
       await datasets.refresh();
