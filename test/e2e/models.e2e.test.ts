@@ -70,6 +70,8 @@ async function scoreWith(device: 'wasm' | 'webgpu', alsoPerplexity = false): Pro
     await page.getByTestId('difficulty-run').click();
     await page.getByTestId('difficulty-done').waitFor({ timeout: 110_000 });
     const status = (await page.getByTestId('device-status').textContent()) ?? '';
+    // Per-file download progress (served by the app here; from the Hub in real use).
+    expect(await page.getByTestId('model-downloads').textContent()).toMatch(/onnx\/model\.onnx: [\d.]+ [kM]B \/ [\d.]+ [kM]B \(100%\)/);
     let nll: number[] = [];
     if (alsoPerplexity) {
       await page.getByTestId('perplexity-run').click();

@@ -20,6 +20,8 @@ class ModelsStore {
   settings = $state<Omit<DifficultySettings, 'model' | 'variant'>>({ device: DEFAULT_DIFFICULTY.device, dtype: DEFAULT_DIFFICULTY.dtype, batchSize: DEFAULT_DIFFICULTY.batchSize });
   running = $state(false);
   progress = $state<ProgressEvent | undefined>();
+  /** Per-file download progress of the current load (Hub models; cached files do not appear). */
+  downloads = $state<Record<string, { done: number; total: number }>>({});
   status = $state('');
   error = $state('');
   private worker?: Worker;
@@ -29,11 +31,17 @@ class ModelsStore {
   private embWorker?: Worker;
   private embRemote?: Comlink.Remote<EmbeddingService>;
 
+  private onProgress(p: ProgressEvent): void {
+    if (p.stage.startsWith('download ')) this.downloads = { ...this.downloads, [p.stage.slice(9)]: { done: p.done, total: p.total ?? 0 } };
+    else this.progress = p;
+  }
+
   /** Compute embeddings (resumable), near-duplicate groups and the 2D map, in their own worker. */
   async embed(meta: DatasetMeta): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.error = '';
+    this.downloads = {};
     try {
       if (!this.embRemote) {
         this.embWorker = new Worker(new URL('../../../workers/embedding.worker.ts', import.meta.url), { type: 'module', name: 'embedding' });
@@ -42,7 +50,7 @@ class ModelsStore {
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
       const e = recipeStore.recipe.models.embedding;
       const settings: EmbeddingSettings = { ...($state.snapshot(this.embedding) as typeof this.embedding), model: e.model, thinkWords: e.thinkWords, tau: e.tau };
-      await this.embRemote.embedDataset(meta.id, settings, models, Comlink.proxy((p: ProgressEvent) => { this.progress = p; }));
+      await this.embRemote.embedDataset(meta.id, settings, models, Comlink.proxy((p: ProgressEvent) => { this.onProgress(p); }));
       forgetEmbeddings();
     } catch (err) {
       const msg = (err as Error).message ?? String(err);
@@ -79,6 +87,7 @@ class ModelsStore {
     this.running = true;
     this.error = '';
     this.progress = undefined;
+    this.downloads = {};
     try {
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
       const rm = recipeStore.recipe.models;
@@ -88,9 +97,9 @@ class ModelsStore {
       const s: DifficultySettings & { maxTokens?: number; seed?: number; stepSeparator?: string } = job === 'difficulty'
         ? { ...local, model: rm.difficulty.model, variant: rm.difficulty.variant }
         : { ...local, model: rm.perplexity.model, variant: rm.difficulty.variant, maxTokens: rm.perplexity.maxTokens, ...(job === 'structure' ? { seed: r.seed, stepSeparator: r.features.stepSeparator } : {}) };
-      const choice = await this.api().load(s, models, Comlink.proxy((p: ProgressEvent) => { this.progress = p; }));
+      const choice = await this.api().load(s, models, Comlink.proxy((p: ProgressEvent) => { this.onProgress(p); }));
       this.status = `${s.model}: ${choice.reason}, ${choice.dtype}`;
-      const onProgress = Comlink.proxy((p: ProgressEvent) => { this.progress = p; });
+      const onProgress = Comlink.proxy((p: ProgressEvent) => { this.onProgress(p); });
       if (job === 'difficulty') await this.api().scoreDataset(meta.id, s, models, onProgress);
       else if (job === 'perplexity') await this.api().perplexityDataset(meta.id, s, models, onProgress);
       else await this.api().structureDataset(meta.id, s, models, onProgress);
