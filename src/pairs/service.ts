@@ -15,6 +15,7 @@ import { getDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import type { DatasetMeta } from '../db/schema';
 import { loadTokenizer } from '../models/tokenizer';
+import type { ExportResult } from '../export/service';
 
 /** What to pair and how to filter (ThinkPO, methods.md 4). */
 export interface PairRequest {
@@ -46,14 +47,8 @@ export interface PairSummary {
   hash: string;
 }
 
-export interface PairExportResult {
-  data: Blob;
-  fileName: string;
-  manifest: Blob;
-  manifestName: string;
-  extras: ExportExtra[];
-  written: number;
-}
+/** Same files as an SFT export (data, manifest, extras); pairs are never skipped after the filter. */
+export type PairExportResult = Omit<ExportResult, 'skipped'>;
 
 const PREVIEW = 50;
 const PROGRESS_MS = 100;

@@ -70,11 +70,21 @@ describe('model job cancel and resume (embeddings, tiny BERT on WASM)', () => {
       await page.getByTestId('measure-done').waitFor({ timeout: 120_000 });
       await page.getByTestId('embedding-model').fill('tiny-bert');
       await page.getByTestId('embedding-dtype').selectOption('fp32');
+      // Cancel from inside the page the moment the first committed window is reported.
+      await page.evaluate(() => {
+        const obs = new MutationObserver(() => {
+          const t = document.querySelector('[data-testid="difficulty-progress"]')?.textContent ?? '';
+          if (/^embeddings: [1-9]/.test(t)) {
+            obs.disconnect();
+            (document.querySelector('[data-testid="difficulty-cancel"]') as HTMLButtonElement | null)?.click();
+          }
+        });
+        obs.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
       await page.getByTestId('embedding-run').click();
-      // Cancel once at least one window of 256 is committed.
-      await page.getByTestId('difficulty-progress').filter({ hasText: /embeddings: [1-9]/ }).waitFor({ timeout: 60_000 });
-      await page.getByTestId('difficulty-cancel').click();
-      await page.getByText(/Cancelled: embedded windows are kept/).waitFor({ timeout: 30_000 });
+      await page.getByText(/Cancelled: embedded windows are kept/).waitFor({ timeout: 110_000 }).catch(async (e) => {
+        throw new Error(`${(e as Error).message}\nMeasure stage said: ${await page.getByTestId('model-scores').textContent()}`);
+      });
       const cut = await embeddingJob(page);
       expect(cut.status).toBe('incomplete');
       expect(cut.done).toBeGreaterThan(0);

@@ -38,7 +38,7 @@ export interface DedupResult {
 }
 
 /** Union-find root with path halving (a form of path compression). */
-function find(parent: Uint32Array, x: number): number {
+export function find(parent: Uint32Array, x: number): number {
   while (parent[x] !== x) {
     parent[x] = parent[parent[x]];
     x = parent[x];
@@ -98,6 +98,12 @@ export function nearDuplicateGroups(
     opts.onProgress?.(i1, n);
   }
 
+  return groupsOf(parent, pairs);
+}
+
+/** The result of a finished union-find: each row's root as its group id, and the groups of ≥ 2. */
+export function groupsOf(parent: Uint32Array, pairs: number): DedupResult {
+  const n = parent.length;
   const group = new Uint32Array(n);
   const size = new Uint32Array(n);
   for (let i = 0; i < n; i++) {

@@ -3,7 +3,7 @@
  * (hundreds of thousands to ~1M rows): random-hyperplane LSH (SimHash) with banding, every
  * candidate pair verified by its exact dot product. Pure: no DOM, no Node APIs.
  */
-import { EXACT_DEDUP_MAX_ROWS, type DedupResult } from './dedup';
+import { EXACT_DEDUP_MAX_ROWS, find, groupsOf, type DedupResult } from './dedup';
 import { assertShape, EmbedAbortError, type AbortLike } from './vectors';
 import { createRng, type Rng } from '../rng';
 
@@ -97,13 +97,6 @@ function fillGaussian(out: Float32Array, rng: Rng): void {
   }
 }
 
-function find(parent: Uint32Array, x: number): number {
-  while (parent[x] !== x) {
-    parent[x] = parent[parent[x]];
-    x = parent[x];
-  }
-  return x;
-}
 
 function checkInt(name: string, v: number, lo: number, hi: number): number {
   if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
@@ -308,14 +301,5 @@ export function approximateNearDuplicateGroups(
     tick(L * n + (t + 1) * n);
   }
 
-  const group = new Uint32Array(n);
-  const size = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = find(parent, i);
-    group[i] = r;
-    size[r]++;
-  }
-  let groups = 0;
-  for (let i = 0; i < n; i++) if (size[i] >= 2) groups++;
-  return { group, groups, pairs };
+  return groupsOf(parent, pairs);
 }
