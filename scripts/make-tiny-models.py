@@ -11,7 +11,9 @@ Two models in the layout transformers.js loads with env.localModelPath + allowRe
 tiny-qwen3/  causal LM with the REAL Qwen3 tokenizer (vocab 151936) and a 1-layer KV-cache layout.
   Inputs  input_ids, attention_mask, position_ids  int64 [batch, seq] (attention_mask: [batch, past+seq];
           position_ids is accepted and ignored), past_key_values.0.key/value float [batch, 1, past, 4].
-  Outputs logits float [batch, seq, 151936], present.0.key/value float [batch, 1, past+seq, 4].
+  Input num_logits_to_keep int64 scalar: logits for the last k positions only (0 = all), as in
+  current Hugging Face exports.
+  Outputs logits float [batch, k or seq, 151936], present.0.key/value float [batch, 1, past+seq, 4].
   Per token u (of the whole sequence, cached past included) with mask m[u] (the attention_mask column):
       kv[u]      = m[u] * [input_ids[u] mod 97, 1, 0, 0]      (present.key = present.value = Concat(past, kv))
       S[t]       = sum of kv[u][0] over u <= t (past and current tokens; = sum of m[u]*(id[u] mod 97))
@@ -134,18 +136,26 @@ def qwen_graph():
         n('Unsqueeze', ['cos_t', 'axis_last'], ['cos_col']),
         n('Unsqueeze', ['sin_t', 'axis_last'], ['sin_col']),
         n('Concat', ['cos_col', 'sin_col'], ['cs'], axis=-1),  # [b, s, 2]
-        n('Mul', ['cs', 'b_coef'], ['digit_w']),
+        n('Mul', ['cs', 'b_coef'], ['digit_w_all']),
+        # num_logits_to_keep (as in current Hugging Face ONNX exports): only the last k positions get
+        # logits; k = 0 keeps every position (Slice from -0 = 0). Sliced before the V-wide ops, so
+        # k = 1 really skips the work, as a real export's lm_head does.
+        n('Neg', ['num_logits_to_keep'], ['neg_keep']),
+        n('Unsqueeze', ['neg_keep', 'axis0'], ['neg_keep_1']),
+        n('Slice', ['digit_w_all', 'neg_keep_1', 'int64_max', 'axis1'], ['digit_w']),
         # H = one-hot rows of the "0" and "1" token ids: [2, V], built at run time (no V-sized weights)
         n('OneHot', ['digit_ids', 'vocab', 'onehot_01'], ['digit_onehot'], axis=-1),
         n('MatMul', ['digit_w', 'digit_onehot'], ['digit_logits']),  # [b, s, V]
         # A * OneHot((id + 1) mod V)
-        n('Add', ['input_ids', 'one_scalar'], ['next_raw']),
+        n('Slice', ['input_ids', 'neg_keep_1', 'int64_max', 'axis1'], ['ids_kept']),
+        n('Add', ['ids_kept', 'one_scalar'], ['next_raw']),
         n('Mod', ['next_raw', 'vocab'], ['next_id'], fmod=0),
         n('OneHot', ['next_id', 'vocab', 'onehot_0a'], ['next_logits'], axis=-1),  # [b, s, V]
         n('Add', ['next_logits', 'digit_logits'], ['logits']),
     ]
     inits = [
         i64('int64_max', [INT64_MAX]),
+        i64('axis0', [0]),
         i64('axis1', [1]),
         i64('axis2', [2]),
         i64('axis3', [3]),
@@ -174,9 +184,10 @@ def qwen_graph():
         helper.make_tensor_value_info('position_ids', TensorProto.INT64, ids),
         helper.make_tensor_value_info('past_key_values.0.key', TensorProto.FLOAT, ['batch_size', 1, 'past_sequence_length', 4]),
         helper.make_tensor_value_info('past_key_values.0.value', TensorProto.FLOAT, ['batch_size', 1, 'past_sequence_length', 4]),
+        helper.make_tensor_value_info('num_logits_to_keep', TensorProto.INT64, []),
     ]
     outputs = [
-        helper.make_tensor_value_info('logits', TensorProto.FLOAT, ['batch_size', 'sequence_length', VOCAB]),
+        helper.make_tensor_value_info('logits', TensorProto.FLOAT, ['batch_size', 'logits_length', VOCAB]),
         helper.make_tensor_value_info('present.0.key', TensorProto.FLOAT, ['batch_size', 1, 'total_sequence_length', 4]),
         helper.make_tensor_value_info('present.0.value', TensorProto.FLOAT, ['batch_size', 1, 'total_sequence_length', 4]),
     ]

@@ -165,7 +165,7 @@ describe('tiny-qwen3 tokenizer', () => {
 describe.skipIf(typeof ortWeb === 'string')('tiny-qwen3 graph on onnxruntime-web (WASM)', () => {
   const ort = ortWeb as Ort;
   const emptyPast = (batch: number) => new ort.Tensor('float32', new Float32Array(0), [batch, 1, 0, 4]);
-  const run = async (session: import('onnxruntime-web').InferenceSession, ids: number[], mask: number[], past?: [import('onnxruntime-web').Tensor, import('onnxruntime-web').Tensor]) => {
+  const run = async (session: import('onnxruntime-web').InferenceSession, ids: number[], mask: number[], past?: [import('onnxruntime-web').Tensor, import('onnxruntime-web').Tensor], keep = 0) => {
     const pastLen = mask.length - ids.length;
     return session.run({
       input_ids: new ort.Tensor('int64', big(ids), [1, ids.length]),
@@ -173,6 +173,7 @@ describe.skipIf(typeof ortWeb === 'string')('tiny-qwen3 graph on onnxruntime-web
       position_ids: new ort.Tensor('int64', big(ids.map((_, i) => pastLen + i)), [1, ids.length]),
       'past_key_values.0.key': past?.[0] ?? emptyPast(1),
       'past_key_values.0.value': past?.[1] ?? emptyPast(1),
+      num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.from([BigInt(keep)]), []),
     });
   };
 
@@ -194,6 +195,19 @@ describe.skipIf(typeof ortWeb === 'string')('tiny-qwen3 graph on onnxruntime-web
     expect(new Set(p1).size).toBe(QUESTIONS.length);
     expect(scores.map((s) => s > 0)).toEqual([false, true, true, false]);
     expect(scores[1]).not.toBeCloseTo(scores[2], 2);
+    await session.release();
+  });
+
+  it('num_logits_to_keep = k returns the last k positions only (0 = all), with the same values', async () => {
+    const session = await ort.InferenceSession.create(QWEN_ONNX);
+    const ids = encode(prompt(QUESTIONS[1]));
+    const all = await run(session, ids, ids.map(() => 1));
+    for (const k of [1, 3]) {
+      const out = await run(session, ids, ids.map(() => 1), undefined, k);
+      expect(out.logits.dims).toEqual([1, k, V]);
+      const tail = (all.logits.data as Float32Array).subarray((ids.length - k) * V);
+      expect(Array.from(out.logits.data as Float32Array)).toEqual(Array.from(tail));
+    }
     await session.release();
   });
 
