@@ -103,7 +103,7 @@ const threads = results[0]?.ours.threads ?? 1;
 const label = (d) => (d === 'webgpu' ? `WebGPU, software (${adapter})` : `WASM, ${threads} threads`);
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const PLAIN = { difficulty: "`pipeline('text-generation')`, 1 question per call, `max_new_tokens: 1` (cannot return the score)", embeddings: "`pipeline('feature-extraction')`, 1 text per call, mean pooling + normalize", perplexity: 'one forward per sample (no pipeline exists for perplexity)' };
-const OURS = { difficulty: '`scoreQuestions`: ≤ 8 rows, length-sorted, left-padded, ≤ 256 MB logits, ≤ 1/8 padding', embeddings: '`embed`: 32 rows, length-sorted', perplexity: '`perplexities`: ≤ 16 rows, length-sorted, right-padded, ≤ 256 MB logits, ≤ 1/8 padding' };
+const OURS = { difficulty: '`scoreQuestions`: ≤ 8 rows, length-sorted, left-padded, last-position logits only (num_logits_to_keep 1), ≤ 1/8 padding', embeddings: '`embed`: 32 rows, length-sorted', perplexity: '`perplexities`: ≤ 16 rows, length-sorted, left-padded, logits for the response positions only (num_logits_to_keep), ≤ 1/8 padding' };
 const text = [
   '',
   `## Models (difficulty, embeddings, perplexity) — ${new Date().toISOString().slice(0, 10)}`,

@@ -110,8 +110,8 @@ export class DifficultyService {
     if (!this.loaded) throw new Error('load a model first');
     const { tok, model } = this.loaded;
     const vocab = (model.config as { vocab_size?: number }).vocab_size ?? UNKNOWN_VOCAB;
-    // Exports with a num_logits_to_keep input can return the last position's logits only, as
-    // transformers.js' generate() asks them to (the tiny fixture has no such input).
+    // Exports with a num_logits_to_keep input (current Hugging Face exports, and the tiny fixture)
+    // can return the last positions' logits only, as transformers.js' generate() asks them to.
     const session = model.sessions.decoder_model_merged ?? model.sessions.model;
     const lastOnly = !!(session?.inputNames as string[] | undefined)?.includes('num_logits_to_keep');
     return { tok, model, vocab, lastOnly, pad: tok.pad_token_id ?? tok.eos_token_id ?? 0 };
@@ -175,7 +175,7 @@ export class DifficultyService {
    * of logits per forward; `budget = 0` runs them one by one (same results, the reference path).
    */
   async perplexities(pairs: { question: string; response: string }[], maxTokens = DEFAULT_PPL_TOKENS, budget = LOGITS_BUDGET_BYTES): Promise<Float32Array> {
-    const { tok, model, vocab, pad } = this.ready();
+    const { tok, model, vocab, pad, lastOnly } = this.ready();
     const seqs = pairs.map(({ question, response }) => {
       const prompt = tok.apply_chat_template([{ role: 'user', content: question }], { add_generation_prompt: true, tokenize: false }) as string;
       const p = tok.encode(prompt, { add_special_tokens: false });
@@ -186,26 +186,33 @@ export class DifficultyService {
     const order = seqs.map((_, i) => i).filter((i) => seqs[i].r.length > 0).sort((a, b) => seqs[a].ids.length - seqs[b].ids.length);
     for (const rows of logitsBatches(order, seqs.map((x) => x.ids.length), vocab, PPL_MAX_ROWS, budget)) {
       const len = seqs[rows[rows.length - 1]].ids.length;
-      // Right padding: each row keeps positions 0… as when run alone, and a causal model's logits
-      // at a real token cannot see the padding after it.
+      // Left padding puts every response at the end of its row, so with num_logits_to_keep the
+      // model computes logits only for the last (longest response + 1) positions: the prompt's
+      // positions, which the NLL never reads, are skipped. Position ids follow the attention mask,
+      // so a left-padded row scores as it does alone.
+      const keep = lastOnly ? Math.max(...rows.map((i) => seqs[i].r.length)) + 1 : len;
       const inputIds = new BigInt64Array(rows.length * len).fill(BigInt(pad));
       const mask = new BigInt64Array(rows.length * len);
       rows.forEach((i, b) => {
+        const off = b * len + len - seqs[i].ids.length;
         seqs[i].ids.forEach((id, t) => {
-          inputIds[b * len + t] = BigInt(id);
-          mask[b * len + t] = 1n;
+          inputIds[off + t] = BigInt(id);
+          mask[off + t] = 1n;
         });
       });
       const res = await model({
         input_ids: new Tensor('int64', inputIds, [rows.length, len]),
         attention_mask: new Tensor('int64', mask, [rows.length, len]),
+        ...(lastOnly ? { num_logits_to_keep: new Tensor('int64', [BigInt(keep)], []) } : {}),
       });
       const logits = res.logits as Tensor;
       const data = logits.data as Float32Array;
+      const at = logits.dims[1]; // positions returned per row: `keep`, the last ones
       rows.forEach((i, b) => {
-        const { start, r } = seqs[i];
-        // Row t predicts token t + 1: response token k is predicted at row start − 1 + k.
-        out[i] = meanNll(data, logits.dims[2], r.map((_, k) => b * len + start - 1 + k), r);
+        const { r } = seqs[i];
+        // Row position t predicts token t + 1: response token k sits at len − r + k and is
+        // predicted at len − r + k − 1, which is returned index at − r + k − 1.
+        out[i] = meanNll(data, logits.dims[2], r.map((_, k) => b * at + at - r.length + k - 1), r);
       });
     }
     return out;
