@@ -14,7 +14,7 @@ import { getDataset, patchDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { openDb, type ColumnPart } from '../db/schema';
 import { registerLocalModel } from './local-models';
-import { downloadProgress, loadOrExplain, planRuntime } from './runtime';
+import { downloadProgress, loadOrExplain, planRuntime, warmUp } from './runtime';
 
 /** Stored progress of a model job (meta.modelJobs[name]). */
 export interface ModelJobState {
@@ -98,10 +98,8 @@ export class DifficultyService {
       AutoTokenizer.from_pretrained(settings.model, { progress_callback }),
       AutoModelForCausalLM.from_pretrained(settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback }),
     ]));
-    onProgress({ stage: 'warm-up', done: 0, total: 1 });
     const one = (x: bigint) => new Tensor('int64', BigInt64Array.of(x), [1, 1]);
-    await model({ input_ids: one(BigInt(tok.pad_token_id ?? tok.eos_token_id ?? 0)), attention_mask: one(1n) });
-    onProgress({ stage: 'warm-up', done: 1, total: 1 });
+    await warmUp(onProgress, () => model({ input_ids: one(BigInt(tok.pad_token_id ?? tok.eos_token_id ?? 0)), attention_mask: one(1n) }));
     this.loaded = { key: plan.key, tok, model, choice: plan.choice };
     return this.loaded.choice;
   }
@@ -171,7 +169,7 @@ export class DifficultyService {
   /**
    * Mean token NLL of each response given its question (chat template: user = question,
    * assistant = the response as trained on), over at most `maxTokens` response tokens; NaN for an
-   * empty response. Samples are sorted by length and batched right-padded, at most `budget` bytes
+   * empty response. Samples are sorted by length and batched left-padded (logits asked for the response positions only when the export takes num_logits_to_keep), at most `budget` bytes
    * of logits per forward; `budget = 0` runs them one by one (same results, the reference path).
    */
   async perplexities(pairs: { question: string; response: string }[], maxTokens = DEFAULT_PPL_TOKENS, budget = LOGITS_BUDGET_BYTES): Promise<Float32Array> {

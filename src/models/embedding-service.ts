@@ -11,7 +11,7 @@ import { getDataset, patchDataset, readColumn } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { openDb, type ColumnPart, type DatasetMeta } from '../db/schema';
 import { registerLocalModel } from './local-models';
-import { downloadProgress, loadOrExplain, planRuntime } from './runtime';
+import { downloadProgress, loadOrExplain, planRuntime, warmUp } from './runtime';
 
 /** Settings of the embedding job. */
 export interface EmbeddingSettings {
@@ -69,9 +69,7 @@ export class EmbeddingService {
     const plan = await planRuntime(settings.model, settings, localModelPath, false);
     if (this.loaded?.key === plan.key) return this.loaded.choice;
     const extractor = (await loadOrExplain(settings.model, () => pipeline('feature-extraction', settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback: downloadProgress(onProgress) }))) as FeatureExtractionPipeline;
-    onProgress({ stage: 'warm-up', done: 0, total: 1 });
-    await extractor('a', { pooling: 'mean', normalize: true });
-    onProgress({ stage: 'warm-up', done: 1, total: 1 });
+    await warmUp(onProgress, () => extractor('a', { pooling: 'mean', normalize: true }));
     this.loaded = { key: plan.key, extractor, choice: plan.choice };
     return this.loaded.choice;
   }

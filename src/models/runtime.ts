@@ -50,3 +50,13 @@ export async function loadOrExplain<T>(model: string, load: () => Promise<T>): P
     throw new Error(`Could not load model "${model}" from ${where}: ${(err as Error).message ?? err}`);
   }
 }
+
+/**
+ * The warm-up step of a freshly loaded model: one tiny run (WebGPU compiles its shaders there, so the
+ * first real batch is not slow), announced as stage 'warm-up' so the UI can say what is happening.
+ */
+export async function warmUp(onProgress: (p: ProgressEvent) => void, run: () => Promise<unknown>): Promise<void> {
+  onProgress({ stage: 'warm-up', done: 0, total: 1 });
+  await run();
+  onProgress({ stage: 'warm-up', done: 1, total: 1 });
+}

@@ -131,7 +131,7 @@ describe('DifficultyService on the tiny fixture (transformers.js, onnxruntime CP
     expect(Math.abs(shuffle[0])).toBeGreaterThan(0); // a real shuffle changes the NLL
   }, 120_000);
 
-  it('perplexity: length-sorted, right-padded batches give the one-by-one results, in input order', async () => {
+  it('perplexity: length-sorted, left-padded batches give the one-by-one results, in input order', async () => {
     const svc = new DifficultyService();
     await svc.load(SETTINGS, MODELS);
     const words = 'so the answer is seven because two plus five makes seven and we check it twice'.split(' ');
