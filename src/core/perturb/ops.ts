@@ -15,6 +15,8 @@ import {
   PERTURB_OPS,
   emptyCounts,
   exactCount,
+  CONTENT_REGIONS,
+  defaultRegion,
   isStructureOp,
   sampleRng,
   type ContentOp,
@@ -41,6 +43,9 @@ export function validateSpec(spec: PerturbSpec): string | undefined {
       return `stepSeparator: ${(e as Error).message}`;
     }
   }
+  if (spec.region !== undefined && !CONTENT_REGIONS.includes(spec.region)) {
+    return `region: must be one of ${CONTENT_REGIONS.join(', ')} (got ${String(spec.region)}).`;
+  }
   if (spec.op === 'keywords' && spec.keywords !== undefined && compileKeywords(spec.keywords) === null) {
     return 'keywords: the list is empty; give at least one word or phrase.';
   }
@@ -48,9 +53,10 @@ export function validateSpec(spec: PerturbSpec): string | undefined {
 }
 
 /**
- * Perturbs one sample. Only the thinking changes; the answer too only for a content op with
- * `alsoAnswer`. Deterministic: the result depends only on (sample, spec, donor), through the
- * per-sample stream of `sampleRng` (so a sample comes out the same alone or among a million).
+ * Perturbs one sample. Structure ops change the thinking only; content ops change the thinking,
+ * and the answer too when the region is 'turn' (the default for 'digits', see `defaultRegion`).
+ * Deterministic: the result depends only on (sample, spec, donor), through the per-sample stream of
+ * `sampleRng` (so a sample comes out the same alone or among a million).
  *
  * Structure ops split the thinking with `splitSteps` (spec.stepSeparator, default a blank line)
  * and join the result with "\n\n"; when no step changed (p = 0, one step to shuffle, nothing
@@ -97,7 +103,7 @@ function perturbContent(sample: Pick<Sample, 'id' | 'think' | 'answer'>, spec: P
   counts.emptyThink = sample.think.trim() === '';
   const keywords = spec.op === 'keywords' ? compileKeywords(spec.keywords ?? DEFAULT_PERTURB_KEYWORDS) : null;
   const run = (text: string, part: TextEdit['part']): ContentOutcome => {
-    // Each part has its own stream, so turning alsoAnswer on leaves the thinking's edits as they were.
+    // Each part has its own stream, so the thinking's edits are the same in either region.
     const rng = sampleRng(spec.seed, spec.op, sample.id, part);
     if (spec.op === 'digits') {
       const r = corruptNumbers(text, spec.p, rng, part);
@@ -114,7 +120,7 @@ function perturbContent(sample: Pick<Sample, 'id' | 'think' | 'answer'>, spec: P
   const t = run(sample.think, 'think');
   const edits = [...t.edits];
   let answer = sample.answer;
-  if (spec.alsoAnswer) {
+  if ((spec.region ?? defaultRegion(spec.op)) === 'turn') {
     const a = run(sample.answer, 'answer');
     edits.push(...a.edits);
     answer = applyEdits(sample.answer, a.edits);

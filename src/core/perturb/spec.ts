@@ -3,7 +3,8 @@
  * and the result shapes the before/after view reads. The operations follow SkyThought's study
  * "LLMs can easily learn to reason from demonstrations: structure, not content" (arXiv 2502.07374,
  * methods.md §2): structure edits on steps (shuffle, delete, insert) and content edits on the text
- * (corrupt numbers, remove rethinking keywords), all applied to the thinking only.
+ * (corrupt numbers, remove rethinking keywords). Structure edits touch the thinking only; content
+ * edits touch the part of the assistant turn named by {@link ContentRegion}.
  */
 import { createRng, seedFromString, type Rng } from '../rng';
 import { DEFAULT_FEATURE_SETTINGS } from '../features/features';
@@ -30,10 +31,33 @@ export interface PerturbSpec {
   seed: number;
   /** Words and phrases removed by 'keywords'; default {@link DEFAULT_PERTURB_KEYWORDS}. */
   keywords?: readonly string[];
-  /** Content ops only: edit the answer too (it gets its own stream). Structure ops ignore it. */
-  alsoAnswer?: boolean;
+  /**
+   * Content ops only: which part of the assistant turn is edited; default
+   * {@link defaultRegion}(op). Structure ops ignore it (steps are thinking steps).
+   */
+  region?: ContentRegion;
   /** Regex source (no slashes, no flags) between steps; default a blank line, as the features use. */
   stepSeparator?: string;
+}
+
+/**
+ * What a content op edits: 'turn' = the whole assistant turn (thinking and final answer, each on
+ * its own stream), 'thinking' = the thinking only.
+ */
+export type ContentRegion = 'turn' | 'thinking';
+
+export const CONTENT_REGIONS: readonly ContentRegion[] = Object.freeze(['turn', 'thinking']);
+
+/**
+ * The region a content op edits when the spec names none.
+ * - 'digits' → 'turn': SkyThought's `corrupt_data.py` runs its regex over the whole assistant
+ *   message (`conversations[1].value`, thought and solution blocks alike), and that is the setting
+ *   behind the paper's headline accuracy drop (methods.md §2.2, §7.1). Thinking-only is a variant.
+ * - 'keywords' → 'thinking': no released code removes keywords (methods.md §2.2.3); reflection
+ *   words ("wait", "hmm") belong to the thinking, and the final answer is left readable.
+ */
+export function defaultRegion(op: ContentOp): ContentRegion {
+  return op === 'digits' ? 'turn' : 'thinking';
 }
 
 /** The fractions the paper reports for structure edits (Table 2: 33%, 67%, 100%). */
@@ -62,7 +86,7 @@ export const DEFAULT_STEP_SEPARATOR: string = DEFAULT_FEATURE_SETTINGS.stepSepar
  * The random stream of one sample for one op: `createRng(seedFromString(`${seed}:${op}:${id}`))`,
  * with `:answer` appended for the answer of a content op. Keyed by the sample id alone, so a
  * sample is perturbed the same whether it is alone or among a million, in any order; and the
- * thinking is perturbed the same whether or not `alsoAnswer` is on. Samples that share an id
+ * thinking is perturbed the same whichever region is edited. Samples that share an id
  * share their stream.
  */
 export function sampleRng(seed: number, op: PerturbOp, sampleId: string, part: 'think' | 'answer' = 'think'): Rng {
@@ -118,7 +142,7 @@ export interface PerturbCounts {
 /** The perturbed sample plus what the before/after view needs to show the change. */
 export interface PerturbResult {
   think: string;
-  /** The original answer, unless a content op ran with `alsoAnswer`. */
+  /** The original answer, unless a content op edited the whole turn (region 'turn'). */
   answer: string;
   /** Structure ops: the perturbed steps in order (empty when the thinking had none). */
   steps?: StepTrace[];

@@ -18,8 +18,8 @@ describe('digits (golden)', () => {
   // starts (0.1488, 0).
   const sample = { id: 'n1', think: 'x = 12 and 3.5, y=7 (step 2)', answer: 'The answer is 42' };
 
-  it('replaces the matches whose draw is below p', () => {
-    const r = perturbSample(sample, { op: 'digits', p: 0.5, seed: 5 });
+  it('replaces the matches whose draw is below p (thinking only)', () => {
+    const r = perturbSample(sample, { op: 'digits', p: 0.5, seed: 5, region: 'thinking' });
     expect(r.think).toBe('x = 2 and 5, y=7 (step 4)');
     expect(r.edits).toEqual([
       { start: 4, end: 6, before: '12', after: '2', part: 'think' },
@@ -31,15 +31,20 @@ describe('digits (golden)', () => {
   });
 
   it('a lower p replaces a subset, with the same values', () => {
-    expect(perturbSample(sample, { op: 'digits', p: 0.3, seed: 5 }).think).toBe('x = 12 and 3.5, y=7 (step 4)');
+    expect(perturbSample(sample, { op: 'digits', p: 0.3, seed: 5, region: 'thinking' }).think).toBe('x = 12 and 3.5, y=7 (step 4)');
   });
 
-  it('edits the answer only with alsoAnswer, on its own stream (thinking unchanged by the flag)', () => {
-    const r = perturbSample(sample, { op: 'digits', p: 0.5, seed: 5, alsoAnswer: true });
-    expect(r.think).toBe('x = 2 and 5, y=7 (step 4)');
+  it('by default edits the whole assistant turn (SkyThought corrupt_data.py), the answer on its own stream', () => {
+    const r = perturbSample(sample, { op: 'digits', p: 0.5, seed: 5 });
+    expect(r.think).toBe('x = 2 and 5, y=7 (step 4)'); // the same edits as thinking-only
     expect(r.answer).toBe('The answer is 0');
     expect(r.edits!.at(-1)).toEqual({ start: 14, end: 16, before: '42', after: '0', part: 'answer' });
     expect(r.counts).toMatchObject({ matches: 5, edited: 4 });
+    expect(perturbSample(sample, { op: 'digits', p: 0.5, seed: 5, region: 'turn' })).toEqual(r);
+  });
+
+  it('an unknown region is refused with a message naming it', () => {
+    expect(() => perturbSample(sample, { op: 'digits', p: 0.5, seed: 5, region: 'answer' as never })).toThrow(/^region: /);
   });
 });
 
@@ -88,13 +93,17 @@ describe('digits (invariants)', () => {
     expect([...seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
-  it('numbers in the answer never change without alsoAnswer', () => {
+  it('numbers in the answer never change in the thinking-only region; at p = 1 by default every number of the turn is replaced', () => {
     const g = createRng(12);
     for (let seed = 0; seed < 50; seed++) {
       const answer = randomText(g, 10, VOCAB);
-      const r = perturbSample({ id: `s${seed}`, think: randomText(g, 10, VOCAB), answer }, { op: 'digits', p: 1, seed });
+      const think = randomText(g, 10, VOCAB);
+      const r = perturbSample({ id: `s${seed}`, think, answer }, { op: 'digits', p: 1, seed, region: 'thinking' });
       expect(r.answer).toBe(answer);
       expect(r.edits!.every((e) => e.part === 'think')).toBe(true);
+      const all = perturbSample({ id: `s${seed}`, think, answer }, { op: 'digits', p: 1, seed });
+      expect(all.edits!.filter((e) => e.part === 'answer').length).toBe(matchSpans(answer).length);
+      expect(all.counts.edited).toBe(matchSpans(think).length + matchSpans(answer).length);
     }
   });
 });

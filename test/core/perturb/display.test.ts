@@ -40,7 +40,7 @@ describe('textSegments', () => {
       const think = randomText(g, 1 + g.int(30), VOCAB);
       const answer = randomText(g, 1 + g.int(5), VOCAB);
       const op = seed % 2 ? 'digits' : 'keywords';
-      const r = perturbSample({ id: `s${seed}`, think, answer }, { op, p: g.next(), seed, alsoAnswer: true });
+      const r = perturbSample({ id: `s${seed}`, think, answer }, { op, p: g.next(), seed, region: 'turn' });
       for (const [part, orig, pert] of [['think', think, r.think], ['answer', answer, r.answer]] as const) {
         const segs = textSegments(orig, r.edits!, part);
         expect(join(segs, 'added')).toBe(orig);

@@ -80,21 +80,25 @@ describe('perturbSample', () => {
     }
   });
 
-  it('structure ops never touch the answer, even with alsoAnswer', () => {
+  it('structure ops never touch the answer, even with region turn', () => {
     for (const op of ['shuffle', 'delete', 'insert'] as const) {
       const s = samples[1];
-      const r = perturbSample(s, { op, p: 1, seed: 0, alsoAnswer: true }, donorFromPool(pool, s.id));
+      const r = perturbSample(s, { op, p: 1, seed: 0, region: 'turn' }, donorFromPool(pool, s.id));
       expect(r.answer).toBe(s.answer);
       expect(r.edits).toBeUndefined();
     }
   });
 
-  it('leaves empty thinking unchanged and says so', () => {
+  it('leaves empty thinking unchanged and says so; digit corruption still edits the answer (whole turn by default)', () => {
     for (const op of PERTURB_OPS) {
       const r = perturbSample({ id: 'e', think: ' \n\n ', answer: 'It is 4' }, { op, p: 1, seed: 0 }, donorFromPool(pool, 'e'));
       expect(r.think).toBe(' \n\n ');
-      expect(r.answer).toBe('It is 4');
       expect(r.counts.emptyThink).toBe(true);
+      if (op === 'digits') {
+        // An untagged short CoT is all answer: SkyThought's regex runs over it all the same.
+        expect(r.counts).toMatchObject({ matches: 1, edited: 1 });
+        expect(r.edits).toEqual([{ start: 6, end: 7, before: '4', after: r.answer.slice(6), part: 'answer' }]);
+      } else expect(r.answer).toBe('It is 4');
     }
   });
 
