@@ -26,12 +26,48 @@ export const SAMPLE_COLUMNS = [COL.sampleRecord, COL.sampleSub, COL.thinkChars, 
 export const FLAG_TRUNCATED = 1;
 export const FLAG_HAS_CORRECT = 2;
 export const FLAG_CORRECT = 4;
+/** The response had no thought delimiters (thinkStyle 'untagged'). */
+export const FLAG_UNTAGGED = 8;
+/** An untagged response that the mapping split into thinking + answer (think is not empty). */
+export const FLAG_SPLIT = 16;
 
 /** Pack a sample's booleans into the flags column byte. */
 export function sampleFlags(s: Sample): number {
   let f = s.truncated ? FLAG_TRUNCATED : 0;
   if (s.correct !== undefined) f |= FLAG_HAS_CORRECT | (s.correct ? FLAG_CORRECT : 0);
+  if (s.thinkStyle === 'untagged') f |= FLAG_UNTAGGED | (s.think !== '' ? FLAG_SPLIT : 0);
   return f;
+}
+
+/** How a dataset's responses were delimited, for the "after ingest" summary. */
+export interface TagCounts {
+  samples: number;
+  /** Responses with thought delimiters (any tag family). */
+  tagged: number;
+  /** Responses with none. */
+  untagged: number;
+  /** Untagged responses split into thinking + answer. */
+  split: number;
+  /** Cut off before the model closed its thinking or answer (tagged or not). */
+  truncated: number;
+}
+
+/**
+ * Counts of tagged, untagged, split and truncated samples from the flags column. `tagged` is every
+ * sample not flagged untagged (an empty response has nothing to split and counts there too);
+ * columns written before the untagged flags existed count every sample as tagged.
+ */
+export function tagCounts(flags: Uint8Array): TagCounts {
+  const c: TagCounts = { samples: flags.length, tagged: 0, untagged: 0, split: 0, truncated: 0 };
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i];
+    if (f & FLAG_UNTAGGED) {
+      c.untagged++;
+      if (f & FLAG_SPLIT) c.split++;
+    } else c.tagged++;
+    if (f & FLAG_TRUNCATED) c.truncated++;
+  }
+  return c;
 }
 
 const CHUNK_BYTES = 2 << 20; // ~2 MB of text per IDB record: few records, yet one sample opens fast

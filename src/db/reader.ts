@@ -1,4 +1,4 @@
-import { chunkRecordBytes, COL, columnKey, FLAG_CORRECT, FLAG_HAS_CORRECT, FLAG_TRUNCATED } from '../core/batch';
+import { chunkRecordBytes, COL, columnKey, FLAG_CORRECT, FLAG_HAS_CORRECT, FLAG_TRUNCATED, tagCounts, type TagCounts } from '../core/batch';
 import { mapRecord } from '../core/schema/mapping';
 import type { Sample } from '../core/types';
 import { readChunk, readColumn } from './datasets';
@@ -75,6 +75,16 @@ export class DatasetReader {
       truncated: (f & FLAG_TRUNCATED) !== 0,
       correct: f & FLAG_HAS_CORRECT ? (f & FLAG_CORRECT) !== 0 : undefined,
     };
+  }
+
+  /** Tagged / untagged / split / truncated counts over all samples (from the flags column). */
+  tagCounts(): TagCounts {
+    return tagCounts(this.flags);
+  }
+
+  /** Which of its record's samples sample j is (the generation index). */
+  subOf(j: number): number {
+    return this.sampleSub[j];
   }
 
   /** The parsed source record behind stored record r (the original row, unchanged). */

@@ -4,6 +4,7 @@ import { ParquetRecordWriter } from '../core/export/parquet';
 import { buildManifest, manifestJson } from '../core/export/manifest';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset } from '../db/datasets';
+import { originalResponse } from '../core/schema/response';
 import { DatasetReader } from '../db/reader';
 import { validateSpec } from '../core/perturb/ops';
 import type { DonorStep } from '../core/perturb/donors';
@@ -64,6 +65,8 @@ export class ExportService {
     const spec = req.perturb?.spec ?? undefined;
     const wrongOnly = !!req.perturb?.wrongAnswers;
     if (spec && fmt.id === 'original') throw new Error('The original-rows format writes the rows of the file as they are, so it cannot carry a perturbation: choose a trainer format.');
+    const keepText = req.options.style === 'original' && fmt.id !== 'original';
+    if (spec && keepText) throw new Error('"Keep the original text" writes each response as the file holds it, so it cannot carry a perturbation: choose a re-tagged layout.');
     if (spec) {
       const bad = validateSpec(spec);
       if (bad) throw new Error(`Perturbation setting ${bad}`);
@@ -94,6 +97,11 @@ export class ExportService {
         const before = sample;
         sample = applyPerturbation(sample, spec, pool).sample;
         if (sample.think !== before.think || sample.answer !== before.answer) perturbed++;
+      }
+      if (keepText) {
+        const original = originalResponse(await reader.record(reader.recordOf(j)), meta.mapping, reader.subOf(j));
+        if (original === undefined) throw new Error(`Sample ${sample.id} has no original response text under the current mapping.`);
+        sample = Object.assign({ ...sample }, { original });
       }
       if (skipReason(sample, fmt.id, req.options)) { skipped++; continue; }
       const original = fmt.id === 'original' ? await reader.record(reader.recordOf(j)) : undefined;

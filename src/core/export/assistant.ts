@@ -2,15 +2,20 @@
  * Rebuilding the assistant response a trainer learns from, out of a Sample's `think` and `answer`.
  *
  * Ingest split each response into `think` and `answer` (src/core/schema/think.ts) and trimmed both,
- * so the export decides how the two parts are put back together. Three layouts:
+ * so the export decides how the two parts are put back together. One layout is chosen per export
+ * and applied to every record, so a file never mixes formats (a Sky-T1 eval file holds tagged and
+ * untagged traces side by side; re-tagging makes them one format):
  *
  * - 'think-tags' (default) — the DeepSeek-R1 / OpenR1-Math layout (methods.md §0):
- *   `<think>\n{think}\n</think>\n\n{answer}`. A sample with no thinking (think === '', e.g. an
- *   'untagged' short-CoT solution) is written as its answer alone, with no empty tag pair.
+ *   `<think>\n{think}\n</think>\n\n{answer}`. A sample with no thinking (think === '', e.g. a
+ *   one-paragraph untagged solution) gets an empty block, `<think>\n\n</think>\n\n{answer}`, as
+ *   Qwen3's chat template writes a turn without thinking: every record has the block.
  * - 'sky' — the Sky-T1 / Bespoke-Stratos layout (methods.md §0):
- *   `<|begin_of_thought|>\n\n{think}\n\n<|end_of_thought|>\n\n<|begin_of_solution|>\n\n{answer}\n\n<|end_of_solution|>`.
- *   Same rule for an empty think: the answer alone, with no tags.
+ *   `<|begin_of_thought|>\n\n{think}\n\n<|end_of_thought|>\n\n<|begin_of_solution|>\n\n{answer}\n\n<|end_of_solution|>`,
+ *   with an empty thought block for an empty think.
  * - 'answer-only' — the answer with the thinking dropped (a short-CoT / distillation baseline).
+ * - 'original' — the response exactly as the file holds it (`sample.original`, which the caller
+ *   reads from the stored row): nothing re-tagged, so a file whose rows differ keeps its mix.
  *
  * Truncated samples (`truncated: true`: the generation limit was hit before the model closed its
  * block) keep their unclosed text as it was: nothing is closed or repaired, because inventing a
@@ -35,21 +40,27 @@ import type { Sample } from '../types';
 import { BOS, BOT, EOS, EOT, THINK_CLOSE, THINK_OPEN } from '../schema/think';
 
 /** How the assistant response is laid out. */
-export type ResponseStyle = 'think-tags' | 'sky' | 'answer-only';
+export type ResponseStyle = 'think-tags' | 'sky' | 'answer-only' | 'original';
 
-export const RESPONSE_STYLES: readonly ResponseStyle[] = ['think-tags', 'sky', 'answer-only'];
+export const RESPONSE_STYLES: readonly ResponseStyle[] = ['think-tags', 'sky', 'answer-only', 'original'];
 
+/** What `responseText` reads: the split parts, and for 'original' the untouched response text. */
+export type AssistantSource = Pick<Sample, 'think' | 'answer' | 'truncated'> & { original?: string };
 
-/** The assistant response for `sample` in `style` (see the module comment for every case). */
-export function responseText(
-  sample: Pick<Sample, 'think' | 'answer' | 'truncated'>,
-  style: ResponseStyle = 'think-tags',
-): string {
+/**
+ * The assistant response for `sample` in `style` (see the module comment for every case).
+ * @throws TypeError for 'original' when `sample.original` is missing, and for an unknown style.
+ */
+export function responseText(sample: AssistantSource, style: ResponseStyle = 'think-tags'): string {
   const { think, answer, truncated } = sample;
   if (style === 'answer-only') return answer;
-  if (think === '') return answer;
+  if (style === 'original') {
+    if (sample.original === undefined) throw new TypeError('the original response text was not provided');
+    return sample.original;
+  }
+  if (think === '' && answer === '') return '';
   // The generation stopped inside the thinking block: ingest put everything in `think`.
-  const cutInThink = truncated && answer === '';
+  const cutInThink = truncated && answer === '' && think !== '';
   if (style === 'think-tags') {
     if (cutInThink) return THINK_OPEN + '\n' + think;
     return THINK_OPEN + '\n' + think + '\n' + THINK_CLOSE + '\n\n' + answer;

@@ -7,6 +7,8 @@
  */
 import type { CoreIssue, Sample } from '../types';
 import { splitThink } from './think';
+import { decideUntagged, splitUntagged } from './untagged';
+import { readConversation, responseParts } from './response';
 import { type FieldMapping, type ShapeName, SHAPE_NAMES, baseMapping, detectOpenThink, detectShape, fillCommon, getPath, isRecord, plainFields } from './shapes';
 
 /** Re-exported so callers need only this module. */
@@ -52,33 +54,6 @@ function usedKeys(m: FieldMapping): string[] {
     out.push(dot < 0 ? p : p.slice(0, dot));
   }
   return out;
-}
-
-interface Conversation { question?: string; response?: string; system?: string }
-
-/** First user/human turn, last assistant/gpt turn, first system turn; accepts both list styles. */
-function readConversation(v: unknown): Conversation | undefined {
-  if (!Array.isArray(v)) return undefined;
-  const out: Conversation = {};
-  for (const turn of v) {
-    if (!isRecord(turn)) continue;
-    const role = String(turn.role ?? turn.from ?? '').toLowerCase();
-    const text = turnText(turn.content ?? turn.value);
-    if (text === undefined) continue;
-    if (role === 'user' || role === 'human') out.question ??= text;
-    else if (role === 'assistant' || role === 'gpt' || role === 'model' || role === 'chatgpt' || role === 'bot') out.response = text;
-    else if (role === 'system') out.system ??= text;
-  }
-  return out;
-}
-
-/** A turn's text: a string, or the text parts of an OpenAI-style content list. */
-function turnText(c: unknown): string | undefined {
-  if (typeof c === 'string') return c;
-  if (!Array.isArray(c)) return undefined;
-  let s = '';
-  for (const p of c) if (isRecord(p) && typeof p.text === 'string') s += p.text;
-  return s;
 }
 
 function keyList(rec: Record<string, unknown>): string {
@@ -147,23 +122,7 @@ export function mapRecord(value: unknown, row: number, mapping: FieldMapping, fi
     const what = mapping.response ? `response field "${mapping.response}"` : mapping.conversation ? `assistant turn in "${mapping.conversation}"` : 'mapped response field';
     return fail('no-fields', rField, `Row ${row} has no ${what}; its keys: ${keyList(rec)}.`);
   }
-  const parts: [string | null, string][] = [];
-  let multi = false;
-  let stepCount: number | undefined;
-  if (typeof rRaw === 'string') parts.push([null, rRaw]);
-  else if (Array.isArray(rRaw)) {
-    if (mapping.responseJoin !== undefined) {
-      const strs = rRaw.filter((x): x is string => typeof x === 'string');
-      if (strs.length) parts.push([null, strs.join(mapping.responseJoin)]);
-      stepCount = strs.length;
-    } else {
-      multi = rRaw.length > 1;
-      for (let k = 0; k < rRaw.length; k++) if (typeof rRaw[k] === 'string') parts.push([String(k), rRaw[k] as string]);
-    }
-  } else if (isRecord(rRaw)) {
-    multi = true;
-    for (const k in rRaw) if (typeof rRaw[k] === 'string') parts.push([k, rRaw[k] as string]);
-  }
+  const { parts, multi, stepCount } = responseParts(rRaw, mapping);
   if (parts.length === 0) {
     const kind = Array.isArray(rRaw) ? 'an array with no strings' : isRecord(rRaw) ? 'an object with no string values' : `a ${typeof rRaw}`;
     return fail('bad-field', rField, `Row ${row}: response field "${rField}" is ${kind}, not text.`);
@@ -201,7 +160,8 @@ export function mapRecord(value: unknown, row: number, mapping: FieldMapping, fi
     else if (key !== null && isRecord(corrRaw)) correct = parseBool(corrRaw[key]);
     else correct = parseBool(corrRaw);
     const open = openT === true || (key !== null && Array.isArray(openT) && openT.includes(key));
-    const split = splitThink(text, open ? { thinkOpenedInPrompt: true } : undefined);
+    let split = splitThink(text, open ? { thinkOpenedInPrompt: true } : undefined);
+    if (split.style === 'untagged' && mapping.untagged === 'think-answer') split = splitUntagged(text);
     const ex = multi && key !== null && isRecord(rRaw) ? { ...extra, responseKey: key } : multi ? { ...extra } : extra;
     const s: Sample = {
       id: multi && key !== null ? `${baseId}:${key}` : baseId,
@@ -228,6 +188,8 @@ export interface DetectResult {
   columns: string[];
   /** Sampled rows per shape name ('unknown' for rows matching none). */
   shapeCounts: Record<string, number>;
+  /** Why `mapping.untagged` was set as it was; absent when no sampled response is untagged. */
+  untaggedReason?: string;
   issues: CoreIssue[];
 }
 
@@ -275,6 +237,7 @@ export function detectMapping(samples: unknown[], maxRows = 200): DetectResult {
   const recs = byShape.get(shape) ?? (samples.slice(0, n).filter(isRecord) as Record<string, unknown>[]);
   const mapping = shape === 'plain' ? plainFields(recs) : fillCommon(baseMapping(shape), recs);
   detectOpenThink(mapping, recs);
+  const untagged = detectUntagged(mapping, recs);
 
   const issues: CoreIssue[] = [];
   const entries = Object.entries(shapeCounts).sort((a, b) => b[1] - a[1]);
@@ -294,5 +257,24 @@ export function detectMapping(samples: unknown[], maxRows = 200): DetectResult {
       where: {},
     });
   }
-  return { mapping, columns: [...columns], shapeCounts, issues };
+  return { mapping, columns: [...columns], shapeCounts, issues, ...(untagged ? { untaggedReason: untagged.reason } : {}) };
+}
+
+/**
+ * Sets `mapping.untagged` to 'think-answer' when the sampled rows' untagged responses look like
+ * long CoT (see decideUntagged); 'answer' is the reading without the field, so it is left unset.
+ */
+function detectUntagged(mapping: FieldMapping, recs: Record<string, unknown>[]) {
+  const seen: { text: string; tagged: boolean }[] = [];
+  for (const r of recs) {
+    const res = mapRecord(r, 0, mapping);
+    for (const s of res.samples) {
+      const style = s.thinkStyle;
+      // mapRecord drops the raw text; the think + answer parts have the same length and paragraphs.
+      seen.push({ text: s.think ? `${s.think}\n\n${s.answer}` : s.answer, tagged: style !== 'untagged' && style !== 'none' });
+    }
+  }
+  const d = decideUntagged(seen);
+  if (d?.mode === 'think-answer') mapping.untagged = 'think-answer';
+  return d;
 }

@@ -46,6 +46,12 @@ export interface FieldMapping {
    * responses under these keys of an object-valued `response` (e.g. ['thinking_model']).
    */
   thinkOpenedInPrompt?: boolean | string[];
+  /**
+   * How a response with no thought delimiters is read: 'think-answer' = thinking followed by a
+   * final answer (split by `splitUntagged`), 'answer' or absent = all answer. Decided per file at
+   * detection (see `decideUntagged`); absent in mappings made before the setting existed.
+   */
+  untagged?: 'think-answer' | 'answer';
 }
 
 /** True for a non-null, non-array object (a parsed JSON object, CSV row or Parquet row). */

@@ -18,8 +18,8 @@ describe('responseText: think-tags (default)', () => {
   it('matches the hand-written responses of the fixtures', () => {
     expect(SAMPLES.map((s) => responseText(s))).toEqual(RESPONSES_THINK_TAGS);
   });
-  it('an untagged sample (empty think) is its answer alone, with no empty tag pair', () => {
-    expect(responseText(UNTAGGED)).toBe(UNTAGGED.answer);
+  it('a sample with no thinking gets an empty block, so every record of a file has the same layout', () => {
+    expect(responseText(UNTAGGED)).toBe(`<think>\n\n</think>\n\n${UNTAGGED.answer}`);
   });
   it('a sample cut inside its thinking keeps the block unclosed', () => {
     expect(responseText(TRUNCATED)).toBe('<think>\nWe need √2.\nWait, check the sign');
@@ -50,8 +50,8 @@ describe('responseText: sky', () => {
       `${BOT}\n\nt\n\n${EOT}\n\n${BOS}\n\npartial`,
     );
   });
-  it('an untagged sample is its answer alone', () => {
-    expect(responseText(UNTAGGED, 'sky')).toBe(UNTAGGED.answer);
+  it('a sample with no thinking gets an empty thought block', () => {
+    expect(responseText(UNTAGGED, 'sky')).toBe(`${BOT}\n\n\n\n${EOT}\n\n${BOS}\n\n${UNTAGGED.answer}\n\n${EOS}`);
   });
 });
 
@@ -92,7 +92,16 @@ describe('responseText: round trip through splitThink', () => {
   }
 });
 
+describe('responseText: original', () => {
+  it('writes the response exactly as the file holds it, and refuses without it', () => {
+    const original = '  Untouched text\n\nwith **no** tags  ';
+    expect(responseText({ ...UNTAGGED, original }, 'original')).toBe(original);
+    expect(responseText({ ...WITH_SYSTEM, original }, 'original')).toBe(original);
+    expect(() => responseText(UNTAGGED, 'original')).toThrow(/original response text/);
+  });
+});
+
 it('rejects an unknown style', () => {
-  expect(RESPONSE_STYLES).toEqual(['think-tags', 'sky', 'answer-only']);
+  expect(RESPONSE_STYLES).toEqual(['think-tags', 'sky', 'answer-only', 'original']);
   expect(() => responseText(WITH_SYSTEM, 'bogus' as ResponseStyle)).toThrow(TypeError);
 });

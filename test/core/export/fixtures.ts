@@ -61,5 +61,5 @@ export const ORIGINAL_ROWS: Record<string, unknown>[] = [
 export const RESPONSES_THINK_TAGS = [
   '<think>\nTwo plus two.\n\nThat is "4".\n</think>\n\nThe answer is $\\boxed{4}$.',
   '<think>\nWe need √2.\nWait, check the sign',
-  '2 is prime since its only divisors are 1 and 2.\n\n**2**',
+  '<think>\n\n</think>\n\n2 is prime since its only divisors are 1 and 2.\n\n**2**',
 ];

@@ -56,7 +56,19 @@ describe.skipIf(!have)('real files', () => {
         (t.includes('<|begin_of_solution|>') && !t.includes('<|end_of_solution|>')),
     );
     expect(expectTrunc.filter(Boolean).length).toBe(110); // 94 open thoughts + 16 open solutions
-    expect(samples.map((s) => s.truncated)).toEqual(expectTrunc);
+    expect(samples.map((s, i) => (s.thinkStyle === 'sky-thought' ? s.truncated : expectTrunc[i]))).toEqual(expectTrunc);
+    // Untagged rows are long CoT without tags (the file's mapping says so): every one has thinking;
+    // the 53 cut off mid-sentence by the generation limit are truncated with no answer.
+    expect(det.mapping.untagged).toBe('think-answer');
+    const untagged = samples.filter((s) => s.thinkStyle === 'untagged');
+    expect(untagged.every((s) => s.think.length > 0)).toBe(true);
+    const cut = untagged.filter((s) => s.truncated);
+    expect(cut).toHaveLength(53);
+    for (const s of cut) {
+      expect(s.answer).toBe('');
+      expect('.!?)]}$*`"\''.includes(s.think.trimEnd().slice(-1)), s.think.slice(-60)).toBe(false);
+    }
+    for (const s of untagged.filter((x) => !x.truncated)) expect(s.think.length).toBeGreaterThan(s.answer.length);
     // Untruncated tagged rows have both parts; no tag survives in either part.
     for (const s of samples) {
       expect(s.think + s.answer).not.toMatch(/<\|(begin|end)_of_(thought|solution)\|>/);
