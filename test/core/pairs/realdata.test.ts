@@ -1,35 +1,16 @@
 /**
  * ThinkPO pairs on real MATH500 outputs (skipped with a printed reason when ../shared/data is
- * absent): chosen = Sky-T1-math-correct-5K-27B long CoT, rejected = Qwen2.5-14B-Instruct short CoT,
- * both read through the app's JSONL parser and schema mapping, token counts from the bundled Qwen3
- * tokenizer (exact; tokens.test.ts checks the cached counter against the full encode).
+ * absent): chosen = Sky-T1-math-correct-5K-27B long CoT, rejected = Qwen2.5-14B-Instruct or
+ * Gemma-2-27B-it short CoT, all read through the app's JSONL parser and schema mapping (with its
+ * think/answer split of untagged traces), token counts from the bundled Qwen3 tokenizer.
  *
- * The numbers, and why they differ from SOURCES.md ("283 problems have both correct, and in 248
- * of them the long trace is more than 2x longer"):
- * (1) 283 pairs have both files' own `score` flags true: reproduced. 248 of them have a long trace
- *     more than 2× longer IN CHARACTERS of the raw `code[0]`: reproduced, so SOURCES.md counted
- *     characters. In Qwen tokens it is 233.
- * (2) 191 of the 500 joined pairs pass our answer check (requireAgree): both sides end in a
- *     `\boxed{}`, the two boxes agree, and both agree with the file's `gt`. All 191 have both flags
- *     true; the 92 flagged-correct pairs we drop are:
- *     - 82 with no final box on the long side (the short side always has one): 75 untagged long
- *       traces that state the answer in prose and never write `\boxed` (SOURCES.md: 212 of 500
- *       long outputs carry no thought tags; the Qwen grader extracts the last number from prose,
- *       we require a box), 6 Sky-T1 traces cut off by the generation limit (2 of them have a box
- *       only in their thinking part — idx 25 is cut inside its solution block, idx 163 just
- *       before `<|end_of_thought|>` — and a box in the thinking is a draft, not a final answer),
- *       1 closed Sky-T1 trace with no box;
- *     - 9 reference mismatches: 6 vectors where the file's `gt` lost its `\\` row separators
- *       (`\begin{pmatrix}-2-14-7\end{pmatrix}`: a damaged reference, both models are right),
- *       `E` vs `(E)`, `12^{\text{th}}\text{ grade}` vs `12`, and `1, -2` vs `-2,1` (answersAgree
- *       is a string comparison, not symbolic: no set semantics, no unit removal);
- *     - 1 disagreement: `\frac{639}{40} \text{ inches}` vs `\frac{639}{40}` (a unit in the box).
- * (3) 168 pass the answer check AND chosen ≥ 2 × rejected in tokens (the golden number below).
- * (4) 174 with the same rule in characters of the exported texts. Token and character ratios
- *     differ because the two sides tokenise at different rates (over the 191 agreeing pairs,
- *     2.79 chars/token on the long side, 2.54 on the short side, and it varies per trace): 7
- *     borderline pairs are 2.1–2.5× longer in characters but 1.75–1.98× in tokens, and 1 goes the
- *     other way. ThinkPO measured tokens, so the tool does too.
+ * The defaults are ThinkPO's released rule (methods.md §4.1, §7.1): the two final answers agree
+ * and the chosen side has < 8,192 tokens; a side's answer is its last `\boxed{}` in the final
+ * answer, else the row's `pred` (the answer the eval harness extracted; ours, as issue 10 asks).
+ * The counts are checked against realdata-independent.ts, a re-implementation of those
+ * definitions that reads the raw JSON and shares no code with the app; the printed lines give the
+ * counts and the drops by reason. (With the old defaults — gold check and chosen ≥ 2× rejected —
+ * this file gave 168 pairs.)
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -38,8 +19,8 @@ import { AutoTokenizer, env } from '@huggingface/transformers';
 import { toJsonlLine } from '../../../src/core/export/jsonl';
 import { createTextParser } from '../../../src/core/parse';
 import { pairsByJoin, pairsFromField, type CandidatePair } from '../../../src/core/pairs/build';
-import { sideFromSample, sideFromText, type PairSide } from '../../../src/core/pairs/candidates';
-import { filterPairs } from '../../../src/core/pairs/filter';
+import { answerFromField, sideFromSample, sideFromText, type PairSide } from '../../../src/core/pairs/candidates';
+import { filterPairs, noneDropped } from '../../../src/core/pairs/filter';
 import { PAIR_FORMATS } from '../../../src/core/pairs/formats';
 import { pairStats } from '../../../src/core/pairs/stats';
 import { validatePairRecord } from '../../../src/core/pairs/validate';
@@ -47,9 +28,11 @@ import { detectMapping, mapRecord } from '../../../src/core/schema/mapping';
 import { CachedTokenCounter, findSplitPattern, preTokenizerRegex } from '../../../src/core/tokens';
 import type { Sample } from '../../../src/core/types';
 import { hasSharedData, sharedFile } from '../../shared-data';
+import { countPairs, type EvalRow } from './realdata-independent';
 
 const LONG = 'longcot/skyt1_correct5k_27b__math500.jsonl';
 const SHORT = 'shortcot/qwen25_14b_instruct__math500.jsonl';
+const GEMMA = 'shortcot/gemma2_27b_it__math500.jsonl';
 
 interface Loaded {
   rows: Record<string, unknown>[];
@@ -68,22 +51,21 @@ function load(rel: string): Loaded {
   return { rows, samples };
 }
 
-/** The same pairs with lengths in characters of the exported texts instead of tokens. */
-const inChars = (pairs: CandidatePair[]): CandidatePair[] =>
-  pairs.map((p) => ({
-    ...p,
-    chosen: { ...p.chosen, tokens: p.chosen.text.length },
-    rejected: { ...p.rejected, tokens: p.rejected.text.length },
-  }));
-
 const bothFlags = (p: CandidatePair) => p.chosen.correct === true && p.rejected.correct === true;
 
 describe.skipIf(!hasSharedData('ThinkPO pairs on real MATH500 outputs'))('ThinkPO pairs: Sky-T1 27B (long) vs Qwen2.5-14B-Instruct (short)', () => {
   let long: Loaded;
   let short: Loaded;
+  let gemma: Loaded;
   let count: (t: string) => number;
-  let longSides: PairSide[];
-  let cands: CandidatePair[];
+  /** Tokens of each long row's raw response, counted with the tokenizer library directly. */
+  let longRawTokens: number[];
+
+  /** Sides as the pairs service builds them: 'sky' layout, answer field `pred` when `field`. */
+  const sides = (l: Loaded, field: boolean): PairSide[] =>
+    l.samples.map((s, i) => sideFromSample(s, count, 'sky', field ? answerFromField(l.rows[i].pred, 0) : undefined));
+  const join = (a: Loaded, b: Loaded, field: boolean) => pairsByJoin(sides(a, field), sides(b, field), 'question');
+  const evalRows = (l: Loaded) => l.rows as unknown as EvalRow[];
 
   beforeAll(async () => {
     env.allowRemoteModels = false;
@@ -94,83 +76,101 @@ describe.skipIf(!hasSharedData('ThinkPO pairs on real MATH500 outputs'))('ThinkP
     const counter = new CachedTokenCounter((p) => tok.encode(p, { add_special_tokens: false }), preTokenizerRegex(findSplitPattern(json.pre_tokenizer)!), added);
     count = (t) => counter.count(t);
     long = load(LONG);
+    // The independent count tokenises with the library directly, not the project's cached counter.
+    longRawTokens = long.rows.map((r) => tok.encode((r.code as string[])[0], { add_special_tokens: false }).length);
     short = load(SHORT);
-    // Sky-T1 traces in their own layout; the short ones have no thinking, so the style is moot.
-    longSides = long.samples.map((s) => sideFromSample(s, count, 'sky'));
-    cands = pairsByJoin(longSides, short.samples.map((s) => sideFromSample(s, count, 'sky')), 'question');
-  }, 120_000);
+    gemma = load(GEMMA);
+  }, 180_000);
 
   it('joins all 500 questions, by normalised question and by id alike', () => {
+    const cands = join(long, short, true);
     expect(long.samples).toHaveLength(500);
     expect(short.samples).toHaveLength(500);
     expect(cands).toHaveLength(500);
-    const byId = pairsByJoin(longSides, short.samples.map((s) => sideFromSample(s, count, 'sky')), 'id');
+    const byId = pairsByJoin(sides(long, true), sides(short, true), 'id');
     expect(byId.map((p) => [p.chosen.id, p.rejected.id])).toEqual(cands.map((p) => [p.chosen.id, p.rejected.id]));
     expect(cands.every((p) => p.chosen.id === p.rejected.id)).toBe(true);
   });
 
-  it('(1) 283 pairs have both score flags; 248 of them are > 2× longer in raw characters, 233 in tokens', () => {
-    const flagged = cands.filter(bothFlags);
+  it('SOURCES.md: 283 pairs have both score flags; 248 of them are > 2× longer in raw characters', () => {
+    const flagged = join(long, short, true).filter(bothFlags);
     expect(flagged).toHaveLength(283);
     const raw = (l: Loaded, id: string) => ((l.rows[Number(id)].code as string[])[0]).length;
     expect(flagged.filter((p) => raw(long, p.chosen.id) > 2 * raw(short, p.rejected.id))).toHaveLength(248);
-    expect(flagged.filter((p) => p.chosen.tokens >= 2 * p.rejected.tokens)).toHaveLength(233);
   });
 
-  it('(2) 191 pairs pass the answer check, all of them flagged correct; why the other 92 flagged pairs fail', () => {
-    const agree = filterPairs(cands, { minRatio: 0 });
-    expect(agree.pairs).toHaveLength(191);
-    expect(agree.dropped).toMatchObject({ empty: 0, noBoxed: 267, disagree: 30, refMismatch: 12, ratio: 0 });
-    expect(agree.pairs.every(bothFlags)).toBe(true);
-    const flagged = filterPairs(cands.filter(bothFlags), { minRatio: 0 });
-    expect(flagged.pairs).toHaveLength(191);
-    expect(flagged.dropped).toMatchObject({ noBoxed: 82, disagree: 1, refMismatch: 9 });
-
-    const noBox = cands.filter((p) => bothFlags(p) && (p.chosen.boxed === undefined || p.rejected.boxed === undefined));
-    expect(noBox.every((p) => p.rejected.boxed !== undefined)).toBe(true);
-    const kind = (p: CandidatePair) => {
-      const s = long.samples[Number(p.chosen.id)];
-      return `${s.thinkStyle}${s.truncated ? ' truncated' : ''}`;
-    };
-    const kinds: Record<string, number> = {};
-    for (const p of noBox) kinds[kind(p)] = (kinds[kind(p)] ?? 0) + 1;
-    expect(kinds).toEqual({ untagged: 75, 'sky-thought truncated': 6, 'sky-thought': 1 });
-    // The untagged ones have no box anywhere: the answer is stated in prose.
-    expect(noBox.filter((p) => kind(p) === 'untagged').every((p) => !p.chosen.text.includes('\\boxed'))).toBe(true);
+  it('ThinkPO defaults vs Qwen2.5-14B-Instruct equal the independent count, with and without `pred`', { timeout: 60_000 }, () => {
+    for (const field of [true, false]) {
+      const mine = filterPairs(join(long, short, field));
+      const ref = countPairs(evalRows(long), evalRows(short), { useField: field, tokens: (idx) => longRawTokens[idx] });
+      console.log(
+        `[pairs] MATH500 27B long vs Qwen2.5-14B-Instruct short, ThinkPO defaults, answers = last box${field ? ' else pred' : ' only'}:` +
+          ` ${mine.pairs.length} pairs of 500 (independent count ${ref.pairs}); dropped ${JSON.stringify(mine.dropped)}`,
+      );
+      expect(mine.pairs.map((p) => Number(p.chosen.id))).toEqual(ref.kept);
+      expect(mine.dropped).toEqual({ ...noneDropped(), noAnswerChosen: ref.noAnswerChosen, noAnswerRejected: ref.noAnswerRejected, disagree: ref.disagree, chosenCap: ref.chosenCap });
+      expect(mine.pairs.length).toBe(field ? 274 : 203);
+    }
+    // No trace of this file reaches ThinkPO's cap, in the raw text or as exported.
+    expect(Math.max(...longRawTokens)).toBeLessThan(8192);
+    expect(Math.max(...sides(long, true).map((s) => s.tokens))).toBeLessThan(8192);
   });
 
-  it('(3) 168 pairs pass the answer check and chosen ≥ 2 × rejected in tokens; (4) 174 in characters', () => {
-    const r = filterPairs(cands, { requireAgree: true, minRatio: 2 });
-    expect(r.pairs).toHaveLength(168);
-    expect(r.dropped).toEqual({ empty: 0, noBoxed: 267, disagree: 30, refMismatch: 12, ratio: 23, chosenCap: 0, rejectedCap: 0, bucket: 0 });
-    const c = filterPairs(inChars(cands), { requireAgree: true, minRatio: 2 });
-    expect(c.pairs).toHaveLength(174);
-    const tokIds = new Set(r.pairs.map((p) => p.chosen.id));
-    const charIds = new Set(c.pairs.map((p) => p.chosen.id));
-    expect([...charIds].filter((id) => !tokIds.has(id))).toHaveLength(7);
-    expect([...tokIds].filter((id) => !charIds.has(id))).toHaveLength(1);
+  it('the length ratio and the gold-answer check are options (ours), each only removing pairs', () => {
+    const cands = join(long, short, true);
+    const base = filterPairs(cands);
+    const ratio = filterPairs(cands, { minRatio: 2 });
+    const gold = filterPairs(cands, { requireReference: true });
+    const ids = (r: { pairs: CandidatePair[] }) => new Set(r.pairs.map((p) => p.chosen.id));
+    for (const r of [ratio, gold]) {
+      expect(r.pairs.length).toBeLessThan(base.pairs.length);
+      expect([...ids(r)].every((id) => ids(base).has(id))).toBe(true);
+    }
+    expect(ratio.dropped.ratio).toBe(base.pairs.length - ratio.pairs.length);
+    expect(gold.dropped.refMismatch).toBe(base.pairs.length - gold.pairs.length);
+    console.log(`[pairs] options on top of the defaults: chosen ≥ 2× rejected tokens ${ratio.pairs.length}; answers also = gt ${gold.pairs.length}`);
+  });
 
-    const stats = pairStats(r.pairs);
+  it('Gemma-2-27B-it short CoTs: `pred` answers the sides without a box; count and drops by reason', { timeout: 60_000 }, () => {
+    const boxes = filterPairs(join(long, gemma, false));
+    const withPred = filterPairs(join(long, gemma, true));
+    const tokens = (idx: number) => longRawTokens[idx];
+    const refBoxes = countPairs(evalRows(long), evalRows(gemma), { useField: false, tokens });
+    const refPred = countPairs(evalRows(long), evalRows(gemma), { useField: true, tokens });
     console.log(
-      `[pairs] MATH500 27B long vs 14B-Instruct short: flags 283, agree 191, agree+ratio≥2 tokens ${r.pairs.length}, chars ${c.pairs.length};` +
-        ` median tokens ${stats.medianChosenTokens} vs ${stats.medianRejectedTokens}, median ratio ${stats.medianRatio.toFixed(2)}`,
+      `[pairs] MATH500 27B long vs Gemma-2-27B-it short, ThinkPO defaults: boxes only ${boxes.pairs.length} pairs, dropped ${JSON.stringify(boxes.dropped)};` +
+        ` with pred ${withPred.pairs.length} pairs, dropped ${JSON.stringify(withPred.dropped)}; answers from pred in kept pairs ${JSON.stringify(pairStats(withPred.pairs).fieldAnswers)}`,
     );
-    expect(stats.count).toBe(168);
-    expect(stats.medianRatio).toBeGreaterThan(2);
-    // ThinkPO's rejected cap (< 8192 tokens) removes nothing here: short CoTs are far shorter.
-    expect(filterPairs(cands, { maxRejectedTokens: 8191 }).pairs).toHaveLength(168);
+    expect(boxes.pairs.map((p) => Number(p.chosen.id))).toEqual(refBoxes.kept);
+    expect(withPred.pairs.map((p) => Number(p.chosen.id))).toEqual(refPred.kept);
+    expect(withPred.dropped).toMatchObject({ noAnswerChosen: refPred.noAnswerChosen, noAnswerRejected: refPred.noAnswerRejected, disagree: refPred.disagree });
+    // Boxes only: 277 candidates have a side without a final box (issue 10's number; 10 of them on
+    // the Gemma side alone). With `pred` only the 157 long traces cut by the generation limit are
+    // left without an answer (a harness's pred of a cut trace is not a final answer), and no
+    // Gemma side is.
+    expect(boxes.dropped.noAnswerChosen + boxes.dropped.noAnswerRejected).toBe(277);
+    expect(withPred.dropped).toMatchObject({ noAnswerChosen: 157, noAnswerRejected: 0 });
+    expect([boxes.pairs.length, withPred.pairs.length]).toEqual([152, 216]);
   });
 
   it('the reference solution in the same row (`gt_cot`) as the rejected side', () => {
-    const field = pairsFromField(longSides, (id) => {
+    const field = pairsFromField(sides(long, true), (id) => {
       const row = long.rows[Number(id)];
       return sideFromText({ id: `${id}:gt_cot`, group: id, question: row.question as string, reference: row.gt as string }, row.gt_cot as string, count);
     });
     expect(field).toHaveLength(500);
-    expect(filterPairs(field).pairs).toHaveLength(197);
+    const r = filterPairs(field);
+    const qwen = new Set(filterPairs(join(long, short, true)).pairs.map((p) => p.chosen.id));
+    console.log(
+      `[pairs] MATH500 27B long vs the rows' own gt_cot: ${r.pairs.length} pairs, dropped ${JSON.stringify(r.dropped)};` +
+        ` ${r.pairs.filter((p) => qwen.has(p.chosen.id)).length} of them also kept against Qwen2.5-14B`,
+    );
+    expect(r.pairs.length).toBeGreaterThan(0);
+    expect(r.pairs.length + Object.values(r.dropped).reduce((a, b) => a + b, 0)).toBe(500);
   });
 
   it('length-gap buckets split the kept pairs by gap, and every export of them validates', () => {
+    const cands = join(long, short, true);
     const kept = filterPairs(cands).pairs;
     const gap = (p: CandidatePair) => p.chosen.tokens - p.rejected.tokens;
     const small = filterPairs(cands, { bucket: 'smallest', bucketSize: 50 }).pairs;
