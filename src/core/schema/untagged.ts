@@ -30,6 +30,8 @@ const LEAD_IN_MAX_CHARS = 200;
  * one of these closes a sentence, a formula or a markdown emphasis.
  */
 const SENTENCE_END = /[.!?。)\]}$*`"'’”]$/;
+/** Text ending in one of these stops mid-statement, whatever came before it. */
+const DANGLING_END = /[,;:=+\-(\[{\\]$/;
 
 interface Para {
   start: number;
@@ -70,7 +72,10 @@ export function splitUntagged(text: string): ThinkSplit {
   const whole = text.trim();
   if (paras.length < 2) return { think: '', answer: whole, truncated: false, style: 'untagged' };
   const last = paras[paras.length - 1].text;
-  if (!SENTENCE_END.test(last) && !last.includes('\\boxed') && !ANSWER_SENTENCE.test(last)) return { think: whole, answer: '', truncated: true, style: 'untagged' };
+  // A text that stops on a connector ("Therefore,", "z + z^4 +") was cut even when its last
+  // paragraph opens like an answer sentence (Sky-T1 27B MATH500 idx 69 and 166).
+  const dangling = DANGLING_END.test(last);
+  if (dangling || (!SENTENCE_END.test(last) && !last.includes('\\boxed') && !ANSWER_SENTENCE.test(last))) return { think: whole, answer: '', truncated: true, style: 'untagged' };
   const from = Math.max(0, paras.length - ANSWER_WINDOW);
   let at = -1;
   for (let i = paras.length - 1; i >= from && at < 0; i--) if (paras[i].text.includes('\\boxed')) at = i;

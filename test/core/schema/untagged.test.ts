@@ -40,6 +40,10 @@ describe('splitUntagged', () => {
     const text = `${para(1)}\n\n${para(2)}\n\nFrom a^2 + b^2 = c^2 we get\n\na^2 + (0.7c)^2 =`;
     expect(splitUntagged(text)).toEqual({ think: text, answer: '', truncated: true, style: 'untagged' });
     expect(splitUntagged(`${para(1)}\n\nSo,`).truncated).toBe(true);
+    // Cut on a connector right after an answer-like opening (Sky-T1 27B MATH500 idx 166, 69).
+    expect(splitUntagged(`${para(1)}\n\nTherefore,`).truncated).toBe(true);
+    expect(splitUntagged(`${para(1)}\n\nTherefore, \\( z + z^4 +`).truncated).toBe(true);
+    expect(splitUntagged(`${para(1)}\n\nTherefore, the sum is 7`).truncated).toBe(false);
   });
 
   it('one paragraph is all answer', () => {
