@@ -66,6 +66,8 @@ export interface DatasetMeta {
   errorCount: number;
   /** File-level messages (wrong extension, mixed shapes, truncated gzip). */
   notices: CoreIssue[];
+  /** Why detection read untagged responses as it did (mapping.untagged), for the mapping panel. */
+  untaggedReason?: string;
   /** Model jobs (difficulty quantifier, ...), once started: see src/models/. */
   modelJobs?: Record<string, { key: string; status: 'running' | 'incomplete' | 'complete'; done: number; parts: number; device?: string; error?: string; dim?: number; groups?: number; dedup?: 'exact' | 'lsh' }>;
   /** The feature pass, once started. */

@@ -178,6 +178,7 @@ export class IngestService {
       const det = detectMapping(pending.map((r) => r.value));
       meta.columns = det.columns;
       meta.shapeCounts = det.shapeCounts;
+      if (det.untaggedReason) meta.untaggedReason = det.untaggedReason;
       meta.notices.push(...det.issues.map((i) => ({ ...i, where: { ...i.where, file } })));
       startBuilder(det.mapping);
       const recs = pending;

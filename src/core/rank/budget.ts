@@ -1,6 +1,7 @@
 /**
  * How many rows a selection takes: a percentage of the eligible pool or a fixed count.
  */
+import { formatCount } from '../rate';
 
 export type BudgetKind = 'percent' | 'count';
 
@@ -66,4 +67,32 @@ export function allocateStrata(sizes: readonly number[], budget: Budget): number
     given++;
   }
   return quota;
+}
+
+/** Distinct question groups among the rows `mask` keeps (`group` holds dense indices). */
+export function countGroups(mask: Uint8Array, group: Uint32Array): number {
+  let size = 0;
+  for (let i = 0; i < group.length; i++) if (mask[i] !== 0 && group[i] + 1 > size) size = group[i] + 1;
+  const seen = new Uint8Array(size);
+  let n = 0;
+  for (let i = 0; i < group.length; i++) {
+    if (mask[i] !== 0 && seen[group[i]] === 0) {
+      seen[group[i]] = 1;
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * What a budget counted, in words: with one sample per question the budget is a share of the
+ * eligible questions ("32 of 320 questions · 939 samples eligible"), otherwise of the eligible
+ * samples ("93 of 939 samples · 320 questions").
+ */
+export function describeBudget(selected: number, eligibleSamples: number, eligibleGroups: number, onePerGroup: boolean): string {
+  const q = (n: number) => `${formatCount(n)} question${n === 1 ? '' : 's'}`;
+  const s = (n: number) => `${formatCount(n)} sample${n === 1 ? '' : 's'}`;
+  return onePerGroup
+    ? `${formatCount(selected)} of ${q(eligibleGroups)} (one sample each) · ${s(eligibleSamples)} eligible`
+    : `${formatCount(selected)} of ${s(eligibleSamples)} eligible · ${q(eligibleGroups)}`;
 }

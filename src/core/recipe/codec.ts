@@ -1,11 +1,21 @@
 /**
- * Recipes as short URL-safe strings: `1.` + base64url(deflate-raw(JSON with one-letter keys)),
- * storing only the fields that differ from DEFAULT_RECIPE (the default recipe is `1.q64FAA`).
+ * Recipes as short URL-safe strings: `2.` + base64url(deflate-raw(JSON with one-letter keys)),
+ * storing only the fields that differ from DEFAULT_RECIPE (the default recipe is `2.q64FAA`).
  * Decoding never throws: whatever arrives in a link comes back as a valid recipe plus issues.
+ *
+ * Format 1 links (before length, 'auto' difficulty and the correct-only default) still decode, to
+ * the recipe they meant: fields they left out take the defaults of their time (see LEGACY_V1).
  */
+import { LEGACY_DIFFICULTY } from '../rank/difficulty-source';
+import { LEGACY_LENGTH } from '../rank/length';
 import { DEFAULT_RECIPE, defaultRecipe, normalizeRecipe, type Recipe } from './recipe';
 
-const VERSION = 1;
+const VERSION = 2;
+/**
+ * Defaults of format 1 that differ from today's. A format 1 link stores only what differed from
+ * these, so a missing field means this value: the link keeps selecting what it selected.
+ */
+const LEGACY_V1 = { length: LEGACY_LENGTH, difficulty: LEGACY_DIFFICULTY, correctOnly: false } as const;
 /** Longest encoded text we try to read; a real recipe is a few hundred characters. */
 const MAX_ENCODED = 200_000;
 /** Largest inflated JSON we accept: stops a small link from inflating into gigabytes. */
@@ -25,6 +35,7 @@ const TOP: [string, string][] = [
   ['budget', 'b'],
   ['seed', 's'],
   ['difficulty', 'd'],
+  ['length', 'n'],
   // Nested sections kept whole (long keys inside): they are rarely changed and short anyway.
   ['models', 'o'],
   ['diversity', 'v'],
@@ -133,8 +144,9 @@ export async function decodeRecipe(s: string): Promise<{ recipe: Recipe; issues:
     const text = s.trim();
     if (text.length > MAX_ENCODED) return fail(`The recipe link is too long (${text.length} characters)`);
     const m = /^(\d{1,6})\.([\s\S]*)$/.exec(text);
-    if (!m) return fail('This is not a ThinkSift recipe (it should start with "1.")');
-    if (Number(m[1]) !== VERSION) return fail(`The recipe has format version ${m[1]}, this app reads version ${VERSION}`);
+    if (!m) return fail('This is not a ThinkSift recipe (it should start with "2." or "1.")');
+    const version = Number(m[1]);
+    if (version !== VERSION && version !== 1) return fail(`The recipe has format version ${m[1]}, this app reads versions 1 and ${VERSION}`);
     const packed = fromBase64Url(m[2]);
     if (!packed) return fail('The recipe link is damaged (not valid base64url)');
     let bytes: Uint8Array;
@@ -159,11 +171,23 @@ export async function decodeRecipe(s: string): Promise<{ recipe: Recipe; issues:
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return fail('The recipe is not an object');
     const issues: string[] = [];
     const expanded = expandRecipe(doc, issues);
-    const { recipe, issues: more } = normalizeRecipe(expanded);
+    const { recipe, issues: more } = normalizeRecipe(version === 1 ? withLegacyDefaults(expanded) : expanded);
     return { recipe, issues: [...issues, ...more] };
   } catch (err) {
     return fail(`The recipe could not be read (${(err as Error)?.message ?? String(err)})`);
   }
+}
+
+/** A format 1 document with the fields it left out set to the defaults of format 1. */
+function withLegacyDefaults(doc: unknown): unknown {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;
+  const out = { ...(doc as Obj) };
+  out.length ??= LEGACY_V1.length;
+  out.difficulty ??= LEGACY_V1.difficulty;
+  const filters = out.filters;
+  if (filters === undefined) out.filters = { correctOnly: LEGACY_V1.correctOnly };
+  else if (typeof filters === 'object' && filters !== null && !Array.isArray(filters)) out.filters = { correctOnly: LEGACY_V1.correctOnly, ...(filters as Obj) };
+  return out;
 }
 
 /** `#r=<encoded>` for `location.hash`. */

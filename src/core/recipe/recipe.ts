@@ -8,6 +8,8 @@ import type { Budget } from '../rank/budget';
 import { DEFAULT_FEATURE_SETTINGS } from '../features/features';
 import { DEFAULT_RETHINK_WORDS } from '../features/rethink';
 import { DEFAULT_W, METHODS, type MethodName, type WeightedTerm } from '../rank/methods';
+import { DEFAULT_LENGTH, LENGTH_KINDS, type LengthKind } from '../rank/length';
+import { AUTO_DIFFICULTY } from '../rank/difficulty-source';
 import { checkJson, cloneJson, FORBIDDEN_KEYS, RECIPE_LIMITS } from './guard';
 import { defaultDiversity, defaultModels, defaultRds, normalizeDiversity, normalizeModels, normalizeRds, type RecipeDiversity, type RecipeModels, type RecipeRds } from './sections';
 
@@ -24,6 +26,10 @@ export interface RecipeFeatures {
 }
 
 export interface RecipeFilters {
+  /**
+   * Keep only traces verified correct (on by default: Select2Reason ranks a verified pool,
+   * methods.md §7.1). A file without correctness flags skips it, and the UI says so.
+   */
   correctOnly: boolean;
   excludeTruncated: boolean;
   /** null = no token limit. */
@@ -48,8 +54,14 @@ export interface Recipe {
   budget: Budget;
   /** Seed of the random methods, an integer in [0, 2^32). */
   seed: number;
-  /** Name of the feature column used as difficulty (higher = harder). */
+  /**
+   * Name of the feature column used as difficulty (higher = harder), or 'auto': 1 − pass rate
+   * when questions have several graded generations, else model_difficulty, else the file's own
+   * difficulty field (see resolveDifficulty).
+   */
   difficulty: string;
+  /** What "length" means for the joint rank and every length baseline (see length.ts). */
+  length: LengthKind;
   /** The models behind model_difficulty, model_nll and the embeddings. */
   models: RecipeModels;
   /** DEITA-style diversity filter on top of the method (needs embeddings). */
@@ -64,12 +76,13 @@ const BUNDLED_TOKENIZER = 'thinksift/qwen3-tokenizer';
 export const DEFAULT_RECIPE: Readonly<Recipe> = deepFreeze({
   v: 1,
   features: { stepSeparator: DEFAULT_FEATURE_SETTINGS.stepSeparator, rethinkWords: [...DEFAULT_RETHINK_WORDS], tokenizer: BUNDLED_TOKENIZER },
-  filters: { correctOnly: false, excludeTruncated: true, maxTokens: 16384, onePerGroup: true, categories: null },
+  filters: { correctOnly: true, excludeTruncated: true, maxTokens: 16384, onePerGroup: true, categories: null },
   method: 'select2reason',
   weights: { w: DEFAULT_W },
   budget: { kind: 'percent', value: 10 },
   seed: 0,
-  difficulty: 'difficulty_passrate',
+  difficulty: AUTO_DIFFICULTY,
+  length: DEFAULT_LENGTH,
   models: defaultModels(),
   diversity: defaultDiversity(),
   rds: defaultRds(),
@@ -88,7 +101,7 @@ export function defaultRecipe(): Recipe {
   return structuredClone(DEFAULT_RECIPE) as Recipe;
 }
 
-const TOP_KEYS = new Set(['v', 'fingerprint', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty', 'models', 'diversity', 'rds']);
+const TOP_KEYS = new Set(['v', 'fingerprint', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty', 'length', 'models', 'diversity', 'rds']);
 
 type Obj = Record<string, unknown>;
 
@@ -261,6 +274,11 @@ function normalize(input: unknown): { recipe: Recipe; issues: string[] } {
   if (diff !== undefined) {
     if (isString(diff, 1)) recipe.difficulty = diff;
     else bad('difficulty', diff, stringRule(1), recipe.difficulty);
+  }
+  const length = own(input, 'length');
+  if (length !== undefined) {
+    if (typeof length === 'string' && (LENGTH_KINDS as readonly string[]).includes(length)) recipe.length = length as LengthKind;
+    else bad('length', length, `not one of ${LENGTH_KINDS.join(', ')}`, recipe.length);
   }
   normalizeModels(own(input, 'models'), recipe.models, bad);
   normalizeDiversity(own(input, 'diversity'), recipe.diversity, bad);

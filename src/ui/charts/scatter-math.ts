@@ -47,3 +47,26 @@ export function nearestPoint(pts: Float32Array, px: number, py: number, radius: 
   }
   return best;
 }
+
+/**
+ * Why a scatter of x against y has no point to draw, or undefined when it has some: a chart
+ * left blank without a word reads as a bug. `why` names the cause when the caller knows it
+ * (e.g. "this file has no correctness flags"); otherwise the empty axis is named.
+ */
+export function emptyReason(x: ArrayLike<number>, y: ArrayLike<number>, xLabel: string, yLabel: string, why?: string): string | undefined {
+  const n = Math.min(x.length, y.length);
+  let xs = 0;
+  let ys = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Number.isFinite(x[i]);
+    const b = Number.isFinite(y[i]);
+    if (a && b) return undefined;
+    if (a) xs++;
+    if (b) ys++;
+  }
+  if (why) return why;
+  if (n === 0) return 'there are no samples.';
+  if (ys === 0) return `no sample has a value of ${yLabel}.`;
+  if (xs === 0) return `no sample has a value of ${xLabel}.`;
+  return `no sample has both ${xLabel} and ${yLabel}.`;
+}

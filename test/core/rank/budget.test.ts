@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateStrata, budgetCount } from '../../../src/core/rank/budget';
+import { allocateStrata, budgetCount, countGroups, describeBudget } from '../../../src/core/rank/budget';
 
 describe('budgetCount', () => {
   it('percent: max(1, floor(N·pct/100)) like Select2Reason, clamped to N', () => {
@@ -51,5 +51,18 @@ describe('allocateStrata', () => {
     // More than the pool: everything.
     expect(allocateStrata([2, 3], { kind: 'count', value: 99 })).toEqual([2, 3]);
     expect(allocateStrata([], { kind: 'count', value: 5 })).toEqual([]);
+  });
+});
+
+describe('countGroups / describeBudget', () => {
+  it('counts the distinct groups the mask keeps', () => {
+    expect(countGroups(Uint8Array.from([1, 1, 0, 1, 1]), Uint32Array.from([0, 0, 1, 2, 2]))).toBe(2);
+    expect(countGroups(new Uint8Array(0), new Uint32Array(0))).toBe(0);
+  });
+
+  it('says what the budget counted', () => {
+    expect(describeBudget(32, 939, 320, true)).toBe('32 of 320 questions (one sample each) · 939 samples eligible');
+    expect(describeBudget(93, 939, 320, false)).toBe('93 of 939 samples eligible · 320 questions');
+    expect(describeBudget(1, 1, 1, false)).toBe('1 of 1 sample eligible · 1 question');
   });
 });

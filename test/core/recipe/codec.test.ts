@@ -9,7 +9,7 @@ const custom: Recipe = {
   fingerprint: 'ab'.repeat(32),
   mapping: { question: 'problem', think: ['generations', 0], nested: { a: [1, 2, { b: null }], ok: true } },
   features: { stepSeparator: '\n---\n', rethinkWords: ['wait', 'hmm', 'Überlegung'], tokenizer: 'Qwen/Qwen2.5-7B-Instruct' },
-  filters: { correctOnly: true, excludeTruncated: false, maxTokens: null, onePerGroup: true, categories: ['Algebra', 'Number Theory'] },
+  filters: { correctOnly: false, excludeTruncated: false, maxTokens: null, onePerGroup: true, categories: ['Algebra', 'Number Theory'] },
   method: 'weighted',
   weights: { w: 0.6 },
   terms: [
@@ -19,6 +19,7 @@ const custom: Recipe = {
   budget: { kind: 'count', value: 1000 },
   seed: 4_294_967_295,
   difficulty: 'p_difficult',
+  length: 'think-tokens',
   models: {
     difficulty: { model: 'local/my-quantifier', variant: 'binary' },
     perplexity: { model: 'onnx-community/SmolLM2-135M-Instruct', maxTokens: 512 },
@@ -29,10 +30,10 @@ const custom: Recipe = {
 };
 
 /** Pack arbitrary JSON text the way encodeRecipe packs a recipe, to forge hostile links. */
-async function pack(text: string | Uint8Array): Promise<string> {
+async function pack(text: string | Uint8Array, version = 2): Promise<string> {
   const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   const out = await new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer();
-  return `1.${toBase64Url(new Uint8Array(out))}`;
+  return `${version}.${toBase64Url(new Uint8Array(out))}`;
 }
 
 async function decodeJson(doc: unknown): Promise<{ recipe: Recipe; issues: string[] }> {
@@ -42,14 +43,14 @@ async function decodeJson(doc: unknown): Promise<{ recipe: Recipe; issues: strin
 describe('encodeRecipe / decodeRecipe', () => {
   it('round-trips the default recipe as a tiny string', async () => {
     const s = await encodeRecipe(defaultRecipe());
-    expect(s).toBe('1.q64FAA'); // deflate-raw of "{}": only non-default fields are stored
+    expect(s).toBe('2.q64FAA'); // deflate-raw of "{}": only non-default fields are stored
     expect(await decodeRecipe(s)).toEqual({ recipe: defaultRecipe(), issues: [] });
   });
 
   it('round-trips a fully customised recipe, URL-safe', async () => {
     const s = await encodeRecipe(custom);
-    expect(s).toMatch(/^1\.[A-Za-z0-9_-]+$/);
-    expect(s.length).toBeLessThan(600); // every field changed, three model ids and two hashes included
+    expect(s).toMatch(/^2\.[A-Za-z0-9_-]+$/);
+    expect(s.length).toBeLessThan(640); // every field changed, three model ids and two hashes included
     const { recipe, issues } = await decodeRecipe(s);
     expect(issues).toEqual([]);
     expect(recipe).toEqual(custom);
@@ -58,20 +59,42 @@ describe('encodeRecipe / decodeRecipe', () => {
   it('stores only what differs from the default', async () => {
     const r = defaultRecipe();
     r.seed = 7;
-    r.filters.correctOnly = true;
+    r.filters.correctOnly = false;
     const s = await encodeRecipe(r);
     const raw = new TextDecoder().decode(
       await new Response(new Blob([fromBase64Url(s.slice(2))! as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer(),
     );
-    expect(JSON.parse(raw)).toEqual({ l: { c: true }, s: 7 });
+    expect(JSON.parse(raw)).toEqual({ l: { c: false }, s: 7 });
     expect((await decodeRecipe(s)).recipe).toEqual(r);
   });
 
   it('does not let the default recipe be changed through a decoded copy', async () => {
-    const { recipe } = await decodeRecipe('1.q64FAA');
+    const { recipe } = await decodeRecipe('2.q64FAA');
     recipe.features.rethinkWords.push('x');
     expect(DEFAULT_RECIPE.features.rethinkWords).toHaveLength(DEFAULT_RETHINK_WORDS.length);
     expect(Object.isFrozen(DEFAULT_RECIPE.features)).toBe(true);
+  });
+});
+
+describe('format 1 links (before length, auto difficulty and correct-only by default)', () => {
+  it('decode to the recipe they meant: dedup-token length, 1 − pass rate, correct-only off', async () => {
+    const { recipe, issues } = await decodeRecipe('1.q64FAA'); // the old default recipe
+    expect(issues).toEqual([]);
+    expect(recipe).toEqual({ ...defaultRecipe(), length: 'dedup-tokens', difficulty: 'difficulty_passrate', filters: { ...defaultRecipe().filters, correctOnly: false } });
+  });
+
+  it('keep the fields they stored, and read the old one-letter keys', async () => {
+    const old = await pack(JSON.stringify({ l: { c: true, g: false }, d: 'model_difficulty', s: 3, w: { w: 0.5 } }), 1);
+    const { recipe, issues } = await decodeRecipe(old);
+    expect(issues).toEqual([]);
+    expect(recipe.filters).toMatchObject({ correctOnly: true, onePerGroup: false });
+    expect([recipe.difficulty, recipe.length, recipe.seed, recipe.weights.w]).toEqual(['model_difficulty', 'dedup-tokens', 3, 0.5]);
+  });
+
+  it('a new link of the old meaning stores the differences from today\'s defaults', async () => {
+    const { recipe } = await decodeRecipe('1.q64FAA');
+    const again = await decodeRecipe(await encodeRecipe(recipe));
+    expect(again.recipe).toEqual(recipe);
   });
 });
 
@@ -92,7 +115,7 @@ describe('decodeRecipe on hostile input never throws', () => {
   });
 
   it('rejects another format version', async () => {
-    await wholeDefault('2.q64FAA', /version 2/);
+    await wholeDefault('3.q64FAA', /version 3/);
     await wholeDefault('0.q64FAA', /version 0/);
   });
 
@@ -245,7 +268,7 @@ describe('decodeRecipe on hostile input never throws', () => {
 describe('location.hash helpers', () => {
   it('round-trips through #r=', async () => {
     const hash = await recipeToHash(custom);
-    expect(hash.startsWith('#r=1.')).toBe(true);
+    expect(hash.startsWith('#r=2.')).toBe(true);
     expect((await recipeFromHash(hash))?.recipe).toEqual(custom);
     expect((await recipeFromHash(`#view=table&${hash.slice(1)}&x=1`))?.recipe).toEqual(custom);
     expect((await recipeFromHash(hash.replace('.', '%2E')))?.recipe).toEqual(custom);

@@ -9,15 +9,19 @@ describe('DEFAULT_RECIPE', () => {
     expect(DEFAULT_RECIPE.weights.w).toBe(0.25);
     expect(DEFAULT_RECIPE.filters.maxTokens).toBe(16384);
     expect(DEFAULT_RECIPE.budget).toEqual({ kind: 'percent', value: 10 });
-    expect(DEFAULT_RECIPE.difficulty).toBe('difficulty_passrate');
+    // Select2Reason ranks a verified-correct pool by a per-question difficulty (methods.md §7.1).
+    expect(DEFAULT_RECIPE.filters.correctOnly).toBe(true);
+    expect(DEFAULT_RECIPE.difficulty).toBe('auto');
+    // The released longest.py: characters of the output.
+    expect(DEFAULT_RECIPE.length).toBe('chars');
     expect(DEFAULT_RECIPE.features.rethinkWords).toEqual([...DEFAULT_RETHINK_WORDS]);
     expect(DEFAULT_RECIPE.features.stepSeparator).toBe('\\n\\s*\\n');
   });
 
   it('is frozen; defaultRecipe() gives an independent mutable copy', () => {
     const r = defaultRecipe();
-    r.filters.correctOnly = true;
-    expect(DEFAULT_RECIPE.filters.correctOnly).toBe(false);
+    r.filters.correctOnly = false;
+    expect(DEFAULT_RECIPE.filters.correctOnly).toBe(true);
     expect(() => {
       (DEFAULT_RECIPE.weights as { w: number }).w = 1;
     }).toThrow(TypeError);
@@ -31,6 +35,13 @@ describe('normalizeRecipe (long form, e.g. a saved recipe file)', () => {
     r.budget = { kind: 'count', value: 1000 };
     expect(normalizeRecipe(r)).toEqual({ recipe: r, issues: [] });
     expect(normalizeRecipe({ seed: 3 })).toEqual({ recipe: { ...defaultRecipe(), seed: 3 }, issues: [] });
+  });
+
+  it('checks the length setting', () => {
+    expect(normalizeRecipe({ length: 'think-tokens' }).recipe.length).toBe('think-tokens');
+    const { recipe, issues } = normalizeRecipe({ length: 'words' });
+    expect(recipe.length).toBe('chars');
+    expect(issues).toEqual(['length: not one of chars, tokens, think-tokens, dedup-tokens (got "words"); using "chars".']);
   });
 
   it('gives the whole default for a non-object or another version', () => {

@@ -39,7 +39,7 @@ describe('recipe: models, diversity and rds sections', () => {
 
   it('round-trips through a link; the default sections add nothing to it', async () => {
     const r = defaultRecipe();
-    expect(await encodeRecipe(r)).toBe('1.q64FAA');
+    expect(await encodeRecipe(r)).toBe('2.q64FAA');
     r.models.embedding.model = 'Xenova/all-MiniLM-L6-v2';
     r.diversity.on = true;
     r.method = 'rds';

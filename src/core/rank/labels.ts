@@ -1,0 +1,57 @@
+/**
+ * The names the UI gives selection methods. Methods that only approximate a paper carry a
+ * "-style" name and say what differs (methods.md §7.1), so nobody reports our s1 as s1.
+ */
+import type { MethodName } from './methods';
+
+/** A method's UI name, and for approximations what differs from the paper. */
+export interface MethodInfo {
+  label: string;
+  /** A short name for compact lists ("s1-style"); the method id when absent. */
+  short?: string;
+  /** Set for approximations: the tooltip text. */
+  differs?: string;
+}
+
+export const METHOD_INFO: Readonly<Record<MethodName, MethodInfo>> = {
+  select2reason: { label: 'Select2Reason joint rank (difficulty + length)' },
+  weighted: { label: 'Weighted sum of ranks' },
+  random: { label: 'Random (seeded)' },
+  longest: { label: 'Longest' },
+  shortest: { label: 'Shortest' },
+  middle: { label: 'Middle length' },
+  difficulty: { label: 'Difficulty only' },
+  diverse: { label: 'Stratified by category' },
+  s1: {
+    label: 's1-style (category, then 2^−rank by length)',
+    short: 's1-style',
+    differs:
+      'Not s1K: no quality filter and no difficulty filter (s1 drops questions that Qwen2.5-7B or -32B answer correctly), categories are the file\'s own (not MSC domains labelled by an LLM), and after 70% of the budget domains are weighted by their share of the pool, not by AIME/GPQA frequency.',
+  },
+  'mid-ppl': {
+    label: 'Mid-PPL-style (middle perplexity band; needs model perplexity)',
+    short: 'Mid-PPL-style',
+    differs:
+      'Perplexity is the mean token NLL of only the first 256 response tokens, under the small quantifier model (not the model being trained).',
+  },
+  rds: {
+    label: 'RDS+-style (closest to a validation set; needs embeddings)',
+    short: 'RDS+-style',
+    differs:
+      "Embeds with a sentence encoder's mean-pooled vectors (bge-small by default), not the base model's position-weighted hidden states as RDS+ does.",
+  },
+};
+
+/** The DEITA filter's name and what differs from DEITA. */
+export const DEITA_INFO: MethodInfo = {
+  label: 'DEITA-style diversity filter',
+  short: 'DEITA-style',
+  differs:
+    "Only DEITA's Repr filter (skip a sample too similar to one already picked), over the method's own order with a sentence encoder's embeddings; DEITA orders by its complexity × quality scorers (LLaMA-based) and embeds with that model.",
+};
+
+/** "label" plus " — differs: …" for a title attribute; the plain label when nothing differs. */
+export function methodTooltip(m: MethodName): string {
+  const info = METHOD_INFO[m];
+  return info.differs ? `${info.label}. What differs from the paper: ${info.differs}` : info.label;
+}

@@ -1,0 +1,102 @@
+/**
+ * A recipe applied to a dataset's feature columns: the eligibility mask, the length and
+ * difficulty columns it means, and why a method cannot run. Pure; the Select stage and the tests
+ * on real files both go through here, so what the tests check is what the user sees.
+ */
+import type { Recipe } from '../recipe/recipe';
+import type { NumericColumn } from './argsort';
+import { countGroups } from './budget';
+import { passRateShape, resolveDifficulty, type DifficultySource } from './difficulty-source';
+import { buildMask, type FilterResult } from './filters';
+import { LENGTH_INFO, lengthColumn } from './length';
+import type { MethodName, SelectInputs, SelectParams } from './methods';
+
+/** A dataset's measured columns, index = sample (the features store's FeatureColumns). */
+export interface RecipeColumns {
+  n: number;
+  cols: Record<string, Float32Array>;
+  /** Dense question-group index per sample. */
+  group: Uint32Array;
+  /** Category names; `cols.category` holds indices into it. */
+  categories: string[];
+}
+
+/** Everything `select()` needs, and what the UI must say about it. */
+export interface PreparedSelection {
+  inputs: SelectInputs;
+  params: SelectParams;
+  filter: FilterResult;
+  difficulty: DifficultySource;
+  /** The file has correctness flags for at least one sample. */
+  hasCorrectness: boolean;
+  /** Question groups among the eligible samples. */
+  eligibleGroups: number;
+  /** The length measure in words (LENGTH_INFO label). */
+  lengthLabel: string;
+}
+
+const maskMemo = new WeakMap<object, Map<string, FilterResult>>();
+
+function hasKnown(col: NumericColumn | undefined): boolean {
+  if (!col) return false;
+  for (let i = 0; i < col.length; i++) if (col[i] === col[i]) return true;
+  return false;
+}
+
+/**
+ * Applies `recipe` to `fc`. "Correct only" is skipped (with an issue in `filter.issues`) when the
+ * file has no correctness flag at all, rather than dropping every row. The mask is memoised per
+ * column set and filter settings, so rank tables memoised on it are reused.
+ */
+export function prepareSelection(recipe: Recipe, fc: RecipeColumns): PreparedSelection {
+  const c = fc.cols;
+  const wanted = recipe.filters.categories?.map((name) => fc.categories.indexOf(name)).filter((i) => i >= 0) ?? null;
+  // Categories of another dataset (none match here) would drop every row: ignore the filter instead.
+  const catIdx = wanted && wanted.length === 0 ? null : wanted;
+  const hasCorrectness = hasKnown(c.correct);
+  const opts = { correctOnly: recipe.filters.correctOnly, excludeTruncated: recipe.filters.excludeTruncated, maxTokens: recipe.filters.maxTokens, categories: catIdx };
+  const key = JSON.stringify(opts);
+  let filter = maskMemo.get(fc)?.get(key);
+  if (!filter) {
+    filter = buildMask({ n: fc.n, correct: hasCorrectness ? c.correct : undefined, truncated: c.truncated, tokens: c.totalTokens, category: c.category }, opts);
+    if (!maskMemo.has(fc)) maskMemo.set(fc, new Map());
+    const m = maskMemo.get(fc)!;
+    if (m.size > 8) m.clear();
+    m.set(key, filter);
+  }
+  const difficulty = resolveDifficulty(recipe.difficulty, c, passRateShape(fc.group, c.correct));
+  const inputs: SelectInputs = {
+    n: fc.n,
+    mask: filter.mask,
+    length: lengthColumn(recipe.length, c),
+    difficulty: difficulty.column ? c[difficulty.column] : undefined,
+    category: c.category,
+    group: fc.group,
+    perplexity: c.model_nll,
+    features: c,
+  };
+  const params: SelectParams = { budget: recipe.budget, w: recipe.weights.w, terms: recipe.terms, onePerGroup: recipe.filters.onePerGroup, rdsMode: recipe.rds.mode };
+  return { inputs, params, filter, difficulty, hasCorrectness, eligibleGroups: countGroups(filter.mask, fc.group), lengthLabel: LENGTH_INFO[recipe.length].label };
+}
+
+/** Does `method` rank by the difficulty column? */
+export function usesDifficulty(method: MethodName, recipe: Pick<Recipe, 'terms'>): boolean {
+  return method === 'select2reason' || method === 'difficulty' || (method === 'weighted' && !!recipe.terms?.some((t) => t.feature === 'difficulty'));
+}
+
+/** Does `method` rank by the length column? */
+export function usesLength(method: MethodName, recipe: Pick<Recipe, 'terms'>): boolean {
+  return ['select2reason', 'longest', 'shortest', 'middle', 's1'].includes(method) || (method === 'weighted' && !!recipe.terms?.some((t) => t.feature === 'length'));
+}
+
+/**
+ * Why `method` cannot run on these columns (a sentence for the UI), or undefined when it can.
+ * Methods that need embeddings are checked where the embeddings are known (the Select stage).
+ */
+export function cannotRun(method: MethodName, recipe: Pick<Recipe, 'terms' | 'length'>, p: PreparedSelection): string | undefined {
+  if (usesDifficulty(method, recipe) && !p.inputs.difficulty) return p.difficulty.missing ?? 'No difficulty column is available.';
+  if (usesLength(method, recipe) && !p.inputs.length) return `The length column (${LENGTH_INFO[recipe.length].label}) has not been measured: run Measure.`;
+  if (method === 'mid-ppl' && !p.inputs.perplexity) return 'Mid-PPL-style needs the perplexity column: Measure → Model scores → perplexity.';
+  if (p.filter.eligible === 0) return 'No sample passes the filters: loosen them to select anything.';
+  return undefined;
+}
