@@ -72,7 +72,7 @@ describe.skipIf(!hasSharedData('select/share/export on real traces'))('select, s
       expect(Number(count)).toBeGreaterThan(0);
       await page.getByTestId('copy-link').click();
       link = await page.getByTestId('share-link').inputValue();
-      expect(link).toContain('#r=1.');
+      expect(link).toContain('#r=2.');
     } finally {
       await a.close();
     }

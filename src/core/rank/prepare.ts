@@ -36,6 +36,18 @@ export interface PreparedSelection {
 }
 
 const maskMemo = new WeakMap<object, Map<string, FilterResult>>();
+const zerosMemo = new WeakMap<object, Float32Array>();
+
+/**
+ * The difficulty input when no source is available: all equal, so Select2Reason's joint rank
+ * orders by length alone (the UI says so and asks for model_difficulty). One array per column
+ * set, so rank tables memoised on it are reused.
+ */
+function noDifficulty(fc: RecipeColumns): Float32Array {
+  let z = zerosMemo.get(fc);
+  if (!z) zerosMemo.set(fc, (z = new Float32Array(fc.n)));
+  return z;
+}
 
 function hasKnown(col: NumericColumn | undefined): boolean {
   if (!col) return false;
@@ -69,7 +81,7 @@ export function prepareSelection(recipe: Recipe, fc: RecipeColumns): PreparedSel
     n: fc.n,
     mask: filter.mask,
     length: lengthColumn(recipe.length, c),
-    difficulty: difficulty.column ? c[difficulty.column] : undefined,
+    difficulty: difficulty.column ? c[difficulty.column] : noDifficulty(fc),
     category: c.category,
     group: fc.group,
     perplexity: c.model_nll,
@@ -91,10 +103,12 @@ export function usesLength(method: MethodName, recipe: Pick<Recipe, 'terms'>): b
 
 /**
  * Why `method` cannot run on these columns (a sentence for the UI), or undefined when it can.
+ * With no difficulty source, Select2Reason still runs on length alone (its notes say so and ask
+ * for model_difficulty), while difficulty-only and weighted terms on difficulty cannot run.
  * Methods that need embeddings are checked where the embeddings are known (the Select stage).
  */
 export function cannotRun(method: MethodName, recipe: Pick<Recipe, 'terms' | 'length'>, p: PreparedSelection): string | undefined {
-  if (usesDifficulty(method, recipe) && !p.inputs.difficulty) return p.difficulty.missing ?? 'No difficulty column is available.';
+  if (method !== 'select2reason' && usesDifficulty(method, recipe) && !p.difficulty.column) return p.difficulty.missing ?? 'No difficulty column is available.';
   if (usesLength(method, recipe) && !p.inputs.length) return `The length column (${LENGTH_INFO[recipe.length].label}) has not been measured: run Measure.`;
   if (method === 'mid-ppl' && !p.inputs.perplexity) return 'Mid-PPL-style needs the perplexity column: Measure → Model scores → perplexity.';
   if (p.filter.eligible === 0) return 'No sample passes the filters: loosen them to select anything.';

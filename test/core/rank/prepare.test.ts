@@ -52,13 +52,18 @@ describe('prepareSelection on hand-made columns', () => {
     id, group, question: `q${group}`, think, answer: 'The answer is $\\boxed{1}$.', truncated: false, thinkStyle: 'think-tags', extra: {}, ...(correct === undefined ? {} : { correct }),
   });
 
-  it('one generation per question and no other difficulty: Select2Reason cannot run and says why', () => {
+  it('one generation per question and no other difficulty: Select2Reason ranks by length alone and asks; difficulty-only cannot run', () => {
     const fc = columnsOf([sample('a', 'a', true, 'x y'), sample('b', 'b', false, 'x y z'), sample('c', 'c', true, 'x')], words);
-    const p = prepareSelection(defaultRecipe(), fc);
+    const r = defaultRecipe();
+    r.budget = { kind: 'count', value: 1 };
+    const p = prepareSelection(r, fc);
     expect(p.difficulty.column).toBeNull();
-    expect(cannotRun('select2reason', defaultRecipe(), p)).toMatch(/Compute model_difficulty/);
-    // A length baseline still runs, on the verified pool.
-    expect(cannotRun('longest', defaultRecipe(), p)).toBeUndefined();
+    expect(p.difficulty.missing).toMatch(/Compute model_difficulty/);
+    expect(cannotRun('select2reason', r, p)).toBeUndefined();
+    // The longer of the two verified traces ('a'), not the wrong one ('b').
+    expect(Array.from(select('select2reason', p.inputs, p.params, createRng(0)))).toEqual([0]);
+    expect(cannotRun('difficulty', r, p)).toMatch(/Compute model_difficulty/);
+    expect(cannotRun('longest', r, p)).toBeUndefined();
     expect(p.filter.eligible).toBe(2);
     expect(p.eligibleGroups).toBe(2);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestPoint, plotPoints } from '../../../src/ui/charts/scatter-math';
+import { emptyReason, nearestPoint, plotPoints } from '../../../src/ui/charts/scatter-math';
 
 const box = { x0: 10, x1: 110, y0: 60, y1: 10 };
 
@@ -30,5 +30,19 @@ describe('nearestPoint', () => {
     const big = new Float32Array(2 * n);
     for (let i = 0; i < n; i++) { big[2 * i] = i % 400; big[2 * i + 1] = Math.floor(i / 400); }
     expect(nearestPoint(big, 123.2, 45.1, 6)).toBe(45 * 400 + 123);
+  });
+});
+
+describe('emptyReason', () => {
+  it('is undefined as soon as one point has both coordinates', () => {
+    expect(emptyReason([1, NaN], [NaN, NaN], 'x', 'y')).toBe('no sample has a value of y.');
+    expect(emptyReason([1, 2], [NaN, 3], 'x', 'y')).toBeUndefined();
+  });
+
+  it('names the empty axis, or gives the caller\'s reason', () => {
+    expect(emptyReason([NaN], [1], 'length', 'difficulty')).toBe('no sample has a value of length.');
+    expect(emptyReason([1, NaN], [NaN, 1], 'length', 'difficulty')).toBe('no sample has both length and difficulty.');
+    expect(emptyReason([1], [NaN], 'length', 'difficulty', 'this file has no correctness flags.')).toBe('this file has no correctness flags.');
+    expect(emptyReason([], [], 'a', 'b')).toBe('there are no samples.');
   });
 });
