@@ -15,6 +15,9 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   // Relative base so the built app works from any sub-path of a static host.
   base: './',
+  // No SPA fallback: a missing file (a model under models/, an asset) is a 404, never index.html
+  // with status 200, which a loader would try to parse as JSON or ONNX. The app has one page.
+  appType: 'mpa',
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },

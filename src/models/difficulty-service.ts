@@ -14,7 +14,7 @@ import { getDataset, patchDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { openDb, type ColumnPart } from '../db/schema';
 import { registerLocalModel } from './local-models';
-import { downloadProgress, loadOrExplain, planRuntime, warmUp } from './runtime';
+import { allLoaded, downloadProgress, loadOrExplain, planRuntime, warmUp } from './runtime';
 
 /** Stored progress of a model job (meta.modelJobs[name]). */
 export interface ModelJobState {
@@ -80,21 +80,22 @@ export class DifficultyService {
     this.abort?.abort(new DOMException('cancelled', 'AbortError'));
   }
 
-  /** Make a dropped model folder loadable; returns its id (`local/<name>`). Throws naming missing files. */
+  /** Make a picked model folder loadable in this worker; returns its id (`local/<name>`). Throws naming missing files. */
   registerLocalModel(name: string, files: { path: string; blob: Blob }[]): string {
     return registerLocalModel(name, files);
   }
 
   /**
    * Load (or reuse) the model, then warm it up with a 1-token forward (WebGPU compiles its shaders
-   * there), reported as stage 'warm-up'. `localModelPath` serves local/test models; remote ids come
-   * from the Hub.
+   * there), reported as stage 'warm-up'. A Hub id comes from `settings.host` (the Hub when empty),
+   * a bare name from `localModelPath` (the app's models/), `local/<name>` from a registered folder.
+   * Downloads are reported per file as stage "download <file>" (real bytes), cache reads as "cached <file>".
    */
   async load(settings: DifficultySettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<DeviceChoice> {
     const plan = await planRuntime(settings.model, settings, localModelPath, true);
     if (this.loaded?.key === plan.key) return this.loaded.choice;
     const progress_callback = downloadProgress(onProgress);
-    const [tok, model] = await loadOrExplain(settings.model, () => Promise.all([
+    const [tok, model] = await loadOrExplain(settings.model, plan, onProgress, () => allLoaded<[PreTrainedTokenizer, PreTrainedModel]>([
       AutoTokenizer.from_pretrained(settings.model, { progress_callback }),
       AutoModelForCausalLM.from_pretrained(settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback }),
     ]));

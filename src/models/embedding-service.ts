@@ -22,6 +22,8 @@ export interface EmbeddingSettings {
   model: string;
   device: 'auto' | 'wasm' | 'webgpu';
   dtype: 'auto' | 'fp32' | 'fp16' | 'q8';
+  /** Base URL of a Hugging Face-compatible model host; '' or absent = the Hub (per machine, never from a link). */
+  host?: string;
   /** Also embed the first N words of the thinking (0 = the question only). */
   thinkWords: number;
   /** Cosine at or above which two samples are near-duplicates. */
@@ -68,7 +70,7 @@ export class EmbeddingService {
   async load(settings: EmbeddingSettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<DeviceChoice> {
     const plan = await planRuntime(settings.model, settings, localModelPath, false);
     if (this.loaded?.key === plan.key) return this.loaded.choice;
-    const extractor = (await loadOrExplain(settings.model, () => pipeline('feature-extraction', settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback: downloadProgress(onProgress) }))) as FeatureExtractionPipeline;
+    const extractor = (await loadOrExplain(settings.model, plan, onProgress, () => pipeline('feature-extraction', settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback: downloadProgress(onProgress) }))) as FeatureExtractionPipeline;
     await warmUp(onProgress, () => extractor('a', { pooling: 'mean', normalize: true }));
     this.loaded = { key: plan.key, extractor, choice: plan.choice };
     return this.loaded.choice;

@@ -22,6 +22,8 @@ export interface DifficultySettings {
   /** 'auto' follows the probe (q4f16 / q8 for this model size); small local models ship fp32 only. */
   dtype: 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4f16';
   batchSize: number;
+  /** Base URL of a Hugging Face-compatible model host; '' or absent = the Hub (per machine, never from a link). */
+  host?: string;
 }
 
 export const DEFAULT_DIFFICULTY: DifficultySettings = {
