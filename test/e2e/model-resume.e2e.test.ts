@@ -93,6 +93,8 @@ describe('model job cancel and resume (embeddings, tiny BERT on WASM)', () => {
 
       // Reload: the stored state offers Resume, which starts after the committed windows.
       await page.reload();
+      // The reload reopens the Measure stage (session.ts); the dataset list is on Load.
+      await page.getByTestId('stage-load').click();
       await page.getByTestId('dataset-item').getByTestId('open').click();
       await page.getByTestId('stage-measure').click();
       await page.getByTestId('embedding-model').fill('tiny-bert');

@@ -4,7 +4,7 @@ import { FEATURE_NAMES } from '../../core/features/features';
 import { DEFAULT_RETHINK_WORDS } from '../../core/features/rethink';
 import type { ProgressEvent } from '../../core/rate';
 import { readColumn } from '../../db/datasets';
-import type { DatasetMeta } from '../../db/schema';
+import type { DatasetMeta, FeatureState } from '../../db/schema';
 import type { FeatureJobSettings, FeatureService } from '../../features/service';
 import { BUNDLED_TOKENIZER } from '../../models/tokenizer-id';
 import { datasets } from './datasets.svelte';
@@ -48,9 +48,19 @@ class FeaturesStore {
   error = $state('');
   columns = $state.raw<FeatureColumns | undefined>();
 
-  /** Run (or resume) the pass for a dataset, then load its columns. */
+  /** A dataset whose pass was asked for while another one ran (the latest ask wins). */
+  queued = $state<string | undefined>();
+
+  /**
+   * Run (or resume) the pass for a dataset, then load its columns. While another pass runs, the
+   * dataset is queued and measured next: a second file dropped during the first one's pass
+   * would otherwise never be measured.
+   */
   async run(meta: DatasetMeta): Promise<void> {
-    if (this.running) return;
+    if (this.running) {
+      if (this.running !== meta.id) this.queued = meta.id;
+      return;
+    }
     this.running = meta.id;
     this.error = '';
     this.progress = undefined;
@@ -66,11 +76,35 @@ class FeaturesStore {
       await datasets.refresh();
       const m = datasets.list.find((d) => d.id === meta.id);
       if (m) await this.load(m);
+      const next = this.queued ? datasets.list.find((d) => d.id === this.queued) : undefined;
+      this.queued = undefined;
+      if (next) void this.run(next);
     }
   }
 
   cancel(): void {
     void worker().cancel();
+  }
+
+  /** Datasets (id and mapping version) whose pass was started by opening them, this page load. */
+  private autoRun = new Set<string>();
+
+  /**
+   * Makes an opened dataset usable in every stage: loads its stored columns (features, model
+   * scores, embedding map) when its feature pass is complete for its current mapping; else starts
+   * (or resumes) the pass, as after an ingest, so Select and Perturb do not wait for a visit to
+   * Measure (queued behind a running pass). The pass is started at most once per dataset and
+   * mapping per page load: a pass that fails or is cancelled is not retried behind the user's
+   * back (Measure → Run does that).
+   */
+  async ensure(meta: DatasetMeta | undefined): Promise<void> {
+    if (!meta) return this.load(meta);
+    const f = meta.features;
+    const measured = f?.status === 'complete' && f.mappingVersion === meta.mappingVersion;
+    const key = `${meta.id}:${meta.mappingVersion}`;
+    if (measured || meta.status !== 'complete' || this.autoRun.has(key)) return this.load(meta);
+    this.autoRun.add(key);
+    return this.run(meta);
   }
 
   /** Load the columns of a dataset whose features are complete (else clear). */
@@ -80,6 +114,20 @@ class FeaturesStore {
       return;
     }
     if (!force && this.columns?.datasetId === meta.id && this.columns.n === meta.features.doneSamples) return;
+    // Opening a dataset and the views that show it may all ask at once: read the columns once.
+    const key = `${meta.id}:${meta.mappingVersion}:${meta.features.doneSamples}`;
+    if (!force && this.loading?.key === key) return this.loading.done;
+    const done = this.read(meta as DatasetMeta & { features: FeatureState }, key).finally(() => {
+      if (this.loading?.done === done) this.loading = undefined;
+    });
+    this.loading = { key, done };
+    return done;
+  }
+
+  private loading: { key: string; done: Promise<void> } | undefined;
+
+  /** Reads every stored column of a measured dataset into `columns`, unless another load started meanwhile. */
+  private async read(meta: DatasetMeta & { features: FeatureState }, key: string): Promise<void> {
     const v = meta.mappingVersion;
     const names = [...FEATURE_NAMES, 'passrate', 'difficulty_passrate', 'category', ...(meta.features.extraKeys ?? []).map((k) => `x.${k}`)];
     const arrays = await Promise.all(names.map((n) => readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array)));
@@ -103,6 +151,8 @@ class FeaturesStore {
     if (st?.status === 'complete' && st.key.startsWith(`[${v},`)) {
       for (const n of ['struct_shuffle_gain', 'struct_delete_gain']) cols[n] = await readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array);
     }
+    // A dataset opened after this one started loading wins: its columns must not be overwritten.
+    if (this.loading && this.loading.key !== key) return;
     this.columns = { datasetId: meta.id, n: group.length, cols, group, categories: meta.features.categories, ids };
   }
 }
