@@ -46,23 +46,28 @@ describe.skipIf(!hasSharedData('ThinkPO pairs in the browser'))('ThinkPO pairs f
       await page.getByTestId('pairs-style').selectOption('sky'); // Sky-T1 traces in their own layout, as the Node test
       await page.getByTestId('pairs-build').click();
       await page.getByTestId('pairs-count').waitFor({ timeout: 120_000 });
-      // The same rule and tokenizer as test/core/pairs/realdata.test.ts (168: see the explanation there).
-      expect(await page.getByTestId('pairs-count').textContent()).toBe('168');
-      expect(await page.getByTestId('pairs-dropped').textContent()).toMatch(/no final \\boxed/);
+      // ThinkPO's defaults with both files' `pred` as the answer field, as test/core/pairs/realdata.test.ts
+      // (274, equal to its independent count; 157 cut-off long traces have no final answer).
+      expect(await page.getByTestId('pairs-answer-chosen').inputValue()).toBe('pred');
+      expect(await page.getByTestId('pairs-answer-rejected').inputValue()).toBe('pred');
+      expect(await page.getByTestId('pairs-count').textContent()).toBe('274');
+      expect(await page.getByTestId('pairs-dropped').textContent()).toMatch(/chosen has no final answer[\s\S]*157/);
       await page.getByTestId('pairs-format').selectOption('trl-preference');
       await page.getByTestId('pairs-export').click();
       await page.getByTestId('pairs-download').waitFor();
       const lines = (await download(page, 'pairs-download')).trim().split('\n').map((l) => JSON.parse(l));
-      expect(lines.length).toBe(168);
+      expect(lines.length).toBe(274);
       for (const rec of lines) expect(validatePairRecord('trl-preference', rec)).toEqual([]);
       const questions = new Set(readFileSync(sharedFile(LONG), 'utf8').trim().split('\n').map((l) => JSON.parse(l).question));
       for (const rec of lines) {
         expect(questions.has(rec.prompt.find((m: { role: string }) => m.role === 'user').content)).toBe(true);
-        expect(rec.chosen[0].content.length).toBeGreaterThan(rec.rejected[0].content.length);
+        // A short CoT is written as generated: no empty thought block on the rejected side.
+        expect(rec.rejected[0].content).not.toContain('<|begin_of_thought|>');
       }
       const manifest = JSON.parse(await download(page, 'pairs-manifest'));
-      expect(manifest.counts).toMatchObject({ selected: 168, pairs: 168, total: 500 });
-      expect(manifest.recipe.pairs).toMatchObject({ source: 'join', joinKey: 'question' });
+      expect(manifest.counts).toMatchObject({ selected: 274, pairs: 274, total: 500, dropped_noAnswerChosen: 157, dropped_ratio: 0 });
+      expect(manifest.recipe.pairs).toMatchObject({ source: 'join', joinKey: 'question', answerFields: { chosen: 'pred', rejected: 'pred' } });
+      expect(manifest.recipe.pairs.filter).toMatchObject({ requireAgree: true, requireReference: false, minRatio: 0, maxChosenTokens: 8191 });
       expect(manifest.fingerprint).toMatch(/^[0-9a-f]{64}\+[0-9a-f]{64}$/);
       expect(errors).toEqual([]);
     } finally {
@@ -108,6 +113,8 @@ describe('SkyThought perturbations in the browser', () => {
       await page.getByTestId('perturb-op').selectOption('digits');
       await page.getByTestId('perturb-diff-think').waitFor();
       expect(await page.getByTestId('perturb-diff-think').locator('.removed').count()).toBeGreaterThan(0);
+      // The whole assistant turn by default (SkyThought's corrupt_data.py): at p = 100% the answer's number too.
+      await page.getByTestId('perturb-diff-answer').waitFor();
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();
