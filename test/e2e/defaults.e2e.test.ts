@@ -95,4 +95,27 @@ describe.skipIf(!hasSharedData('default settings on the real Sky-T1 file'))('def
       await ctx.close();
     }
   });
+
+  it('a file without correctness flags: nothing claimed as verified, the empty chart and the missing difficulty say why', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const { page, errors } = await openApp(ctx);
+      await page.getByTestId('file-input').setInputFiles(sharedFile('eval/gsm8k_test.jsonl'));
+      await waitIdle(page);
+      await page.getByTestId('stage-measure').click();
+      await page.getByTestId('measure-done').waitFor({ timeout: 90_000 });
+      await page.getByTestId('stage-select').click();
+      await page.getByTestId('pool-text').waitFor();
+      expect(await page.getByTestId('pool-text').textContent()).toMatch(/this file has no correctness flags, so nothing is verified/);
+      expect(await page.getByTestId('difficulty-source-name').textContent()).toBe('none available');
+      expect(await page.getByTestId('difficulty-missing').textContent()).toMatch(/no correctness flags.*Compute model_difficulty/);
+      // Select2Reason still ranks by length (stated above), so there is a selection and a hash.
+      expect(Number(await page.getByTestId('selected-count').textContent())).toBe(131); // 10% of 1,319
+      const empty = page.locator('[data-testid="scatter"] [data-testid="chart-empty"]');
+      expect(await empty.textContent()).toMatch(/^Nothing to plot: .*no correctness flags/);
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
 });
