@@ -104,7 +104,9 @@ describe.skipIf(!hasSharedData('default selection on real files'))('default Sele
     const rows = select('select2reason', p.inputs, p.params, createRng(r.seed));
     // 10% of the eligible questions (one sample each): the budget counts questions here.
     expect(rows.length).toBe(budgetCount(r.budget, p.eligibleGroups));
-    expect(rows.length).toBeGreaterThan(20);
+    // 500 rows: 200 wrong (and ungraded: none) dropped, then 20 correct but truncated; 280 left.
+    expect(p.filter.removed).toMatchObject({ correct: 200, truncated: 20 });
+    expect([p.filter.eligible, p.eligibleGroups, rows.length]).toEqual([280, 280, 28]);
     for (const i of rows) expect(samples[i].correct, samples[i].id).toBe(true);
     for (const i of rows) expect(samples[i].truncated).toBe(false);
     // The old default (pass-rate difficulty, correct only off, dedup length) picks mostly wrong traces.
