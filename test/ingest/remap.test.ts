@@ -121,3 +121,33 @@ describe('remap', () => {
     expect((await getDataset(m.id))!.mappingVersion).toBe(0);
   });
 });
+
+describe('untagged responses at ingest and on re-map', () => {
+  /** 30 long untagged traces (25 paragraphs, then a boxed answer) and 10 tagged ones. */
+  function mixed(): File {
+    const steps = (i: number) => Array.from({ length: 25 }, (_, k) => `Step ${k}: for ${i} we check case ${k}.`).join('\n\n');
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      i < 30
+        ? { id: `u${i}`, question: `Q${i}`, response: `${steps(i)}\n\n**Final Answer**\n\n\\[ \\boxed{${i}} \\]` }
+        : { id: `t${i}`, question: `Q${i}`, response: `<think>short ${i}</think>${i}` },
+    );
+    return new File([rows.map((r) => JSON.stringify(r)).join('\n') + '\n'], 'mixed.jsonl');
+  }
+
+  it('reads long untagged traces as thinking + answer, counts them, and "answer only" re-maps them back', async () => {
+    const m0 = await ingested(mixed());
+    expect(m0.mapping.untagged).toBe('think-answer');
+    expect(m0.untaggedReason).toBe("30 of 40 sampled responses have no thought tags (median 889 characters, 27 paragraphs): long, so read as thinking + final answer.");
+    const r0 = await DatasetReader.open(m0);
+    expect(r0.tagCounts()).toEqual({ samples: 40, tagged: 10, untagged: 30, split: 30, truncated: 0 });
+    const s0 = await r0.sample(3);
+    expect(s0.answer).toBe('**Final Answer**\n\n\\[ \\boxed{3} \\]');
+    expect(s0.think.startsWith('Step 0: for 3')).toBe(true);
+
+    await new IngestService().remap(m0.id, { ...m0.mapping, untagged: 'answer' }, () => {});
+    const m1 = (await getDataset(m0.id))!;
+    const r1 = await DatasetReader.open(m1);
+    expect(r1.tagCounts()).toEqual({ samples: 40, tagged: 10, untagged: 30, split: 0, truncated: 0 });
+    expect((await r1.sample(3)).think).toBe('');
+  });
+});
