@@ -15,7 +15,7 @@ beforeAll(() => {
 const long = (i: number, ans: number) => `<think>${'Let me work this out step by step. '.repeat(30)}</think>The answer is \\boxed{${ans}}.`;
 const base = (longId: string): PairRequest => ({ source: 'join', longId, joinKey: 'question', filter: {}, style: 'think-tags', tokenizer: BUNDLED_TOKENIZER });
 
-describe('PairsService (stored datasets, real tokenizer, fake IndexedDB)', () => {
+describe('PairsService (stored datasets, real tokenizer, fake IndexedDB)', { timeout: 30_000 }, () => {
   it('joins two files on the normalised question, filters, and exports TRL preference JSONL with a manifest', async () => {
     const L = await ingestFile(new File([jsonl([
       { id: 'a', question: 'What is 2+2?', response: long(0, 4) },
