@@ -59,9 +59,10 @@ export class FeatureService {
 
   /**
    * Compute (or resume, or skip when up to date) the features of dataset `id`.
-   * `localModelPath` is the absolute URL (or folder, in Node) under which the bundled tokenizer lives.
+   * `localModelPath` is the absolute URL (or folder, in Node) under which the bundled tokenizer lives;
+   * `modelHost` the model-host setting for a Hub tokenizer id ('' = the Hub).
    */
-  async compute(id: string, settings: FeatureJobSettings, localModelPath: string, onProgress: (p: ProgressEvent) => void): Promise<FeatureState> {
+  async compute(id: string, settings: FeatureJobSettings, localModelPath: string, onProgress: (p: ProgressEvent) => void, modelHost = ''): Promise<FeatureState> {
     this.abort = new AbortController();
     const signal = this.abort.signal;
     const db = await openDb();
@@ -75,7 +76,7 @@ export class FeatureService {
     // message, before any stored state or column changes.
     compileStepSeparator(settings.stepSeparator);
     const matcher = compileRethink(settings.rethinkWords);
-    const { counter } = await loadTokenizer(settings.tokenizer, localModelPath);
+    const { counter } = await loadTokenizer(settings.tokenizer, localModelPath, modelHost);
     let state: FeatureState;
     if (!prev || prev.key !== key) {
       await deleteColumns(id, allFeatureColumns(meta), db);

@@ -4,8 +4,12 @@ import { FOLDER_HOST } from './model-cache';
 
 const REPORT_MS = 100; // ~10 progress events a second per file: smooth bars, little messaging
 
-/** The model-relative path of a Hub-layout URL ("onnx/model.onnx"), else the last path segment. */
-export function fileOfUrl(url: string): string {
+/**
+ * The model-relative path of a file URL ("onnx/model.onnx"): after `prefix` (the model's base URL)
+ * when given and matching, else after /resolve/<revision>/ (Hub layout), else the last segment.
+ */
+export function fileOfUrl(url: string, prefix?: string): string {
+  if (prefix && url.startsWith(prefix)) return decodeURIComponent(url.slice(prefix.length));
   const m = /\/resolve\/[^/]+\/(.+)$/.exec(url);
   return decodeURIComponent(m ? m[1] : url.split('/').pop() ?? url);
 }
@@ -28,18 +32,26 @@ export class FetchGuard {
   /** Sentences for HTTP errors seen in the current attempt. */
   readonly failures: string[] = [];
   private onProgress: (p: ProgressEvent) => void = () => {};
+  /** Base URL of the current model's files, to name them by their path inside the model. */
+  prefix?: string;
 
   constructor(private readonly base: typeof fetch = (...a) => globalThis.fetch(...a)) {}
 
-  /** Start a load attempt: forget the previous one's URLs, report file progress to `onProgress` as stage "download <file>". */
-  begin(onProgress: (p: ProgressEvent) => void): void {
+  /**
+   * Start a load attempt: forget the previous one's URLs, report file progress to `onProgress` as
+   * stage "download <file>", files under `prefix` named by their path inside the model.
+   */
+  begin(onProgress: (p: ProgressEvent) => void, prefix?: string): void {
     this.fetched.clear();
     this.failures.length = 0;
     this.onProgress = onProgress;
+    this.prefix = prefix;
   }
 
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    // The app's own files are asked for by path ("/models/…"): name them by their full URL.
+    const url = /^[a-z][a-z0-9+.-]*:/i.test(raw) || typeof globalThis.location === 'undefined' ? raw : new URL(raw, globalThis.location.href).href;
     if (url.startsWith(FOLDER_HOST)) return new Response(null, { status: 404, statusText: 'not in the picked folder' });
     let res: Response;
     try {
@@ -66,7 +78,7 @@ export class FetchGuard {
   private watch(url: string, res: Response): ReadableStream<Uint8Array> {
     const reader = res.body!.getReader();
     const declared = Number(res.headers.get('content-length')) || 0;
-    const file = fileOfUrl(url);
+    const file = fileOfUrl(url, this.prefix);
     const json = file.endsWith('.json');
     const meter = new RateMeter();
     let loaded = 0;

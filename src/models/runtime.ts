@@ -4,7 +4,7 @@ import { HUB_HOST, hostLabel, normalizeHost, sourceKind, type ModelSourceKind } 
 import type { ProgressEvent } from '../core/rate';
 import { FetchGuard, fileOfUrl } from './fetch-guard';
 import { cachedFiles, deleteCached, FOLDER_HOST, folders, modelCache } from './model-cache';
-import { resolveWeights, type ModelLocation } from './model-files';
+import { fileUrl, resolveWeights, type ModelLocation } from './model-files';
 import { probeCapabilities } from './probe';
 
 /** Settings every model job shares: device and weights (per machine), and the model host. */
@@ -24,6 +24,8 @@ export interface RuntimePlan {
   kind: ModelSourceKind;
   /** Base URL of the host (hub), the app's models/ path (app) or FOLDER_HOST (folder). */
   base: string;
+  /** Absolute base URL of this model's files ('' in Node, where the app's files are read from disk). */
+  prefix: string;
   /** Where the files come from, in words ("the Hugging Face Hub", a mirror's URL, "the picked folder"). */
   where: string;
   key: string;
@@ -78,7 +80,8 @@ export async function planRuntime(model: string, settings: RuntimeSettings, loca
   } catch (err) {
     throw new Error(`Could not load model "${model}" from ${loc.where}: ${(err as Error).message}`);
   }
-  return { choice: { ...choice, dtype }, device, dtype, kind: loc.kind, base: loc.base, where: loc.where, key: JSON.stringify([model, loc.base, device, dtype]) };
+  const prefix = loc.kind === 'app' && typeof globalThis.location === 'undefined' ? '' : loc.kind === 'folder' ? `${FOLDER_HOST}${model}/resolve/main/` : fileUrl(loc, model, '');
+  return { choice: { ...choice, dtype }, device, dtype, kind: loc.kind, base: loc.base, prefix, where: loc.where, key: JSON.stringify([model, loc.base, device, dtype]) };
 }
 
 /**
@@ -88,7 +91,7 @@ export async function planRuntime(model: string, settings: RuntimeSettings, loca
 export function downloadProgress(onProgress: (p: ProgressEvent) => void) {
   return (x: { status: string; file?: string }) => {
     if (x.status !== 'done' || !x.file) return;
-    const fetched = [...guard.fetched].some((u) => fileOfUrl(u) === x.file);
+    const fetched = [...guard.fetched].some((u) => fileOfUrl(u, guard.prefix) === x.file);
     if (!fetched) onProgress({ stage: `cached ${x.file}`, done: 0 });
   };
 }
@@ -98,8 +101,8 @@ export function downloadProgress(onProgress: (p: ProgressEvent) => void) {
  * in this attempt are removed from the cache (a truncated or wrong file must not stick), and the
  * error says which model, from where, and which URLs failed.
  */
-export async function loadOrExplain<T>(model: string, plan: Pick<RuntimePlan, 'where' | 'kind' | 'base'>, onProgress: (p: ProgressEvent) => void, load: () => Promise<T>): Promise<T> {
-  guard.begin(onProgress);
+export async function loadOrExplain<T>(model: string, plan: Pick<RuntimePlan, 'where' | 'kind' | 'base' | 'prefix'>, onProgress: (p: ProgressEvent) => void, load: () => Promise<T>): Promise<T> {
+  guard.begin(onProgress, plan.prefix || undefined);
   try {
     return await load();
   } catch (err) {

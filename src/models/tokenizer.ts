@@ -1,4 +1,5 @@
-import { AutoTokenizer, env } from '@huggingface/transformers';
+import { AutoTokenizer } from '@huggingface/transformers';
+import { useSource } from './runtime';
 import { CachedTokenCounter, findSplitPattern, preTokenizerRegex } from '../core/tokens';
 
 import { BUNDLED_TOKENIZER } from './tokenizer-id';
@@ -13,19 +14,18 @@ export interface LoadedTokenizer {
 /**
  * Load a tokenizer with transformers.js `AutoTokenizer` and wrap it in an exact cached counter.
  * `id` is the bundled tokenizer (served by the app under `models/`, no network) or a Hugging Face
- * Hub id such as "Qwen/Qwen2.5-7B-Instruct" (fetched from the Hub, CORS, browser-cached).
+ * Hub id such as "Qwen/Qwen2.5-7B-Instruct" (fetched from the model host `host`, '' = the Hub, and
+ * nowhere else; CORS, browser-cached).
  * Throws with a readable message when it cannot be loaded or has no usable pre-tokenizer.
  */
-export async function loadTokenizer(id: string, localModelPath: string): Promise<LoadedTokenizer> {
-  const local = id === BUNDLED_TOKENIZER;
-  env.allowLocalModels = true;
-  env.localModelPath = localModelPath;
-  env.allowRemoteModels = !local;
+export async function loadTokenizer(id: string, localModelPath: string, host = ''): Promise<LoadedTokenizer> {
   let tok;
+  let where = 'the model host';
   try {
+    where = useSource(id, host, localModelPath).where;
     tok = await AutoTokenizer.from_pretrained(id);
   } catch (err) {
-    throw new Error(`Could not load tokenizer "${id}"${local ? '' : ' from the Hugging Face Hub'}: ${(err as Error).message}`);
+    throw new Error(`Could not load tokenizer "${id}" from ${where}: ${(err as Error).message}`);
   }
   const json = (tok as unknown as { _tokenizerJSON: { pre_tokenizer: unknown; added_tokens?: { content: string }[]; normalizer?: { type?: string } } })._tokenizerJSON;
   const pattern = findSplitPattern(json.pre_tokenizer);

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openApp, waitIdle } from './browser';
-import { DIFFICULTY_SYSTEM_PROMPT } from '../../src/core/models/difficulty';
+import { referenceDifficulty, storedColumn, tinyTokenizer } from './tiny-reference';
 
 // Scores from the tiny Qwen3-layout fixture, computed by hand from its documented formula
 // (test/fixtures/models/README.md), against what the app computes in Chromium.
@@ -18,9 +18,7 @@ const QUESTIONS = ['What is 2 + 2?', 'How many positive divisors does 360 have?'
 
 beforeAll(async () => {
   browser = await launch();
-  env.allowRemoteModels = false;
-  env.localModelPath = resolve(import.meta.dirname, '../fixtures/models');
-  tok = await AutoTokenizer.from_pretrained('tiny-qwen3');
+  tok = await tinyTokenizer();
   dir = mkdtempSync(join(tmpdir(), 'thinksift-models-'));
   file = join(dir, 'questions.jsonl');
   writeFileSync(file, QUESTIONS.map((q, i) => JSON.stringify({ id: `q${i}`, question: q, response: `<think>t</think>${i}` })).join('\n'));
@@ -30,31 +28,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function reference(question: string): number {
-  const text = tok.apply_chat_template([{ role: 'system', content: DIFFICULTY_SYSTEM_PROMPT }, { role: 'user', content: question }], { add_generation_prompt: true, tokenize: false }) as string;
-  const ids = tok.encode(text, { add_special_tokens: false });
-  const th = (((ids.reduce((a, id) => a + (id % 97), 0) % 360) + 0.5) * Math.PI) / 180;
-  const logit = new Map<number, number>([[15, 4 * Math.cos(th)], [16, 4 * Math.sin(th)]]);
-  const next = (ids[ids.length - 1] + 1) % 151936;
-  logit.set(next, (logit.get(next) ?? 0) + 2);
-  const all = [...logit.entries()];
-  for (let v = 0, z = 0; z < 2; v++) if (!logit.has(v)) { all.push([v, 0]); z++; }
-  all.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  const [[i1, b1], [i2, b2]] = all;
-  return i1 !== 16 && i2 !== 16 ? 0 : Math.exp(logit.get(16)! - b1) / (1 + Math.exp(b2 - b1));
-}
-
-/** The stored model_difficulty column of the first dataset, read from the page's IndexedDB. */
-async function storedScores(page: Page, prefix = 'sample.f.model_difficulty'): Promise<number[]> {
-  return page.evaluate(async (prefix) => {
-    const db: IDBDatabase = await new Promise((res, rej) => { const q = indexedDB.open('thinksift'); q.onsuccess = () => res(q.result); q.onerror = () => rej(q.error); });
-    const parts: { name: string; part: number; data: Float32Array }[] = await new Promise((res) => {
-      const q = db.transaction('columns').objectStore('columns').getAll();
-      q.onsuccess = () => res(q.result);
-    });
-    return parts.filter((p) => p.name.startsWith(prefix)).sort((a, b) => a.part - b.part).flatMap((p) => Array.from(p.data));
-  }, prefix);
-}
+const reference = (question: string) => referenceDifficulty(tok, question);
+const storedScores = (page: Page, prefix = 'sample.f.model_difficulty') => storedColumn(page, prefix);
 
 async function scoreWith(device: 'wasm' | 'webgpu', alsoPerplexity = false): Promise<{ scores: number[]; status: string; nll: number[] }> {
   const ctx = await browser.newContext();
@@ -71,7 +46,7 @@ async function scoreWith(device: 'wasm' | 'webgpu', alsoPerplexity = false): Pro
     await page.getByTestId('difficulty-done').waitFor({ timeout: 110_000 });
     const status = (await page.getByTestId('device-status').textContent()) ?? '';
     // Per-file download progress (served by the app here; from the Hub in real use).
-    expect(await page.getByTestId('model-downloads').textContent()).toMatch(/onnx\/model\.onnx: [\d.]+ [kM]B \/ [\d.]+ [kM]B \(100%\)/);
+    expect(await page.getByTestId('model-downloads').textContent()).toMatch(/onnx\/model\.onnx: [\d.]+ [kM]B( \/ [\d.]+ [kM]B \(100%\)| \(size unknown\))/); // the app's server compresses, so it may send no length
     let nll: number[] = [];
     if (alsoPerplexity) {
       await page.getByTestId('perplexity-run').click();
@@ -125,14 +100,32 @@ describe('difficulty quantifier in Chromium (tiny fixture model, no network)', (
       const copy = join(mkdtempSync(join(tmpdir(), 'm-')), 'my-tiny-lm');
       cpSync(resolve(import.meta.dirname, '../fixtures/models/tiny-qwen3'), copy, { recursive: true });
       await page.getByTestId('model-folder').setInputFiles(copy);
-      await page.getByText('local folder "my-tiny-lm"').waitFor();
-      expect(await page.getByTestId('difficulty-model').inputValue()).toBe('local/my-tiny-lm');
-      await page.getByTestId('difficulty-dtype').selectOption('fp32');
+      // Weights forced to a type the folder lacks: refused before anything runs, naming the file.
+      await page.getByTestId('difficulty-dtype').selectOption('fp16');
+      await page.getByTestId('model-folder').setInputFiles(copy);
+      await page.getByTestId('difficulty-run').click();
+      await page.getByText('Model "local/my-tiny-lm" has no onnx/model_fp16.onnx (weights fp16); it has: fp32 (onnx/model.onnx)').waitFor();
+      expect(await storedScores(page)).toEqual([]);
+      // Weights "auto" (the probe wants q8): the folder's only file, fp32. Run is clicked right
+      // after the pick: the folder runs, never the Hub default.
+      await page.getByTestId('difficulty-dtype').selectOption('auto');
       await page.getByTestId('difficulty-device').selectOption('wasm');
+      await page.getByTestId('model-folder').setInputFiles(copy);
       await page.getByTestId('difficulty-run').click();
       await page.getByTestId('difficulty-done').waitFor({ timeout: 110_000 });
+      expect(await page.getByTestId('difficulty-model').inputValue()).toBe('local/my-tiny-lm');
+      expect(await page.getByTestId('device-status').textContent()).toMatch(/^local\/my-tiny-lm: WASM .*fp32$/);
       const scores = await storedScores(page);
       QUESTIONS.forEach((q, i) => expect(scores[i]).toBeCloseTo(reference(q), 4));
+
+      // The embedding job takes a folder too.
+      const bert = join(mkdtempSync(join(tmpdir(), 'm-')), 'my-tiny-bert');
+      cpSync(resolve(import.meta.dirname, '../fixtures/models/tiny-bert'), bert, { recursive: true });
+      await page.getByTestId('embedding-folder').setInputFiles(bert);
+      await page.getByTestId('embedding-run').click();
+      await page.getByTestId('embedding-done').waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('embedding-model').inputValue()).toBe('local/my-tiny-bert');
+      expect(await page.getByTestId('model-cost-embedding').textContent()).toContain('from the picked folder');
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();

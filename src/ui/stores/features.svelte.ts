@@ -1,3 +1,4 @@
+import { readHost } from './model-host';
 import * as Comlink from 'comlink';
 import { columnKey } from '../../core/batch';
 import { FEATURE_NAMES } from '../../core/features/features';
@@ -67,7 +68,7 @@ class FeaturesStore {
     try {
       // A path, not a full URL: transformers.js joins paths in a way that breaks 'http://'.
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
-      await worker().compute(meta.id, $state.snapshot(this.settings) as FeatureJobSettings, models, Comlink.proxy((p: ProgressEvent) => { this.progress = p; }));
+      await worker().compute(meta.id, $state.snapshot(this.settings) as FeatureJobSettings, models, Comlink.proxy((p: ProgressEvent) => { this.progress = p; }), readHost());
     } catch (err) {
       const msg = (err as Error).message ?? String(err);
       this.error = /cancel/i.test(msg) ? 'Cancelled: the measured part is kept; Run resumes from there.' : `Measuring failed: ${msg}`;

@@ -14,8 +14,7 @@ import { cachedFiles, deleteCached } from '../../models/model-cache';
 import { inspectModel, type ModelInspection } from '../../models/model-files';
 import { probeCapabilities } from '../../models/probe';
 
-/** localStorage key of the model host: per machine, never part of a shared link. */
-const HOST_KEY = 'thinksift.modelHost';
+import { HOST_KEY, readHost } from './model-host';
 
 /** Per-file state of a model load: real bytes of a download, or read from the cache. */
 export interface FileLoad {
@@ -240,14 +239,6 @@ class ModelsStore {
   cancel(): void {
     void this.remote?.cancel();
     void this.embRemote?.cancel();
-  }
-}
-
-function readHost(): string {
-  try {
-    return localStorage.getItem(HOST_KEY) ?? '';
-  } catch {
-    return '';
   }
 }
 
