@@ -37,6 +37,21 @@ describe('ExportService with a perturbation', () => {
     expect(manifest.counts).toMatchObject({ selected: 6, perturbed: 6, notWrong: 0 });
   });
 
+  it('digit corruption edits the whole assistant turn (the answer too) unless thinking-only; the manifest names the region', async () => {
+    const { base } = await setup();
+    for (const region of ['turn', 'thinking', undefined] as const) {
+      const spec = { op: 'digits' as const, p: 1, seed: 2, ...(region ? { region } : {}) };
+      const res = await new ExportService().run({ ...base, perturb: { spec, wrongAnswers: false } }, () => {});
+      const lines = (await res.data.text()).trim().split('\n').map((l) => JSON.parse(l));
+      // 'Answer 12 \boxed{i}': at p = 1 both numbers are redrawn in 0–10, so "12" cannot survive.
+      const answers = lines.map((l) => assistant(l).slice(assistant(l).indexOf('</think>')));
+      // No region given: the default, the whole turn (SkyThought's corrupt_data.py).
+      if (region !== 'thinking') expect(answers.every((a) => !a.includes('Answer 12 '))).toBe(true);
+      else expect(answers.every((a, i) => a.endsWith(`Answer 12 \\boxed{${i}}.`))).toBe(true);
+      expect(JSON.parse(await res.manifest.text()).options.perturbation).toMatchObject({ op: 'digits', p: 1, seed: 2, ...(region ? { region } : {}) });
+    }
+  });
+
   it('the wrong-answers subset keeps only samples marked incorrect', async () => {
     const { base } = await setup();
     const res = await new ExportService().run({ ...base, perturb: { spec: null, wrongAnswers: true } }, () => {});
