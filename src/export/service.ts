@@ -7,6 +7,7 @@ import { getDataset } from '../db/datasets';
 import { originalResponse } from '../core/schema/response';
 import { DatasetReader } from '../db/reader';
 import { validateSpec } from '../core/perturb/ops';
+import { resolveSpec } from '../core/perturb/spec';
 import type { DonorStep } from '../core/perturb/donors';
 import { applyPerturbation, donorPool, sampleIds, type PerturbRequest } from '../perturb/service';
 
@@ -140,7 +141,7 @@ export class ExportService {
       appVersion: req.appVersion,
       createdAt: new Date().toISOString(),
       // The perturbation is named with the options: operation, p, seed (and keywords, separator).
-      options: req.perturb ? { ...req.options, perturbation: { ...(spec ?? { op: 'none' }), wrongAnswers: wrongOnly } } : req.options,
+      options: req.perturb ? { ...req.options, perturbation: { ...(spec ? resolveSpec(spec) : { op: 'none' }), wrongAnswers: wrongOnly } } : req.options,
     });
     const extras = fmt.extras?.({ datasetName: datasetNameFromFile(fileName), fileName, hasSystem, options: req.options }) ?? [];
     onProgress({ stage: 'export', done: req.rows.length, total: req.rows.length, counts: { written, skipped } });

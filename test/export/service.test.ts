@@ -37,7 +37,7 @@ describe('ExportService with a perturbation', () => {
     expect(manifest.counts).toMatchObject({ selected: 6, perturbed: 6, notWrong: 0 });
   });
 
-  it('digit corruption edits the whole assistant turn (the answer too) unless thinking-only; the manifest names the region', async () => {
+  it('digit corruption edits the whole assistant turn (the answer too) unless thinking-only; the manifest names the region, the default too', async () => {
     const { base } = await setup();
     for (const region of ['turn', 'thinking', undefined] as const) {
       const spec = { op: 'digits' as const, p: 1, seed: 2, ...(region ? { region } : {}) };
@@ -48,7 +48,7 @@ describe('ExportService with a perturbation', () => {
       // No region given: the default, the whole turn (SkyThought's corrupt_data.py).
       if (region !== 'thinking') expect(answers.every((a) => !a.includes('Answer 12 '))).toBe(true);
       else expect(answers.every((a, i) => a.endsWith(`Answer 12 \\boxed{${i}}.`))).toBe(true);
-      expect(JSON.parse(await res.manifest.text()).options.perturbation).toMatchObject({ op: 'digits', p: 1, seed: 2, ...(region ? { region } : {}) });
+      expect(JSON.parse(await res.manifest.text()).options.perturbation).toMatchObject({ op: 'digits', p: 1, seed: 2, region: region ?? 'turn' });
     }
   });
 

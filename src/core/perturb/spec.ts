@@ -60,6 +60,11 @@ export function defaultRegion(op: ContentOp): ContentRegion {
   return op === 'digits' ? 'turn' : 'thinking';
 }
 
+/** `spec` with its defaults named: content ops get their region (for manifests, which must say it). */
+export function resolveSpec(spec: PerturbSpec): PerturbSpec {
+  return isStructureOp(spec.op) ? spec : { ...spec, region: spec.region ?? defaultRegion(spec.op) };
+}
+
 /** The fractions the paper reports for structure edits (Table 2: 33%, 67%, 100%). */
 export const PRESETS: readonly number[] = Object.freeze([0.33, 0.67, 1]);
 

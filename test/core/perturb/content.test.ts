@@ -4,7 +4,7 @@ import { compileRethink, countRethink } from '../../../src/core/features/rethink
 import { compileKeywords, corruptNumbers, removeKeywords } from '../../../src/core/perturb/content';
 import { applyEdits } from '../../../src/core/perturb/display';
 import { perturbSample } from '../../../src/core/perturb/ops';
-import { DEFAULT_PERTURB_KEYWORDS } from '../../../src/core/perturb/spec';
+import { DEFAULT_PERTURB_KEYWORDS, resolveSpec } from '../../../src/core/perturb/spec';
 import { randomP, randomText, VOCAB } from './helpers';
 
 const NUM = /\b\d+(\.\d+)?\b/g;
@@ -41,6 +41,13 @@ describe('digits (golden)', () => {
     expect(r.edits!.at(-1)).toEqual({ start: 14, end: 16, before: '42', after: '0', part: 'answer' });
     expect(r.counts).toMatchObject({ matches: 5, edited: 4 });
     expect(perturbSample(sample, { op: 'digits', p: 0.5, seed: 5, region: 'turn' })).toEqual(r);
+  });
+
+  it('resolveSpec names the default region: the whole turn for digits, the thinking for keywords, none for step ops', () => {
+    expect(resolveSpec({ op: 'digits', p: 1, seed: 0 }).region).toBe('turn');
+    expect(resolveSpec({ op: 'keywords', p: 1, seed: 0 }).region).toBe('thinking');
+    expect(resolveSpec({ op: 'digits', p: 1, seed: 0, region: 'thinking' }).region).toBe('thinking');
+    expect(resolveSpec({ op: 'shuffle', p: 1, seed: 0 })).toEqual({ op: 'shuffle', p: 1, seed: 0 });
   });
 
   it('an unknown region is refused with a message naming it', () => {
