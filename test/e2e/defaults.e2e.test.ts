@@ -81,6 +81,11 @@ describe.skipIf(!hasSharedData('default settings on the real Sky-T1 file'))('def
         expect(correctQuestions.has(rec.messages.find((m) => m.role === 'user')!.content)).toBe(true);
       }
 
+      // The manifest names the difficulty source 'auto' resolved to, and the length measure.
+      const [dm] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-manifest').click()]);
+      const manifest = JSON.parse(readFileSync((await dm.path())!, 'utf8'));
+      expect([manifest.recipe.difficulty, manifest.recipe.length, manifest.recipe.filters.correctOnly]).toEqual(['x.level', 'chars', true]);
+
       // RDS+-style without embeddings cannot run: it says why, and offers no hash and no link.
       await page.getByTestId('stage-select').click();
       await page.getByTestId('method').selectOption('rds');
