@@ -196,9 +196,9 @@ export class FeatureService {
 }
 
 function newBatch() {
-  const f: Record<string, number[]> = {};
+  const f: Record<string, number[]> = Object.create(null);
   for (const name of FEATURE_NAMES) f[name] = [];
-  return { f, x: {} as Record<string, number[]>, groupHash: [] as number[], category: [] as number[], ids: [] as string[] };
+  return { f, x: Object.create(null) as Record<string, number[]>, groupHash: [] as number[], category: [] as number[], ids: [] as string[] };
 }
 
 /** Storage names of every feature column of a dataset's current mapping version. */

@@ -112,7 +112,7 @@ export function canonical(v: unknown): unknown {
     const withJson = v as { toJSON?: () => unknown };
     if (typeof withJson.toJSON === 'function') return canonical(withJson.toJSON());
     const obj = v as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null);
     for (const k of Object.keys(obj).sort()) {
       if (!isDropped(obj[k])) out[k] = canonical(obj[k]);
     }

@@ -96,7 +96,7 @@ export function countRethink(text: string, matcher: RethinkMatcher): number {
 
 /** Matches per word: every word of `matcher.words` is a key (0 when absent). */
 export function countPerWord(text: string, matcher: RethinkMatcher): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null); // keyed by user-edited words
   for (const w of matcher.words) out[w] = 0;
   const re = matcher.re;
   if (!re || !text) return out;

@@ -62,7 +62,7 @@ export interface SelectionComparison {
  * `correct` is the share of correct traces among the rows where it is known.
  */
 export function summarize(rows: Uint32Array | null, columns: Record<string, NumericColumn>, mask?: Uint8Array): RowsSummary {
-  const out: Record<string, ColumnSummary> = {};
+  const out: Record<string, ColumnSummary> = Object.create(null); // keyed by column names, which come from file fields
   let rowCount = 0;
   for (const name of Object.keys(columns)) {
     const col = columns[name];
@@ -100,7 +100,7 @@ export function summarize(rows: Uint32Array | null, columns: Record<string, Nume
 export function compareSelection(selection: Uint32Array, columns: Record<string, NumericColumn>, pool?: Uint8Array): SelectionComparison {
   const selected = summarize(selection, columns);
   const all = summarize(null, columns, pool);
-  const meanDelta: Record<string, number> = {};
+  const meanDelta: Record<string, number> = Object.create(null);
   for (const name of Object.keys(columns)) meanDelta[name] = selected.columns[name].mean - all.columns[name].mean;
   return { selected, pool: all, meanDelta };
 }

@@ -139,7 +139,8 @@ export function mapRecord(value: unknown, row: number, mapping: FieldMapping, fi
   const system = (typeof sysRaw === 'string' && sysRaw !== '' ? sysRaw : undefined) ?? conv?.system;
   const category = mapping.category ? scalarStr(getPath(rec, mapping.category)) : undefined;
 
-  const extra: Record<string, unknown> = {};
+  // Prototype-free: file fields named "__proto__" or "constructor" are plain keys here.
+  const extra: Record<string, unknown> = Object.create(null);
   for (const k in rec) {
     if (used.includes(k)) continue;
     const v = rec[k];

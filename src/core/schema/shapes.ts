@@ -242,7 +242,8 @@ const pathCache = new Map<string, string[]>();
  */
 export function getPath(obj: unknown, path: string): unknown {
   if (obj === null || typeof obj !== 'object') return undefined;
-  const direct = (obj as Record<string, unknown>)[path];
+  // Own properties only: a field named "constructor" or "toString" must not read Object.prototype's.
+  const direct = Object.hasOwn(obj, path) ? (obj as Record<string, unknown>)[path] : undefined;
   if (direct !== undefined || path.indexOf('.') < 0) return direct;
   let segs = pathCache.get(path);
   if (!segs) {
@@ -251,7 +252,7 @@ export function getPath(obj: unknown, path: string): unknown {
   }
   let cur: unknown = obj;
   for (const s of segs) {
-    if (cur === null || typeof cur !== 'object') return undefined;
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, s)) return undefined;
     cur = (cur as Record<string, unknown>)[s];
   }
   return cur;

@@ -134,7 +134,7 @@ class FeaturesStore {
     const arrays = await Promise.all(names.map((n) => readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array)));
     const group = await readColumn(meta.id, columnKey('sample.f.group', v), Uint32Array);
     const ids = await readStringColumn(meta.id, columnKey('sample.f.id', v));
-    const cols: Record<string, Float32Array> = {};
+    const cols: Record<string, Float32Array> = Object.create(null); // x.<field> columns: any name
     names.forEach((n, i) => (cols[n] = arrays[i]));
     // The model quantifier's score, once a complete run exists for this mapping.
     const job = meta.modelJobs?.difficulty;

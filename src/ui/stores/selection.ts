@@ -35,7 +35,7 @@ export const SUMMARY_COLUMNS = ['totalTokens', 'correct', 'rethinkPer1k', 'diffi
 function finish(method: MethodName, recipe: Recipe, rows: Uint32Array, p: PreparedSelection, fc: FeatureColumns, t0: number, error?: string): SelectionResult {
   const selectedMask = new Uint8Array(fc.n);
   for (const r of rows) selectedMask[r] = 1;
-  const cols: Record<string, Float32Array> = {};
+  const cols: Record<string, Float32Array> = Object.create(null);
   for (const k of SUMMARY_COLUMNS) if (fc.cols[k]) cols[k] = fc.cols[k];
   if (p.difficulty.column && fc.cols[p.difficulty.column]) cols.difficulty = fc.cols[p.difficulty.column];
   const comparison = compareSelection(rows, cols, p.filter.mask);
