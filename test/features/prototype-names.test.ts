@@ -32,7 +32,7 @@ describe('field names that Object.prototype also has', () => {
 
   it('map a row whose extra fields are all prototype names (and "__proto__"): plain keys, nothing polluted', () => {
     const row = JSON.parse(`{"question":"q","response":"<think>a</think>b",${NAMES.map((k, i) => `"${k}":${i}`).join(',')}}`);
-    const { samples } = mapRecord(row, 0, { question: 'question', response: 'response' }, 'f.jsonl');
+    const { samples } = mapRecord(row, 0, { shape: 'plain', question: 'question', response: 'response' }, 'f.jsonl');
     expect(samples.length).toBe(1);
     for (const [i, k] of NAMES.entries()) expect(Object.hasOwn(samples[0].extra, k) && samples[0].extra[k], k).toBe(i);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -3,6 +3,7 @@
  * words, and answer checks. Every feature is a number so the caller can store each one as a
  * Float32Array column (row index = position) and rank a million rows with typed-array passes.
  */
+import { unsafeRegexReason } from '../safe-regex';
 import type { Sample } from '../types';
 import { reasoningText, splitSteps } from '../schema/steps';
 import { answersAgree, lastBoxed } from './boxed';
@@ -97,11 +98,14 @@ let sepCache: { src: string; re: RegExp } | undefined;
 /**
  * Compiles a step separator. Throws an Error with a message for the UI when the source is not a
  * valid regex, matches the empty string (that would split between every character), or has a
- * capturing group.
+ * capturing group, or can backtrack exponentially (core/safe-regex.ts).
  * The last compiled separator is cached, since every sample of a run uses the same one.
  */
 export function compileStepSeparator(src: string): RegExp {
   if (sepCache?.src === src) return sepCache.re;
+  // From a link or typed in: it runs on every trace, so a pattern that can backtrack exponentially is refused.
+  const unsafe = unsafeRegexReason(src);
+  if (unsafe) throw new Error(`The step separator /${src}/ is refused: ${unsafe}.`);
   let re: RegExp;
   try {
     re = new RegExp(src);

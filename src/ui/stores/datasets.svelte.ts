@@ -6,7 +6,7 @@ import { deleteDataset, listDatasets, patchDataset, requestPersistence, storageS
 import type { DatasetMeta } from '../../db/schema';
 import { ingestLockName } from '../../ingest/service';
 import type { SourceSpec } from '../../ingest/source';
-import { ingestWorker } from './ingest-client';
+import { ingestWorker, cancelIngest } from './ingest-client';
 
 export interface JobState {
   kind: 'ingest' | 'remap';
@@ -91,7 +91,7 @@ class DatasetsStore {
 
   /** Stop the running job; committed rows stay and the dataset can be resumed. */
   cancel(): void {
-    void ingestWorker().cancel();
+    void cancelIngest();
   }
 
   /** Re-derive the samples of a dataset with another field mapping (no file needed). */

@@ -1,3 +1,4 @@
+import { cancellableWorker } from './cancellable-worker';
 import { readHost } from './model-host';
 import * as Comlink from 'comlink';
 import { columnKey } from '../../core/batch';
@@ -29,10 +30,10 @@ export interface FeatureColumns {
   ids: string[];
 }
 
-let remote: Comlink.Remote<FeatureService> | undefined;
+// Cancel answers within a second even when the pass is stuck in one trace (a hostile separator).
+const featuresWorker = cancellableWorker<FeatureService>(() => new Worker(new URL('../../../workers/features.worker.ts', import.meta.url), { type: 'module', name: 'features' }));
 function worker(): Comlink.Remote<FeatureService> {
-  remote ??= Comlink.wrap<FeatureService>(new Worker(new URL('../../../workers/features.worker.ts', import.meta.url), { type: 'module', name: 'features' }));
-  return remote;
+  return featuresWorker.api;
 }
 
 /** Settings of the feature pass, its running job, and the loaded columns of the active dataset. */
@@ -84,7 +85,7 @@ class FeaturesStore {
   }
 
   cancel(): void {
-    void worker().cancel();
+    void featuresWorker.cancel();
   }
 
   /** Datasets (id and mapping version) whose pass was started by opening them, this page load. */

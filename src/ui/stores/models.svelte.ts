@@ -15,6 +15,7 @@ import { inspectModel, type ModelInspection } from '../../models/model-files';
 import { probeCapabilities } from '../../models/probe';
 
 import { HOST_KEY, readHost } from './model-host';
+import { cancellableWorker } from './cancellable-worker';
 
 /** Per-file state of a model load: real bytes of a download, or read from the cache. */
 export interface FileLoad {
@@ -52,12 +53,10 @@ class ModelsStore {
   private picked = new Map<string, { name: string; files: { path: string; blob: Blob }[] }>();
   status = $state('');
   error = $state('');
-  private worker?: Worker;
-  private remote?: Comlink.Remote<DifficultyService>;
+  private lm = cancellableWorker<DifficultyService>(() => new Worker(new URL('../../../workers/difficulty.worker.ts', import.meta.url), { type: 'module', name: 'difficulty' }));
   /** Device, weights and batch of the embedding job (model, thinking words and τ come from the recipe). */
   embedding = $state<Pick<EmbeddingSettings, 'device' | 'dtype' | 'batchSize'>>({ device: 'auto', dtype: 'auto', batchSize: 32 });
-  private embWorker?: Worker;
-  private embRemote?: Comlink.Remote<EmbeddingService>;
+  private emb = cancellableWorker<EmbeddingService>(() => new Worker(new URL('../../../workers/embedding.worker.ts', import.meta.url), { type: 'module', name: 'embedding' }));
 
   private onProgress(p: ProgressEvent): void {
     if (p.stage.startsWith('download ')) this.downloads = { ...this.downloads, [p.stage.slice(9)]: { done: p.done, total: p.total, rate: p.rate, eta: p.eta } };
@@ -127,24 +126,18 @@ class ModelsStore {
     this.error = '';
     this.downloads = {};
     try {
-      if (!this.embRemote) {
-        this.embWorker = new Worker(new URL('../../../workers/embedding.worker.ts', import.meta.url), { type: 'module', name: 'embedding' });
-        this.embRemote = Comlink.wrap<EmbeddingService>(this.embWorker);
-      }
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
       const e = recipeStore.recipe.models.embedding;
       const settings: EmbeddingSettings = { ...($state.snapshot(this.embedding) as typeof this.embedding), model: e.model, thinkWords: e.thinkWords, tau: e.tau, host: this.hostSetting() };
-      await this.registerIn(this.embRemote, e.model);
-      await this.embRemote.embedDataset(meta.id, settings, models, Comlink.proxy((p: ProgressEvent) => { this.onProgress(p); }));
+      await this.registerIn(this.emb.api, e.model);
+      await this.emb.api.embedDataset(meta.id, settings, models, Comlink.proxy((p: ProgressEvent) => { this.onProgress(p); }));
       forgetEmbeddings();
     } catch (err) {
       const msg = (err as Error).message ?? String(err);
       this.error = /cancel/i.test(msg) ? 'Cancelled: embedded windows are kept; Resume continues from there.' : `Embeddings failed: ${msg}`;
     } finally {
       this.running = false;
-      this.embWorker?.terminate(); // frees the model's memory; the vectors are stored
-      this.embWorker = undefined;
-      this.embRemote = undefined;
+      this.emb.terminate(); // frees the model's memory; the vectors are stored
       await datasets.refresh();
       const m = datasets.list.find((d) => d.id === meta.id);
       if (m) await features.load(m, true);
@@ -153,11 +146,7 @@ class ModelsStore {
   }
 
   private api(): Comlink.Remote<DifficultyService> {
-    if (!this.remote) {
-      this.worker = new Worker(new URL('../../../workers/difficulty.worker.ts', import.meta.url), { type: 'module', name: 'difficulty' });
-      this.remote = Comlink.wrap<DifficultyService>(this.worker);
-    }
-    return this.remote;
+    return this.lm.api;
   }
 
   /** Terminate the model's worker: frees its memory (GPU included). */
@@ -167,9 +156,7 @@ class ModelsStore {
   }
 
   private terminate(): void {
-    this.worker?.terminate();
-    this.worker = undefined;
-    this.remote = undefined;
+    this.lm.terminate();
   }
 
   async run(meta: DatasetMeta, job: 'difficulty' | 'perplexity' | 'structure' = 'difficulty'): Promise<void> {
@@ -237,8 +224,9 @@ class ModelsStore {
 
   /** Stop the running job (difficulty, perplexity or embeddings); what was committed is kept. */
   cancel(): void {
-    void this.remote?.cancel();
-    void this.embRemote?.cancel();
+    // Within a second: a job that does not stop by itself has its worker terminated.
+    void this.lm.cancel();
+    void this.emb.cancel();
   }
 }
 
