@@ -18,6 +18,35 @@ export interface TextParserOptions {
   startLine?: number;
   startRow?: number;
   skipRecords?: number;
+  /**
+   * Largest record kept, in bytes (JSONL) or characters (JSON, CSV); default
+   * DEFAULT_MAX_RECORD_BYTES. A longer one is skipped without being held in memory and
+   * reported as 'row-too-large' with its size, so no input (a line without end, a gzip bomb of
+   * one byte) can grow memory past this.
+   */
+  maxRecordBytes?: number;
+}
+
+/** 256 MB: far above any real trace, and well under V8's ~512M-character string limit. */
+export const DEFAULT_MAX_RECORD_BYTES = 256_000_000;
+
+/** "12,345 bytes (12.3 kB)": exact, and readable at a glance. */
+export function sizeLabel(n: number, unit = 'bytes'): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let k = 0;
+  while (v >= 1000 && k < units.length - 1) { v /= 1000; k++; }
+  const short = k === 0 ? '' : ` (${v.toFixed(v < 10 ? 2 : 1)} ${units[k]})`;
+  return `${n.toLocaleString('en-US')} ${unit}${unit === 'bytes' ? short : ''}`;
+}
+
+/** The 'row-too-large' issue for a record of `size` over `limit` (both in `unit`). */
+export function tooLargeIssue(label: string, size: number, limit: number, where: Where, unit = 'bytes'): CoreIssue {
+  return makeIssue(
+    'row-too-large',
+    `${label}: ${sizeLabel(size, unit)}, over the limit of ${sizeLabel(limit, unit)} for one row (a setting); it was skipped`,
+    where,
+  );
 }
 
 /** Builds a CoreIssue, leaving out `where` fields that are undefined so issues compare cleanly. */

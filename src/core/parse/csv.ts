@@ -4,7 +4,7 @@
  * slices joined once, so a huge quoted field costs linear time.
  */
 import type { CoreIssue, ParseOutput, RawRecord, TextRecordParser } from '../types';
-import { LineTracker, lineLabel, makeIssue, type TextParserOptions } from './common';
+import { DEFAULT_MAX_RECORD_BYTES, LineTracker, lineLabel, makeIssue, tooLargeIssue, type TextParserOptions } from './common';
 
 /** CSV options: the text parser options plus an optional one-character delimiter. */
 export interface CsvParserOptions extends TextParserOptions {
@@ -104,6 +104,13 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
   let recStarted = false;
   let recQuoted = false;
   let recLine = 0;
+  // Characters held by the current record's finished fields and open field parts; past the
+  // limit they are dropped and only counted in recOver (-1: within the limit).
+  let recLen = 0;
+  let partsLen = 0;
+  let recOver = -1;
+  let heldLen = 0;
+  const limit = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   let base = 0;
   let consumed = 0;
   let started = false;
@@ -123,6 +130,20 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
     // \r\n: the \r belongs to the line end, not the field (it may sit in an earlier piece).
     if (lineEnd && v.charCodeAt(v.length - 1) === 13) v = v.slice(0, -1);
     fields.push(v);
+    recLen += v.length;
+    partsLen = 0;
+  }
+
+  /** After each piece: a record past the limit lets go of its text and is only counted. */
+  function bound(): void {
+    const held = recLen + partsLen + (quotedText?.length ?? 0);
+    if (recOver < 0 && held <= limit) return;
+    recOver = Math.max(recOver, 0) + held;
+    fields = [];
+    fieldParts = [];
+    if (quotedText !== null) quotedText = '';
+    recLen = 0;
+    partsLen = 0;
   }
 
   function endRecord(endAbs: number): void {
@@ -132,6 +153,17 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
     consumed = endAbs;
     const quoted = recQuoted;
     recQuoted = false;
+    const size = recLen;
+    recLen = 0;
+    partsLen = 0;
+    if (recOver >= 0 || size > limit) {
+      const total = Math.max(recOver, 0) + size;
+      recOver = -1;
+      const r = header === null ? undefined : row++;
+      if (r !== undefined && skip > 0) { skip--; return; }
+      errors.push(tooLargeIssue(`${lineLabel(file, recLine)}: a record of`, total, limit, { file, line: recLine, row: r }, 'characters'));
+      return;
+    }
     if (f.length === 1 && !quoted && f[0].trim() === '') return; // blank line
     if (header === null) {
       header = headerNames(f);
@@ -172,6 +204,7 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
       raw = fieldParts.length > 0 ? fieldParts.join('') + last : last;
     }
     if (fieldParts.length > 0) fieldParts = [];
+    partsLen = 0;
     quotedText = raw.indexOf('"') === -1 ? raw : raw.replaceAll('""', '"');
   }
 
@@ -249,6 +282,7 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
     }
     if (state === UNQUOTED || state === QUOTED || state === QUOTE_SEEN) {
       fieldParts.push(segFrom === 0 ? s : s.slice(segFrom));
+      partsLen += len - segFrom;
       segFrom = 0;
     }
   }
@@ -258,12 +292,14 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
     scan(s, i);
     lines.finish();
     base += s.length;
+    if (recStarted) bound();
   }
 
   /** Detects the delimiter from the held-back header text and scans it. */
   function release(): void {
     const text = held.join('');
     held = [];
+    heldLen = 0;
     started = true;
     const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     const nl = text.indexOf('\n');
@@ -278,7 +314,9 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
     if (s.length === 0) return { records, errors };
     if (delimCode === -1) {
       held.push(s);
-      if (s.indexOf('\n') !== -1) release();
+      heldLen += s.length;
+      // A header line past the limit is released too, so it is bounded like any record.
+      if (s.indexOf('\n') !== -1 || heldLen > limit) release();
       return { records, errors };
     }
     let i = 0;
@@ -318,6 +356,9 @@ export function createCsvParser(opts: CsvParserOptions = {}): TextRecordParser {
     fieldParts = [];
     quotedText = null;
     fields = [];
+    recLen = 0;
+    partsLen = 0;
+    recOver = -1;
     consumed = base;
     return { records, errors };
   }

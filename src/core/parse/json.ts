@@ -6,7 +6,9 @@
  */
 import type { CoreIssue, ParseOutput, RawRecord, TextRecordParser } from '../types';
 import {
+  DEFAULT_MAX_RECORD_BYTES,
   LineTracker,
+  tooLargeIssue,
   closingQuote,
   describeValue,
   isPlainObject,
@@ -79,6 +81,10 @@ export function createJsonArrayParser(opts: TextParserOptions = {}): JsonArrayPa
   let parts: string[] = [];
   let capFrom = 0;
   let capLine = 0;
+  // Characters held in `parts`, and those of an over-limit element dropped so far (-1: none).
+  let capLen = 0;
+  let capOver = -1;
+  const limit = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   // Looking for the records array inside the first top-level object.
   let detect = false;
   let inKey = false;
@@ -101,25 +107,37 @@ export function createJsonArrayParser(opts: TextParserOptions = {}): JsonArrayPa
   function startCapture(i: number): void {
     capturing = true;
     parts = [];
+    capLen = 0;
+    capOver = -1;
     capFrom = i;
     capLine = lines.at(i);
   }
 
-  function takeCapture(s: string, end: number): string {
+  /** The element's text, or its size in characters when it is over the limit (never joined). */
+  function takeCapture(s: string, end: number): string | number {
     capturing = false;
-    const last = s.slice(capFrom, end);
-    if (parts.length === 0) return last;
-    parts.push(last);
-    const text = parts.join('');
+    const size = (capOver >= 0 ? capOver : capLen) + end - capFrom;
+    const over = capOver >= 0 || size > limit;
+    const held = parts;
     parts = [];
-    return text;
+    capLen = 0;
+    capOver = -1;
+    if (over) return size;
+    const last = s.slice(capFrom, end);
+    if (held.length === 0) return last;
+    held.push(last);
+    return held.join('');
   }
 
-  /** JSON.parses one element's text and files it as a record or an issue. */
-  function emit(raw: string, line: number): void {
+  /** JSON.parses one element's text and files it as a record or an issue (a number: its size, over the limit). */
+  function emit(raw: string | number, line: number): void {
     const r = row++;
     if (skip > 0) {
       skip--;
+      return;
+    }
+    if (typeof raw === 'number') {
+      errors.push(tooLargeIssue(`${label(r, line)} is`, raw, limit, { file, line, row: r }, 'characters'));
       return;
     }
     const text = raw.trimEnd();
@@ -211,6 +229,8 @@ export function createJsonArrayParser(opts: TextParserOptions = {}): JsonArrayPa
               arrayLine = lines.at(i);
               capturing = false;
               parts = [];
+              capLen = 0;
+              capOver = -1;
               detect = false;
               mode = BEFORE;
               continue;
@@ -293,7 +313,16 @@ export function createJsonArrayParser(opts: TextParserOptions = {}): JsonArrayPa
     scan(s, i);
     // Keep the unfinished element / key for the next piece.
     if (capturing) {
-      parts.push(capFrom === 0 ? s : s.slice(capFrom));
+      const n = s.length - capFrom;
+      if (capOver >= 0) capOver += n;
+      else if (capLen + n > limit) {
+        capOver = capLen + n; // over the limit: let go of the text, keep scanning for its end
+        parts = [];
+        capLen = 0;
+      } else {
+        parts.push(capFrom === 0 ? s : s.slice(capFrom));
+        capLen += n;
+      }
       capFrom = 0;
     }
     if (inKey) {
@@ -327,6 +356,8 @@ export function createJsonArrayParser(opts: TextParserOptions = {}): JsonArrayPa
     } else if (mode === SINGLE) emit(takeCapture('', 0), capLine);
     capturing = false;
     parts = [];
+    capLen = 0;
+    capOver = -1;
     consumed = base;
     return { records, errors };
   }

@@ -36,6 +36,8 @@ export function createJsonlByteParser(opts: TextParserOptions = {}): ByteRecordP
   const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let carry: Uint8Array[] = [];
   let carryLen = 0;
+  /** Bytes of an over-limit line dropped so far (-1: not dropping): never held, only counted. */
+  let over = -1;
   let started = false;
   let base = 0;
   let consumed = 0;
@@ -72,30 +74,53 @@ export function createJsonlByteParser(opts: TextParserOptions = {}): ByteRecordP
       if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
     }
     let nl = b.indexOf(10, i);
-    if (nl !== -1 && carryLen > 0) {
-      takeLine(joinCarry(b.subarray(i, nl)), false);
+    if (nl !== -1 && over >= 0) {
+      lines.takeTooLarge(over + nl - i, false);
+      lines.nextLine();
+      over = -1;
+      i = nl + 1;
+      nl = b.indexOf(10, i);
+    } else if (nl !== -1 && carryLen > 0) {
+      if (carryLen + nl - i > lines.limit) {
+        lines.takeTooLarge(carryLen + nl - i, false);
+        carry = [];
+        carryLen = 0;
+      } else takeLine(joinCarry(b.subarray(i, nl)), false);
       lines.nextLine();
       i = nl + 1;
       nl = b.indexOf(10, i);
     }
     while (nl !== -1) {
-      takeLine(b.subarray(i, nl), false);
+      if (nl - i > lines.limit) lines.takeTooLarge(nl - i, false);
+      else takeLine(b.subarray(i, nl), false);
       lines.nextLine();
       i = nl + 1;
       nl = b.indexOf(10, i);
     }
     if (i > 0) consumed = base + i;
     if (i < b.length) {
-      // Streams hand out fresh buffers, so keeping a view (no copy) of the unfinished line is safe.
-      carry.push(b.subarray(i));
-      carryLen += b.length - i;
+      if (over >= 0) over += b.length - i;
+      else if (carryLen + b.length - i > lines.limit) {
+        // Past the limit: let go of the line and only count the rest of it.
+        over = carryLen + b.length - i;
+        carry = [];
+        carryLen = 0;
+      } else {
+        // Streams hand out fresh buffers, so keeping a view (no copy) of the unfinished line is safe.
+        carry.push(b.subarray(i));
+        carryLen += b.length - i;
+      }
     }
     base += b.length;
     return lines.drain();
   }
 
   function end(): ParseOutput {
-    if (carryLen > 0) {
+    if (over >= 0) {
+      lines.takeTooLarge(over, true);
+      lines.nextLine();
+      over = -1;
+    } else if (carryLen > 0) {
       takeLine(joinCarry(new Uint8Array(0)), true);
       lines.nextLine();
     }

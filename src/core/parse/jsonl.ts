@@ -4,8 +4,10 @@
  */
 import type { CoreIssue, ParseOutput, RawRecord, TextRecordParser } from '../types';
 import {
+  DEFAULT_MAX_RECORD_BYTES,
   describeValue,
   isPlainObject,
+  tooLargeIssue,
   jsonReason,
   lineLabel,
   makeIssue,
@@ -42,6 +44,10 @@ export interface JsonlLineTaker {
   take(raw: string, last: boolean, bytes?: Uint8Array): void;
   /** A line whose bytes are not valid UTF-8: takes a row and is reported, not parsed. */
   takeInvalid(last: boolean): void;
+  /** A line over opts.maxRecordBytes (`size` bytes or characters): takes a row and is reported. */
+  takeTooLarge(size: number, last: boolean, unit?: string): void;
+  /** The record size limit in force. */
+  readonly limit: number;
   /** Skip the next record without decoding it, if resume asks for that; true when skipped. */
   skipNext(): boolean;
   /** Count a line that ended (call after take/takeInvalid/skipNext for each \n). */
@@ -56,6 +62,7 @@ export function createJsonlLineTaker(opts: TextParserOptions = {}): JsonlLineTak
   let line = opts.startLine ?? 1;
   let row = opts.startRow ?? 0;
   let skip = opts.skipRecords ?? 0;
+  const limit = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   let records: RawRecord[] = [];
   let errors: CoreIssue[] = [];
 
@@ -104,6 +111,13 @@ export function createJsonlLineTaker(opts: TextParserOptions = {}): JsonlLineTak
       const hint = last ? ' (last line; the file may be cut off)' : '';
       errors.push(makeIssue('bad-utf8', `${lineLabel(file, line)}: invalid UTF-8 bytes${hint}; the line was skipped`, { file, line, row: r }));
     },
+    takeTooLarge(size: number, last: boolean, unit = 'bytes') {
+      const r = row++;
+      if (skip > 0) { skip--; return; }
+      const what = last ? 'last line (no newline after it)' : 'line';
+      errors.push(tooLargeIssue(`${lineLabel(file, line)}: a ${what} of`, size, limit, { file, line, row: r }, unit));
+    },
+    limit,
     skipNext() {
       if (skip === 0) return false;
       skip--;
@@ -126,6 +140,9 @@ export function createJsonlParser(opts: TextParserOptions = {}): TextRecordParse
   const lines = createJsonlLineTaker(opts);
   /** Pieces of the current, unfinished line (never re-scanned: the \n search runs on new text only). */
   let tail: string[] = [];
+  let tailLen = 0;
+  /** Characters of an over-limit line dropped so far (-1: not dropping). */
+  let over = -1;
   let base = 0;
   let consumed = 0;
   let started = false;
@@ -139,33 +156,58 @@ export function createJsonlParser(opts: TextParserOptions = {}): TextRecordParse
       if (s.charCodeAt(0) === 0xfeff) i = 1;
     }
     let nl = s.indexOf('\n', i);
-    if (nl !== -1 && tail.length > 0) {
+    if (nl !== -1 && over >= 0) {
+      lines.takeTooLarge(over + nl - i, false, 'characters');
+      lines.nextLine();
+      over = -1;
+      i = nl + 1;
+      nl = s.indexOf('\n', i);
+    } else if (nl !== -1 && tail.length > 0) {
       // The line that began in earlier pieces ends here: join once.
-      tail.push(s.slice(i, nl));
-      const joined = tail.join('');
+      if (tailLen + nl - i > lines.limit) lines.takeTooLarge(tailLen + nl - i, false, 'characters');
+      else {
+        tail.push(s.slice(i, nl));
+        lines.take(tail.join(''), false);
+      }
       tail = [];
-      lines.take(joined, false);
+      tailLen = 0;
       lines.nextLine();
       i = nl + 1;
       nl = s.indexOf('\n', i);
     }
     while (nl !== -1) {
-      lines.take(s.slice(i, nl), false);
+      if (nl - i > lines.limit) lines.takeTooLarge(nl - i, false, 'characters');
+      else lines.take(s.slice(i, nl), false);
       lines.nextLine();
       i = nl + 1;
       nl = s.indexOf('\n', i);
     }
-    // Complete lines end at i; keep the rest for the next piece.
+    // Complete lines end at i; keep the rest for the next piece (or only count it, past the limit).
     if (i > 0) consumed = base + i;
-    if (i < len) tail.push(i === 0 ? s : s.slice(i));
+    if (i < len) {
+      if (over >= 0) over += len - i;
+      else if (tailLen + len - i > lines.limit) {
+        over = tailLen + len - i;
+        tail = [];
+        tailLen = 0;
+      } else {
+        tail.push(i === 0 ? s : s.slice(i));
+        tailLen += len - i;
+      }
+    }
     base += len;
     return lines.drain();
   }
 
   function end(): ParseOutput {
-    if (tail.length > 0) {
+    if (over >= 0) {
+      lines.takeTooLarge(over, true, 'characters');
+      lines.nextLine();
+      over = -1;
+    } else if (tail.length > 0) {
       const joined = tail.join('');
       tail = [];
+      tailLen = 0;
       lines.take(joined, true);
       lines.nextLine();
     }
