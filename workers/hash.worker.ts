@@ -1,4 +1,4 @@
 import * as Comlink from 'comlink';
-import { hashApi } from '../src/ingest/hash';
+import { BlobHasher } from '../src/ingest/hash';
 
-Comlink.expose(hashApi);
+Comlink.expose(new BlobHasher());

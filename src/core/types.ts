@@ -37,6 +37,9 @@ export type IssueCode =
   | 'bad-field'
   | 'fetch-failed'
   | 'cancelled'
+  | 'storage-full'
+  | 'gzip-ratio'
+  | 'not-same-file'
   | 'internal';
 
 /**

@@ -1,9 +1,29 @@
+import { normalizeMeta } from './normalize';
 import { openDb, type ChunkRecord, type ColumnPart, type DatasetMeta, type DB } from './schema';
 
-/** All datasets, newest first. */
+/**
+ * All datasets, newest first. One bad record never hides the others: every record is
+ * normalised (see normalizeMeta), and when reading them all at once fails, each is read on its
+ * own and an unreadable one is listed as damaged, so it can still be deleted.
+ */
 export async function listDatasets(db?: DB): Promise<DatasetMeta[]> {
   db ??= await openDb();
-  const all = await db.getAll('datasets');
+  let all: DatasetMeta[];
+  try {
+    all = (await db.getAll('datasets')).map((m, i) => normalizeMeta(m, typeof m?.id === 'string' ? m.id : `#${i}`));
+  } catch {
+    const keys = await db.getAllKeys('datasets');
+    all = [];
+    for (const k of keys) {
+      let raw: unknown;
+      try {
+        raw = await db.get('datasets', k);
+      } catch {
+        raw = undefined;
+      }
+      all.push(normalizeMeta(raw, String(k)));
+    }
+  }
   return all.sort((a, b) => b.createdAt - a.createdAt);
 }
 

@@ -40,6 +40,11 @@ export interface ResumePoint {
   parts: number;
   /** Raw (possibly compressed) bytes that had been read when the batch was cut. */
   bytes: number;
+  /**
+   * SHA-256 (hex) of the first `bytes` raw bytes of the source: resume reads the same prefix of
+   * the file it is given and refuses a file whose prefix differs (a same-size file is not enough).
+   */
+  prefixSha256?: string;
 }
 
 export interface DatasetMeta {
@@ -74,6 +79,10 @@ export interface DatasetMeta {
   features?: FeatureState;
   /** Decoded text bytes or Parquet bytes stored, for the storage view. */
   storedChars: number;
+  /** UTF-16 source text (read through a transcoder); absent for UTF-8. */
+  encoding?: 'utf-16le' | 'utf-16be';
+  /** Set by listDatasets when the stored record is unreadable or malformed: it can only be deleted. */
+  damaged?: boolean;
 }
 
 export const MAX_STORED_ERRORS = 100;

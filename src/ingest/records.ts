@@ -2,8 +2,10 @@ import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hypa
 import { compressors } from 'hyparquet-compressors';
 import { createTextParser } from '../core/parse';
 import { createJsonlByteParser } from '../core/parse/jsonl-bytes';
+import type { TextEncodingName } from '../core/parse/sniff';
 import { Utf8Stream } from '../core/utf8';
 import type { CoreIssue, FileFormat, RawRecord } from '../core/types';
+import { GunzipError, gunzipStream } from './gunzip';
 
 /** Receives records in batches; awaiting it is the back-pressure that keeps memory flat. */
 export type RecordSink = (records: RawRecord[], errors: CoreIssue[]) => Promise<void>;
@@ -15,6 +17,54 @@ export interface ReadOptions {
   /** Records already committed by an earlier run: skipped, not re-emitted. */
   skipRecords: number;
   signal: AbortSignal;
+  /** Largest record kept (see TextParserOptions.maxRecordBytes). */
+  maxRecordBytes?: number;
+  /** UTF-16 text (byte order mark seen by the sniffer) is transcoded to UTF-8 first. */
+  encoding?: TextEncodingName;
+  /** File-level messages found while reading (a decompression ratio no text has). */
+  onNotice?: (issue: CoreIssue) => void;
+  /** Ratio check thresholds (see GunzipOptions); tests lower them. */
+  ratioMinBytes?: number;
+}
+
+/** The input cannot be read at all (e.g. not Parquet): nothing was delivered, nothing is stored. */
+export class UnreadableInput extends Error {
+  constructor(readonly issue: CoreIssue) {
+    super(issue.message);
+  }
+}
+
+/**
+ * Decompressed bytes of `raw` when `compressed`, streamed; a ratio above any text is reported
+ * through opts.onNotice (a decompression bomb would otherwise just look slow).
+ */
+export function decompressed(raw: ReadableStream<Uint8Array>, opts: Pick<ReadOptions, 'compressed' | 'file' | 'onNotice' | 'ratioMinBytes'>): ReadableStream<Uint8Array> {
+  if (opts.compressed !== 'gzip') return raw;
+  return gunzipStream(raw, {
+    ratioMinBytes: opts.ratioMinBytes,
+    onRatio: (out, input) =>
+      opts.onNotice?.({
+        code: 'gzip-ratio',
+        message: `${opts.file} decompresses at more than 1000:1 (${out.toLocaleString('en-US')} bytes from ${input.toLocaleString('en-US')}): no text compresses like this, it is likely a decompression bomb or padding; reading goes on with memory bounded, Cancel stops it`,
+        where: { file: opts.file, byte: out },
+      }),
+  });
+}
+
+/** UTF-16 → UTF-8, streamed (the byte order mark is dropped). */
+export function utf16ToUtf8(encoding: TextEncodingName): TransformStream<Uint8Array, Uint8Array> {
+  const dec = new TextDecoder(encoding);
+  const enc = new TextEncoder();
+  return new TransformStream({
+    transform(chunk, c) {
+      const s = dec.decode(chunk, { stream: true });
+      if (s) c.enqueue(enc.encode(s));
+    },
+    flush(c) {
+      const s = dec.decode();
+      if (s) c.enqueue(enc.encode(s));
+    },
+  });
 }
 
 /** The reader stopped early because the input is cut off; what came before was delivered. */
@@ -35,10 +85,9 @@ export async function readTextRecords(
   opts: ReadOptions,
   sink: RecordSink,
 ): Promise<{ arrayPath?: string }> {
-  const bytes = opts.compressed === 'gzip'
-    ? raw.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
-    : raw;
-  const popts = { file: opts.file, skipRecords: opts.skipRecords };
+  const plain = decompressed(raw, opts);
+  const bytes = opts.encoding ? plain.pipeThrough(utf16ToUtf8(opts.encoding)) : plain;
+  const popts = { file: opts.file, skipRecords: opts.skipRecords, maxRecordBytes: opts.maxRecordBytes };
   // JSONL (the common, large case) is split on bytes and decoded per line: see jsonl-bytes.ts.
   const textParser = opts.format === 'jsonl' ? undefined : createTextParser(opts.format as 'json' | 'csv', popts);
   const byteParser = textParser ? undefined : createJsonlByteParser(popts);
@@ -62,7 +111,7 @@ export async function readTextRecords(
         r = await reader.read();
       } catch (err) {
         if (opts.signal.aborted) throw opts.signal.reason;
-        if (opts.compressed !== 'gzip') throw err;
+        if (opts.compressed !== 'gzip' || !(err instanceof GunzipError || err instanceof TypeError)) throw err;
         // DecompressionStream rejects on a cut-off or corrupt stream: keep what we decoded.
         await finish();
         throw new TruncatedInput({
@@ -123,7 +172,7 @@ export async function readParquetRecords(
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (err) {
-    throw new TruncatedInput({
+    throw new UnreadableInput({
       code: 'bad-parquet',
       message: `${opts.file} is not a readable Parquet file: ${(err as Error).message}`,
       where: { file: opts.file },

@@ -1,17 +1,30 @@
 import { createSHA256 } from 'hash-wasm';
 import { BatchBuilder, COL, columnKey } from '../core/batch';
 import { RateMeter, type ProgressEvent } from '../core/rate';
-import { sniffFormat, formatFromName } from '../core/parse/sniff';
 import { detectMapping, type FieldMapping } from '../core/schema/mapping';
 import type { CoreIssue, FileFormat, RawRecord } from '../core/types';
 import { MAX_STORED_ERRORS, openDb, type ColumnPart, type DatasetMeta } from '../db/schema';
-import { getDataset, putDataset, truncateTo, writeBatch } from '../db/datasets';
-import { gunzipHead, openSource, SourceError, streamToBlob, type OpenedSource, type SourceSpec } from './source';
+import { deleteDataset, getDataset, putDataset, truncateTo, writeBatch } from '../db/datasets';
+import { isQuotaError, storageFullMessage } from '../db/quota';
+import { openSource, SourceError, streamToBlob, type OpenedSource, type SourceSpec } from './source';
 import { remapDataset } from './remap';
 import { hashInWorker } from './hash';
-import { readParquetRecords, readTextRecords, TruncatedInput } from './records';
+import { checkSameFile, notSameFile, NotSameFile } from './identity';
+import { decompressed, readParquetRecords, readTextRecords, TruncatedInput, UnreadableInput } from './records';
+import { sniffSource, type SourceSniff } from './sniff-source';
 
 export type ProgressFn = (p: ProgressEvent) => void;
+
+/** Settings of one ingest. */
+export interface IngestOptions {
+  /** Largest row kept, in bytes (default 256 MB): a longer one is skipped and listed with its size. */
+  maxRecordBytes?: number;
+  /** Decompressed bytes before the gzip ratio is judged (default 1 GB; tests lower it). */
+  ratioMinBytes?: number;
+}
+
+/** Notices of an interrupted run: stale once the dataset is resumed. */
+const STOP_CODES = new Set(['cancelled', 'internal', 'storage-full']);
 
 /** What a finished (or stopped) ingest reports to the UI. */
 export interface IngestResult {
@@ -50,44 +63,64 @@ export class IngestService {
 
   /**
    * Ingest a new source, or resume dataset `resumeId` from its last committed batch (the source
-   * must be the same file or URL; a different size is refused). Never throws for bad input: the
-   * result carries `fatal` instead.
+   * must be the same file or URL: its size and the SHA-256 of the prefix already read are
+   * checked). Never throws: bad input, a full disk or another file for resume come back as
+   * `fatal` (nothing stored changed) or as a stopped, resumable dataset.
    */
-  async ingest(spec: SourceSpec, onProgress: ProgressFn, resumeId?: string): Promise<IngestResult> {
+  async ingest(spec: SourceSpec, onProgress: ProgressFn, resumeId?: string, opts: IngestOptions = {}): Promise<IngestResult> {
     this.abort = new AbortController();
-    const signal = this.abort.signal;
-    let source: OpenedSource;
+    const name = spec.kind === 'file' ? spec.file.name : (spec.name ?? spec.url);
     try {
-      source = await openSource(spec, signal);
+      return await this.start(spec, onProgress, this.abort.signal, opts, resumeId);
     } catch (err) {
-      if (err instanceof SourceError) return { meta: undefined as never, fatal: err.issue };
-      throw err;
+      if (err instanceof SourceError || err instanceof NotSameFile) return { meta: undefined as never, fatal: err.issue };
+      if (isQuotaError(err)) return fatal(name, `${name} could not be stored: ${await storageFullMessage()}`, 'storage-full');
+      if (this.abort.signal.aborted) return fatal(name, `Loading ${name} was cancelled before any row was stored`, 'cancelled');
+      return fatal(name, `Loading ${name} failed: ${describe(err)}`);
     }
+  }
+
+  private async start(spec: SourceSpec, onProgress: ProgressFn, signal: AbortSignal, opts: IngestOptions, resumeId?: string): Promise<IngestResult> {
+    const source = await openSource(spec, signal);
     const name = source.info.name;
     let meta: DatasetMeta;
+    let expect: { bytes: number; sha256: string } | undefined;
     if (resumeId) {
       const old = await getDataset(resumeId);
       if (!old) return fatal(name, `Dataset ${resumeId} no longer exists`);
       if (old.source.size !== undefined && source.size !== undefined && old.source.size !== source.size) {
-        return fatal(name, `${name} is ${source.size} bytes but the interrupted dataset came from a ${old.source.size}-byte file "${old.source.name}": pick the same file to resume`);
+        return fatal(name, `${name} is ${source.size} bytes but the interrupted dataset came from a ${old.source.size}-byte file "${old.source.name}": pick the same file to resume`, 'not-same-file');
       }
-      meta = { ...old, status: 'ingesting', updatedAt: Date.now() };
+      expect = await checkSameFile(old, source); // throws NotSameFile before anything is written
+      // The old run's stop notice is stale now: this run adds its own if it stops too.
+      meta = { ...old, status: 'ingesting', notices: old.notices.filter((n) => !STOP_CODES.has(n.code)), updatedAt: Date.now() };
       await truncateTo(meta.id, meta.resume.chunks, meta.resume.parts);
     } else {
       const sniff = await sniffSource(source);
       if (!sniff.format) return { meta: undefined as never, fatal: sniff.issue };
-      meta = newMeta(source, sniff.format, sniff.compressed, sniff.issue ? [sniff.issue] : []);
+      meta = newMeta(source, sniff);
     }
     await putDataset(meta);
-    const run = () => this.run(source, meta, signal, onProgress);
+    const run = () => this.run(source, meta, signal, onProgress, opts, !!resumeId, expect);
     const locks = globalThis.navigator?.locks;
     return locks ? locks.request(ingestLockName(meta.id), run) : run();
   }
 
-  private async run(source: OpenedSource, meta: DatasetMeta, signal: AbortSignal, onProgress: ProgressFn): Promise<IngestResult> {
+  private async run(
+    source: OpenedSource,
+    meta: DatasetMeta,
+    signal: AbortSignal,
+    onProgress: ProgressFn,
+    opts: IngestOptions,
+    resumed: boolean,
+    expect?: { bytes: number; sha256: string },
+  ): Promise<IngestResult> {
     const file = meta.name;
     const hasher = await createSHA256();
     hasher.init();
+    const spare = await createSHA256(); // digests a saved state, leaving `hasher` running
+    const prefixOfInline = () => spare.load(hasher.save()).digest('hex');
+    const before = structuredClone(meta); // what a refused resume puts back
     let bytes = 0;
     const meter = new RateMeter();
     // Where the time goes (ms), reported with progress so benchmarks can name the bound.
@@ -111,12 +144,23 @@ export class IngestService {
     };
     // A file is hashed by a second worker in parallel; a URL stream can only be hashed in line.
     const parallel = source.blob ? hashInWorker(source.blob) : undefined;
-    signal.addEventListener('abort', () => parallel?.stop());
+    // A resumed URL is checked as it streams: no batch is written until its prefix matched.
+    let settle: (err?: Error) => void = () => {};
+    const verified = expect
+      ? new Promise<void>((res, rej) => (settle = (err) => (err ? rej(err) : res())))
+      : Promise.resolve();
+    verified.catch(() => {});
     const hashing = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, c) {
         if (!parallel) {
           const h0 = performance.now();
-          hasher.update(chunk);
+          if (expect && bytes < expect.bytes && bytes + chunk.length >= expect.bytes) {
+            const k = expect.bytes - bytes;
+            hasher.update(chunk.subarray(0, k));
+            const got = prefixOfInline();
+            settle(got === expect.sha256 ? undefined : notSameFile(file, before, `its first ${expect.bytes.toLocaleString('en-US')} bytes differ`));
+            hasher.update(chunk.subarray(k));
+          } else hasher.update(chunk);
           timing.hashMs += performance.now() - h0;
         }
         bytes += chunk.length;
@@ -126,6 +170,7 @@ export class IngestService {
 
     let builder: BatchBuilder | undefined;
     let pending: RawRecord[] = [];
+    let pendingChars = 0;
     let inflight: Promise<void> = Promise.resolve();
     let committed: DatasetMeta = structuredClone(meta); // the meta of the last batch that landed
     let lastFlush = performance.now();
@@ -138,6 +183,9 @@ export class IngestService {
         if (meta.errors.length < MAX_STORED_ERRORS) meta.errors.push(e);
         meta.errorCount++;
       }
+    };
+    const addNotice = (n: CoreIssue) => {
+      if (!meta.notices.some((x) => x.code === n.code)) meta.notices.push(n);
     };
     const startBuilder = (mapping: FieldMapping) => {
       meta.mapping = mapping;
@@ -165,13 +213,22 @@ export class IngestService {
       meta.storedChars += batch.chars;
       meta.updatedAt = Date.now();
       const snapshot = structuredClone(meta);
+      // The prefix hash of exactly the bytes read so far: taken now for the inline hasher.
+      const prefix = parallel ? parallel.prefix(bytes) : Promise.resolve(prefixOfInline());
+      prefix.catch(() => {});
       const chunks = batch.chunks.map((c) => ({ ds: meta.id, ...c }));
       const w0 = performance.now();
       await inflight; // at most one batch in flight: parsing overlaps the previous commit
       timing.writeWaitMs += performance.now() - w0;
       const p0 = performance.now();
-      inflight = writeBatch(snapshot, chunks, parts, db).then(() => { committed = snapshot; });
-      timing.putMs += performance.now() - p0; // the synchronous part: IndexedDB serialises values in put()
+      inflight = (async () => {
+        await verified;
+        snapshot.resume.prefixSha256 = await prefix;
+        await writeBatch(snapshot, chunks, parts, db);
+        committed = snapshot;
+      })();
+      inflight.catch(() => {}); // surfaced by the next await of it
+      timing.putMs += performance.now() - p0;
       lastFlush = performance.now();
     };
     const detect = () => {
@@ -183,6 +240,7 @@ export class IngestService {
       startBuilder(det.mapping);
       const recs = pending;
       pending = [];
+      pendingChars = 0;
       addRecords(recs);
     };
     if (meta.resume.records > 0 || meta.resume.fileRows > 0) startBuilder(meta.mapping);
@@ -195,7 +253,9 @@ export class IngestService {
       for (const e of errs) if (e.where.row !== undefined && e.where.row + 1 > fileRows) fileRows = e.where.row + 1;
       if (!builder) {
         pending.push(...recs);
-        if (pending.length >= DETECT_RECORDS) detect();
+        for (const r of recs) pendingChars += r.bytes?.length ?? r.text?.length ?? 0;
+        // Detection looks at the first records, but never holds more than a batch of text for it.
+        if (pending.length >= DETECT_RECORDS || pendingChars >= BATCH_CHARS) detect();
       } else addRecords(recs);
       if (builder && (builder.pendingChars >= BATCH_CHARS || performance.now() - lastFlush >= BATCH_MS)) await flush();
       timing.mapMs += performance.now() - m0;
@@ -203,80 +263,122 @@ export class IngestService {
       sinkReturned = performance.now();
     };
 
-    const opts = { format: meta.format, compressed: meta.compressed, file, skipRecords: meta.resume.fileRows, signal };
+    const ropts = {
+      format: meta.format,
+      compressed: meta.compressed,
+      file,
+      skipRecords: meta.resume.fileRows,
+      signal,
+      maxRecordBytes: opts.maxRecordBytes,
+      encoding: meta.encoding,
+      ratioMinBytes: opts.ratioMinBytes,
+      onNotice: addNotice,
+    };
     try {
-      if (meta.format === 'parquet') {
-        const blob = source.blob ?? (await streamToBlob(source.stream().pipeThrough(hashing), signal));
-        const inner = meta.compressed === 'gzip' ? await streamToBlob(blob.stream().pipeThrough(new DecompressionStream('gzip')), signal) : blob;
-        // Parquet is read by row group (random access): progress counts the compressed bytes done.
-        await readParquetRecords(inner, opts, sink, (n) => { bytes = Math.round((n / inner.size) * (source.size ?? inner.size)); emit(); });
-        bytes = source.size ?? inner.size; // row groups leave out the footer: all of the file is read now
-      } else {
-        const r = await readTextRecords(source.stream().pipeThrough(hashing), opts, sink);
-        if (r.arrayPath) meta.arrayPath = r.arrayPath;
-      }
-    } catch (err) {
-      if (err instanceof TruncatedInput) {
+      try {
+        if (meta.format === 'parquet') {
+          const blob = source.blob ?? (await streamToBlob(source.stream().pipeThrough(hashing), signal));
+          // Parquet needs random access: the decompressed file goes to a Blob (disk-backed in Chromium).
+          const inner = meta.compressed === 'gzip' ? await streamToBlob(decompressed(blob.stream(), ropts), signal) : blob;
+          // Parquet is read by row group (random access): progress counts the compressed bytes done.
+          await readParquetRecords(inner, ropts, sink, (n) => { bytes = Math.round((n / inner.size) * (source.size ?? inner.size)); emit(); });
+          bytes = source.size ?? inner.size; // row groups leave out the footer: all of the file is read now
+        } else {
+          const r = await readTextRecords(source.stream().pipeThrough(hashing), ropts, sink);
+          if (r.arrayPath) meta.arrayPath = r.arrayPath;
+        }
+      } catch (err) {
+        if (!(err instanceof TruncatedInput)) throw err;
         meta.notices.push(err.issue);
-      } else {
+      }
+      // A resumed URL that ended before the bytes already read is not the same file.
+      if (expect && bytes < expect.bytes) settle(notSameFile(file, before, `it has only ${bytes.toLocaleString('en-US')} bytes`));
+      if (!builder) detect(); // fewer records than DETECT_RECORDS: decide on what there is
+      await flush();
+      await inflight;
+      meta.fingerprint = parallel ? await parallel.digest : hasher.digest('hex');
+      meta.resume.prefixSha256 = committed.resume.prefixSha256;
+      meta.status = 'complete';
+      meta.updatedAt = Date.now();
+      await putDataset(meta, db);
+      emit(true);
+      return { meta };
+    } catch (err) {
+      return this.stopped(err, meta, () => committed, before, resumed, signal, () => emit(true), async () => {
         if (!builder && pending.length) detect();
         if (builder) await flush().catch(() => {});
         await inflight.catch(() => {});
-        // Keep only what landed: a failed commit must not move the resume point past its rows.
-        Object.assign(meta, committed);
-        const cancelled = signal.aborted;
-        const quota = (err as Error)?.name === 'QuotaExceededError' || /quota/i.test(String((err as Error)?.message));
-        const reason = cancelled
-          ? 'Cancelled'
-          : quota
-            ? 'Stopped: the browser storage quota is full (delete other datasets, free disk space, or leave a private window, whose quota is small)'
-            : `Stopped by an error: ${(err as Error).message ?? err}`;
-        meta.status = 'incomplete';
-        meta.notices.push({ code: cancelled ? 'cancelled' : 'internal', message: `${reason} after ${meta.resume.records.toLocaleString('en-US')} rows; Resume continues from there`, where: { file } });
-        await putDataset(meta, db);
-        emit(true);
-        return { meta };
-      }
+      });
+    } finally {
+      parallel?.stop();
     }
-    if (!builder) detect(); // fewer records than DETECT_RECORDS: decide on what there is
-    await flush();
-    await inflight;
-    meta.fingerprint = parallel ? await parallel.digest : hasher.digest('hex');
-    meta.status = 'complete';
-    meta.updatedAt = Date.now();
-    await putDataset(meta, db);
-    emit(true);
+  }
+
+  /**
+   * End a run that threw: keep only what landed (a failed commit must not move the resume point
+   * past its rows) and say why it stopped. Another file for resume and an unreadable file are
+   * refusals (`fatal`); a cancel, a full disk or any other error leave a resumable dataset.
+   */
+  private async stopped(
+    err: unknown,
+    meta: DatasetMeta,
+    committed: () => DatasetMeta,
+    before: DatasetMeta,
+    resumed: boolean,
+    signal: AbortSignal,
+    emit: () => void,
+    settleBatches: () => Promise<void>,
+  ): Promise<IngestResult> {
+    const file = meta.name;
+    if (err instanceof NotSameFile) {
+      await settleBatches();
+      await putDataset({ ...before, status: 'incomplete' }).catch(() => {});
+      return { meta: undefined as never, fatal: err.issue };
+    }
+    if (err instanceof UnreadableInput && !resumed) {
+      await deleteDataset(meta.id).catch(() => {}); // nothing was read: no dataset, only the message
+      return { meta: undefined as never, fatal: err.issue };
+    }
+    if (!(err instanceof UnreadableInput)) await settleBatches();
+    Object.assign(meta, committed()); // read after the batches settled: the last one may have landed
+    const cancelled = signal.aborted;
+    const quota = isQuotaError(err);
+    const rows = meta.resume.records.toLocaleString('en-US');
+    const reason = cancelled
+      ? 'Cancelled'
+      : quota
+        ? `Stopped because ${await storageFullMessage()}.`
+        : `Stopped by an error: ${describe(err)}`;
+    meta.status = 'incomplete';
+    meta.notices.push({ code: cancelled ? 'cancelled' : quota ? 'storage-full' : 'internal', message: `${reason} ${rows} rows are stored; Resume continues from there`, where: { file } });
+    // With the disk full this put may fail too: the stored record then still says 'ingesting'
+    // with the last committed resume point, which the list shows as interrupted once our lock is gone.
+    await putDataset(meta).catch(() => {});
+    emit();
     return { meta };
   }
 }
 
-function fatal(file: string, message: string): IngestResult {
-  return { meta: undefined as never, fatal: { code: 'internal', message, where: { file } } };
+function fatal(file: string, message: string, code: CoreIssue['code'] = 'internal'): IngestResult {
+  return { meta: undefined as never, fatal: { code, message, where: { file } } };
 }
 
-/** Decide the format from the content (and the name as a hint); gzip heads are decompressed first. */
-async function sniffSource(source: OpenedSource): Promise<{ format: FileFormat | null; compressed: 'gzip' | null; issue?: CoreIssue }> {
-  const name = source.info.name;
-  const outer = sniffFormat(source.head, name, source.size);
-  if (outer.compressed !== 'gzip') return outer;
-  const inner = await gunzipHead(source.head);
-  const innerName = name.replace(/\.gz$/i, '');
-  if (inner.length === 0) {
-    return { format: null, compressed: 'gzip', issue: { code: 'truncated-gzip', message: `${name}: the gzip data is empty or corrupt`, where: { file: name } } };
-  }
-  const res = sniffFormat(inner, innerName);
-  // Parquet inside gzip is sniffed by magic; a name-only guess covers a head too short to tell.
-  return { ...res, format: res.format ?? (formatFromName(innerName) as FileFormat | null), compressed: 'gzip' };
+/** An error's message for the user, never empty (a DOMException may carry only a name). */
+function describe(err: unknown): string {
+  const e = err as { message?: string; name?: string } | undefined;
+  return e?.message || e?.name || String(err);
 }
 
-function newMeta(source: OpenedSource, format: FileFormat, compressed: 'gzip' | null, notices: CoreIssue[]): DatasetMeta {
+function newMeta(source: OpenedSource, sniff: SourceSniff): DatasetMeta {
   const now = Date.now();
+  const format: FileFormat = sniff.format!;
   return {
     id: crypto.randomUUID(),
     name: source.info.name,
     source: source.info,
     format,
-    compressed,
+    compressed: sniff.compressed,
+    ...(sniff.encoding ? { encoding: sniff.encoding } : {}),
     mapping: { shape: 'plain' },
     mappingVersion: 0,
     columns: [],
@@ -287,7 +389,7 @@ function newMeta(source: OpenedSource, format: FileFormat, compressed: 'gzip' | 
     resume: { fileRows: 0, records: 0, samples: 0, chunks: 0, parts: 0, bytes: 0 },
     errors: [],
     errorCount: 0,
-    notices,
+    notices: sniff.issue ? [sniff.issue] : [],
     storedChars: 0,
   };
 }

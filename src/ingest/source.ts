@@ -158,25 +158,56 @@ export async function streamToBlob(stream: ReadableStream<Uint8Array>, signal?: 
   return new Blob(parts);
 }
 
-/** Decompress the gzip head of a file to sniff the inner format; a cut-off stream is expected. */
-export async function gunzipHead(head: Uint8Array, n = HEAD_BYTES): Promise<Uint8Array> {
-  const ds = new DecompressionStream('gzip');
-  const writer = ds.writable.getWriter();
-  writer.write(head as Uint8Array<ArrayBuffer>).catch(() => {});
-  writer.close().catch(() => {});
-  const reader = ds.readable.getReader();
+/** Bytes that may come before the first character that tells a text format: whitespace, a UTF-8 BOM. */
+function isLeading(b: number): boolean {
+  return b === 32 || b === 9 || b === 10 || b === 13;
+}
+
+/**
+ * The first `n` bytes of a stream after its leading whitespace (and UTF-8 BOM), skipping at most
+ * `maxSkip` bytes: a file may open with megabytes of blank lines and still be JSONL. Stops
+ * reading as soon as it has them. `ended`: the stream ended within the bytes returned, so the
+ * head is all of the rest of the input. A stream that fails midway (a cut-off gzip head) ends it.
+ */
+export async function textHead(
+  stream: ReadableStream<Uint8Array>,
+  n = HEAD_BYTES,
+  maxSkip = 256_000_000,
+): Promise<{ head: Uint8Array; skipped: number; ended: boolean }> {
+  const reader = stream.getReader();
   const out: Uint8Array[] = [];
   let got = 0;
+  let skipped = 0;
+  let ended = false;
   try {
     while (got < n) {
       const r = await reader.read();
-      if (r.done) break;
-      out.push(r.value);
-      got += r.value.length;
+      if (r.done) { ended = true; break; }
+      let b = r.value;
+      if (got === 0 && skipped < maxSkip) {
+        // A UTF-8 BOM can only open the stream.
+        let i = skipped === 0 && b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+        while (i < b.length && skipped + i < maxSkip && isLeading(b[i])) i++;
+        skipped += i;
+        b = b.subarray(i);
+        if (b.length === 0) continue;
+      }
+      out.push(b);
+      got += b.length;
     }
   } catch {
-    // The head ends mid-stream on purpose: keep what was decompressed.
+    ended = true; // the head of a compressed stream is cut off on purpose
   }
   reader.cancel().catch(() => {});
-  return concat(out).subarray(0, n);
+  return { head: concat(out).subarray(0, n), skipped, ended };
+}
+
+/** A stream of one byte array (to run a stream transform over a head already in memory). */
+export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
 }

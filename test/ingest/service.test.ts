@@ -266,7 +266,8 @@ describe('cancel and resume', () => {
     const first = await ingestFile(file).finally(() => Object.assign(writes, { failAt: 0 }));
     const m1 = first.meta;
     expect(m1.status).toBe('incomplete');
-    expect(m1.notices.at(-1)?.message).toContain('storage quota is full');
+    expect(m1.notices.at(-1)?.message).toContain("the browser's storage for this site is full");
+    expect(m1.notices.at(-1)?.code).toBe('storage-full');
     expect(m1.resume.records).toBeLessThan(N);
     const stored = (await getDataset(m1.id))!;
     expect(stored).toMatchObject({ status: 'incomplete', resume: m1.resume });

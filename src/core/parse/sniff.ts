@@ -11,6 +11,19 @@ export interface SniffResult {
   format: FileFormat | null;
   compressed: 'gzip' | null;
   issue?: CoreIssue;
+  /** Set for text with a UTF-16 byte order mark: the reader transcodes it to UTF-8. */
+  encoding?: TextEncodingName;
+}
+
+/** Text encodings read besides UTF-8 (recognised by their byte order mark). */
+export type TextEncodingName = 'utf-16le' | 'utf-16be';
+
+/** The UTF-16 encoding a byte order mark at the start of `head` names, or null. */
+export function utf16Bom(head: Uint8Array): TextEncodingName | null {
+  if (head.length < 2) return null;
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return null;
 }
 
 const NAMES: Record<FileFormat, string> = { jsonl: 'JSONL', json: 'JSON', csv: 'CSV', parquet: 'Parquet' };
@@ -106,7 +119,12 @@ export function sniffFormat(head: Uint8Array, fileName: string, fileSize?: numbe
     return { format: named.format, compressed: 'gzip', ...(issue ? { issue } : {}) };
   }
   const byName = named.format;
+  const encoding = utf16Bom(head);
   const verdict = (format: FileFormat): SniffResult => {
+    const r = plainVerdict(format);
+    return encoding ? { ...r, encoding } : r;
+  };
+  const plainVerdict = (format: FileFormat): SniffResult => {
     if (named.compressed) {
       const msg = `${file} is not gzip-compressed; reading it as plain ${NAMES[format]}`;
       return { format, compressed: null, issue: makeIssue('wrong-extension', msg, { file }) };
@@ -120,14 +138,21 @@ export function sniffFormat(head: Uint8Array, fileName: string, fileSize?: numbe
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31) {
     return verdict('parquet');
   }
-  const bad = binaryAt(head);
+  // UTF-16 text is full of NUL bytes: only its byte order mark tells it from binary data.
+  const bad = encoding ? -1 : binaryAt(head);
   if (bad >= 0) {
     const msg = `${file} does not look like text: binary data at byte ${bad}`;
     return { format: null, compressed: null, issue: makeIssue('binary', msg, { file, byte: bad }) };
   }
   // stream: true holds back a multi-byte character cut at the end of the head.
-  const text = new TextDecoder('utf-8').decode(head, { stream: true }).replace(/^\uFEFF/, '');
+  const text = new TextDecoder(encoding ?? 'utf-8').decode(head, { stream: true }).replace(/^\uFEFF/, '');
   const start = text.search(/\S/);
+  if (start < 0 && !whole) {
+    // More whitespace than the head holds: the name decides, or the user is told why not.
+    if (byName) return verdict(byName);
+    const msg = `${file} starts with more than ${head.length.toLocaleString('en-US')} bytes of whitespace; name it .jsonl, .json or .csv to load it`;
+    return { format: null, compressed: null, issue: makeIssue('no-fields', msg, { file }) };
+  }
   if (start < 0) {
     return { format: null, compressed: null, issue: makeIssue('empty-file', `${file} holds only whitespace`, { file }) };
   }
