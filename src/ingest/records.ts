@@ -25,6 +25,7 @@ export interface ReadOptions {
   onNotice?: (issue: CoreIssue) => void;
   /** Ratio check thresholds (see GunzipOptions); tests lower them. */
   ratioMinBytes?: number;
+  ratioLimit?: number;
 }
 
 /** The input cannot be read at all (e.g. not Parquet): nothing was delivered, nothing is stored. */
@@ -38,14 +39,16 @@ export class UnreadableInput extends Error {
  * Decompressed bytes of `raw` when `compressed`, streamed; a ratio above any text is reported
  * through opts.onNotice (a decompression bomb would otherwise just look slow).
  */
-export function decompressed(raw: ReadableStream<Uint8Array>, opts: Pick<ReadOptions, 'compressed' | 'file' | 'onNotice' | 'ratioMinBytes'>): ReadableStream<Uint8Array> {
+export function decompressed(raw: ReadableStream<Uint8Array>, opts: Pick<ReadOptions, 'compressed' | 'file' | 'onNotice' | 'ratioMinBytes' | 'ratioLimit'>): ReadableStream<Uint8Array> {
   if (opts.compressed !== 'gzip') return raw;
+  const limit = opts.ratioLimit ?? 1000;
   return gunzipStream(raw, {
     ratioMinBytes: opts.ratioMinBytes,
+    ratioLimit: limit,
     onRatio: (out, input) =>
       opts.onNotice?.({
         code: 'gzip-ratio',
-        message: `${opts.file} decompresses at more than 1000:1 (${out.toLocaleString('en-US')} bytes from ${input.toLocaleString('en-US')}): no text compresses like this, it is likely a decompression bomb or padding; reading goes on with memory bounded, Cancel stops it`,
+        message: `${opts.file} decompresses at more than ${limit}:1 (${out.toLocaleString('en-US')} bytes from ${input.toLocaleString('en-US')}): no text compresses like this, it is likely a decompression bomb or padding; reading goes on with memory bounded, Cancel stops it`,
         where: { file: opts.file, byte: out },
       }),
   });

@@ -21,6 +21,8 @@ export interface IngestOptions {
   maxRecordBytes?: number;
   /** Decompressed bytes before the gzip ratio is judged (default 1 GB; tests lower it). */
   ratioMinBytes?: number;
+  /** The gzip ratio reported as no text (default 1000:1). */
+  ratioLimit?: number;
 }
 
 /** Notices of an interrupted run: stale once the dataset is resumed. */
@@ -272,6 +274,7 @@ export class IngestService {
       maxRecordBytes: opts.maxRecordBytes,
       encoding: meta.encoding,
       ratioMinBytes: opts.ratioMinBytes,
+      ratioLimit: opts.ratioLimit,
       onNotice: addNotice,
     };
     try {

@@ -44,7 +44,7 @@ export function sizeLabel(n: number, unit = 'bytes'): string {
 export function tooLargeIssue(label: string, size: number, limit: number, where: Where, unit = 'bytes'): CoreIssue {
   return makeIssue(
     'row-too-large',
-    `${label}: ${sizeLabel(size, unit)}, over the limit of ${sizeLabel(limit, unit)} for one row (a setting); it was skipped`,
+    `${label} ${sizeLabel(size, unit)}, over the limit of ${sizeLabel(limit, unit)} for one row (a setting); it was skipped`,
     where,
   );
 }

@@ -41,16 +41,17 @@ class DatasetsStore {
   /** Reload the list; datasets left 'ingesting' by a closed tab or crash become 'incomplete'. */
   async refresh(): Promise<void> {
     const all = await listDatasets();
-    const held = await heldLocks();
+    const held = await heldLocks().catch(() => new Set<string>());
     for (const d of all) {
       if (d.status === 'ingesting' && !held.has(ingestLockName(d.id)) && this.job?.datasetId !== d.id) {
         d.status = 'incomplete';
-        await patchDataset(d.id, { status: 'incomplete' });
+        // With the disk full this write fails: the list still shows it interrupted (Resume, Discard).
+        await patchDataset(d.id, { status: 'incomplete' }).catch(() => {});
       }
     }
     this.list = all;
     if (this.activeId && !all.some((d) => d.id === this.activeId)) this.activeId = undefined;
-    this.storage = await storageStatus();
+    this.storage = await storageStatus().catch(() => this.storage);
   }
 
   /** Start ingesting a file or URL (or resume `resumeId` from its last committed batch). */
@@ -67,7 +68,7 @@ class DatasetsStore {
       // Show the new dataset in the list as soon as its record exists.
       const poll = setInterval(() => void this.refresh(), 1000);
       try {
-        const res = await ingestWorker().ingest(spec, onProgress, resumeId);
+        const res = await ingestWorker().ingest(spec, onProgress, resumeId, ingestLimits());
         if (res.fatal) {
           this.message = res.fatal;
           if (this.job) this.job.outcome = 'failed';
@@ -82,7 +83,8 @@ class DatasetsStore {
       }
     } catch (err) {
       if (this.job) this.job.outcome = 'failed';
-      this.message = { code: 'internal', message: `Ingest failed: ${(err as Error).message}`, where: { file: name } };
+      const why = isQuotaError(err) ? await storageFullMessage() : (err as Error)?.message || (err as Error)?.name || String(err);
+      this.message = { code: isQuotaError(err) ? 'storage-full' : 'internal', message: `Loading ${name} failed: ${why}`, where: { file: name } };
     } finally {
       if (this.job) this.job.running = false;
       await this.refresh();
@@ -115,7 +117,11 @@ class DatasetsStore {
 
   /** Delete a dataset and all its data. */
   async remove(id: string): Promise<void> {
-    await deleteDataset(id);
+    try {
+      await deleteDataset(id);
+    } catch (err) {
+      this.message = { code: 'internal', message: `Deleting failed: ${(err as Error)?.message || (err as Error)?.name}`, where: {} };
+    }
     if (this.activeId === id) this.activeId = undefined;
     await this.refresh();
   }
