@@ -55,6 +55,8 @@ export interface DifficultySource {
   missing?: string;
   /** The pass rate is degenerate on this file (no question has two graded generations). */
   degenerate: boolean;
+  /** The recipe named a column this dataset does not have: methods using difficulty cannot run. */
+  requestedMissing?: boolean;
 }
 
 /** File fields that hold a per-question difficulty (MATH's `level` 1–5), tried in this order. */
@@ -83,8 +85,8 @@ const COMPUTE = 'Compute model_difficulty (Measure → Model scores → difficul
  *
  * 'auto': 1 − pass rate when some question has ≥ 2 graded generations; else `model_difficulty`
  * when computed; else the file's own difficulty / level field; else none (column null, with
- * `missing` saying to compute model_difficulty). A named column that is absent falls back to
- * 'auto' with a note naming it. Choosing `difficulty_passrate` on a degenerate file is allowed
+ * `missing` saying to compute model_difficulty). A named column that is absent is an error
+ * (column null, `requestedMissing`), never a silent fallback. Choosing `difficulty_passrate` on a degenerate file is allowed
  * but carries a warning note.
  */
 export function resolveDifficulty(requested: string, available: Record<string, NumericColumn | undefined>, shape: PassRateShape): DifficultySource {
@@ -96,7 +98,10 @@ export function resolveDifficulty(requested: string, available: Record<string, N
       else if (requested === 'difficulty_passrate' && shape.multi < shape.groups) notes.push(`${shape.groups - shape.multi} questions have a single graded generation: for those, 1 − pass rate is that trace's own correctness.`);
       return { column: requested, label: difficultyLabel(requested, shape), notes, degenerate };
     }
-    notes.push(`The recipe's difficulty column "${requested}" is not available for this dataset; chose one automatically.`);
+    // A column the recipe names (a shared link's, say) is never silently replaced: the same link
+    // would then select differently depending on what was computed on this machine.
+    const how = requested === 'model_difficulty' ? 'compute it (Measure → Model scores → difficulty quantifier)' : requested.startsWith('x.') ? `map a file with a numeric "${requested.slice(2)}" field` : 'compute it';
+    return { column: null, label: '', notes, missing: `The recipe ranks by the difficulty column "${requested}", which this dataset does not have: ${how}, or choose "auto" or another column.`, degenerate, requestedMissing: true };
   }
   if (!degenerate && available.difficulty_passrate) {
     if (shape.multi < shape.groups) notes.push(`${shape.groups - shape.multi} questions have a single graded generation: for those, 1 − pass rate is that trace's own correctness.`);

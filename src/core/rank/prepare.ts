@@ -108,7 +108,7 @@ export function usesLength(method: MethodName, recipe: Pick<Recipe, 'terms'>): b
  * Methods that need embeddings are checked where the embeddings are known (the Select stage).
  */
 export function cannotRun(method: MethodName, recipe: Pick<Recipe, 'terms' | 'length'>, p: PreparedSelection): string | undefined {
-  if (method !== 'select2reason' && usesDifficulty(method, recipe) && !p.difficulty.column) return p.difficulty.missing ?? 'No difficulty column is available.';
+  if (usesDifficulty(method, recipe) && !p.difficulty.column && (method !== 'select2reason' || p.difficulty.requestedMissing)) return p.difficulty.missing ?? 'No difficulty column is available.';
   if (usesLength(method, recipe) && !p.inputs.length) return `The length column (${LENGTH_INFO[recipe.length].label}) has not been measured: run Measure.`;
   if (method === 'mid-ppl' && !p.inputs.perplexity) return 'Mid-PPL-style needs the perplexity column: Measure → Model scores → perplexity.';
   if (p.filter.eligible === 0) return 'No sample passes the filters: loosen them to select anything.';

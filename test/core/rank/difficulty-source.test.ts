@@ -48,10 +48,12 @@ describe('resolveDifficulty', () => {
     expect(d.notes[0]).toMatch(/^Warning: .*puts wrong traces first/);
   });
 
-  it('a named column that is absent falls back to auto, and says so', () => {
+  it('a named column that is absent is an error, never a silent fallback (a link must select the same everywhere)', () => {
     const d = resolveDifficulty('model_difficulty', { difficulty_passrate: pass }, several);
-    expect(d.column).toBe('difficulty_passrate');
-    expect(d.notes[0]).toMatch(/"model_difficulty" is not available/);
+    expect(d.column).toBeNull();
+    expect(d.requestedMissing).toBe(true);
+    expect(d.missing).toBe('The recipe ranks by the difficulty column "model_difficulty", which this dataset does not have: compute it (Measure → Model scores → difficulty quantifier), or choose "auto" or another column.');
+    expect(resolveDifficulty('x.level', {}, several).missing).toMatch(/map a file with a numeric "level" field/);
   });
 
   it('some single-generation questions are named in a note', () => {

@@ -68,6 +68,17 @@ describe('prepareSelection on hand-made columns', () => {
     expect(p.eligibleGroups).toBe(2);
   });
 
+  it('a difficulty column named by the recipe (a link) that the dataset lacks: every difficulty method refuses, length-only baselines still run', () => {
+    const fc = columnsOf([sample('a', 'a', true, 'x y'), sample('b', 'b', true, 'x y z')], words);
+    const r = defaultRecipe();
+    r.difficulty = 'model_difficulty';
+    const p = prepareSelection(r, fc);
+    expect(p.difficulty.requestedMissing).toBe(true);
+    expect(cannotRun('select2reason', r, p)).toMatch(/ranks by the difficulty column "model_difficulty", which this dataset does not have/);
+    expect(cannotRun('difficulty', r, p)).toMatch(/"model_difficulty"/);
+    expect(cannotRun('longest', r, p)).toBeUndefined();
+  });
+
   it('a file without correctness: "correct only" is skipped with a sentence, not every row dropped', () => {
     const fc = columnsOf([sample('a', 'a', undefined, 'x'), sample('b', 'b', undefined, 'y')], words);
     const p = prepareSelection(defaultRecipe(), fc);
