@@ -5,7 +5,9 @@ import { DIFFICULTY_SYSTEM_PROMPT, difficultyScore, type DifficultySettings, typ
 
 export { DEFAULT_DIFFICULTY, type DifficultySettings } from '../core/models/difficulty';
 import { RateMeter, type ProgressEvent } from '../core/rate';
-import { DEFAULT_PPL_TOKENS, meanNll } from '../core/models/perplexity';
+import { DEFAULT_PPL_TOKENS } from '../core/models/perplexity';
+import { statColumns, type StatSums } from '../core/models/rsr';
+import { STATS_BUDGET_BYTES, TokenStats } from './token-stats';
 import { responseText } from '../core/export/assistant';
 import { nllGain, structureTexts } from '../core/perturb/sensitivity';
 import { reasoningText } from '../core/schema/steps';
@@ -30,6 +32,8 @@ export interface ModelJobState {
 const WINDOW = 128; // samples per committed part; inside a window batches are sorted by length
 export const DIFFICULTY_COLUMN = 'sample.f.model_difficulty';
 export const PERPLEXITY_COLUMN = 'sample.f.model_nll';
+/** Columns of the perplexity job, in this order: mean NLL, RSR, mean clipped rank, mean entropy. */
+export const STATS_COLUMNS = [PERPLEXITY_COLUMN, 'sample.f.model_rsr', 'sample.f.model_mean_rank', 'sample.f.model_entropy'] as const;
 export const STRUCTURE_COLUMNS = ['sample.f.struct_shuffle_gain', 'sample.f.struct_delete_gain'] as const;
 /**
  * Cap on the logits one forward returns: rows × length × vocab × 4 bytes. Causal-LM exports return
@@ -37,7 +41,6 @@ export const STRUCTURE_COLUMNS = ['sample.f.struct_shuffle_gain', 'sample.f.stru
  * 256 MB keeps them, their copy to JS and a 1.5B model's weights inside WASM's 4 GB heap.
  */
 export const LOGITS_BUDGET_BYTES = 256 * 2 ** 20;
-const PPL_MAX_ROWS = 16; // samples per perplexity forward; past this, per-call overhead is already amortised
 const MAX_PADDING = 0.125; // share of a batch's cells that may be padding: padded tokens cost compute like real ones
 const UNKNOWN_VOCAB = 2 ** 18; // assumed when config.json has no vocab_size: larger than any common vocabulary
 
@@ -74,7 +77,7 @@ export function logitsBatches(order: readonly number[], lengths: ArrayLike<numbe
  */
 export class DifficultyService {
   private abort?: AbortController;
-  private loaded?: { key: string; tok: PreTrainedTokenizer; model: PreTrainedModel; choice: DeviceChoice };
+  private loaded?: { key: string; tok: PreTrainedTokenizer; model: PreTrainedModel; choice: DeviceChoice; stats?: { key: string; run: TokenStats } };
 
   cancel(): void {
     this.abort?.abort(new DOMException('cancelled', 'AbortError'));
@@ -168,61 +171,46 @@ export class DifficultyService {
   }
 
   /**
-   * Mean token NLL of each response given its question (chat template: user = question,
-   * assistant = the response as trained on), over at most `maxTokens` response tokens; NaN for an
-   * empty response. Samples are sorted by length and batched left-padded (logits asked for the response positions only when the export takes num_logits_to_keep), at most `budget` bytes
-   * of logits per forward; `budget = 0` runs them one by one (same results, the reference path).
+   * Sums of NLL, clipped rank (r = 100) and entropy over each response's first `maxTokens` tokens
+   * given its question (chat template: user = question, assistant = the response as trained on),
+   * computed by ONNX Runtime on the model's device (token-stats.ts); n = 0 for an empty response.
+   * `budget`: logits bytes per forward (0 = every sequence alone, one position per window: the
+   * reference path); `window`: positions per forward for sequences over the budget.
    */
-  async perplexities(pairs: { question: string; response: string }[], maxTokens = DEFAULT_PPL_TOKENS, budget = LOGITS_BUDGET_BYTES): Promise<Float32Array> {
-    const { tok, model, vocab, pad, lastOnly } = this.ready();
+  async responseStats(pairs: { question: string; response: string }[], maxTokens = DEFAULT_PPL_TOKENS, budget = STATS_BUDGET_BYTES, window?: number): Promise<StatSums> {
+    const { tok } = this.ready();
+    const stats = await this.tokenStats();
     const seqs = pairs.map(({ question, response }) => {
       const prompt = tok.apply_chat_template([{ role: 'user', content: question }], { add_generation_prompt: true, tokenize: false }) as string;
       const p = tok.encode(prompt, { add_special_tokens: false });
       const r = tok.encode(response, { add_special_tokens: false }).slice(0, maxTokens);
-      return { ids: [...p, ...r], start: p.length, r };
+      return { ids: [...p, ...r], start: p.length };
     });
-    const out = new Float32Array(pairs.length).fill(NaN);
-    const order = seqs.map((_, i) => i).filter((i) => seqs[i].r.length > 0).sort((a, b) => seqs[a].ids.length - seqs[b].ids.length);
-    for (const rows of logitsBatches(order, seqs.map((x) => x.ids.length), vocab, PPL_MAX_ROWS, budget)) {
-      const len = seqs[rows[rows.length - 1]].ids.length;
-      // Left padding puts every response at the end of its row, so with num_logits_to_keep the
-      // model computes logits only for the last (longest response + 1) positions: the prompt's
-      // positions, which the NLL never reads, are skipped. Position ids follow the attention mask,
-      // so a left-padded row scores as it does alone.
-      const keep = lastOnly ? Math.max(...rows.map((i) => seqs[i].r.length)) + 1 : len;
-      const inputIds = new BigInt64Array(rows.length * len).fill(BigInt(pad));
-      const mask = new BigInt64Array(rows.length * len);
-      rows.forEach((i, b) => {
-        const off = b * len + len - seqs[i].ids.length;
-        seqs[i].ids.forEach((id, t) => {
-          inputIds[off + t] = BigInt(id);
-          mask[off + t] = 1n;
-        });
-      });
-      const res = await model({
-        input_ids: new Tensor('int64', inputIds, [rows.length, len]),
-        attention_mask: new Tensor('int64', mask, [rows.length, len]),
-        ...(lastOnly ? { num_logits_to_keep: new Tensor('int64', [BigInt(keep)], []) } : {}),
-      });
-      const logits = res.logits as Tensor;
-      const data = logits.data as Float32Array;
-      const at = logits.dims[1]; // positions returned per row: `keep`, the last ones
-      rows.forEach((i, b) => {
-        const { r } = seqs[i];
-        // Row position t predicts token t + 1: response token k sits at len − r + k and is
-        // predicted at len − r + k − 1, which is returned index at − r + k − 1.
-        out[i] = meanNll(data, logits.dims[2], r.map((_, k) => b * at + at - r.length + k - 1), r);
-      });
-    }
-    return out;
+    return stats.score(seqs, budget, window, this.abort?.signal);
   }
 
-  /** Perplexity (mean NLL) of every sample's response, stored as a column, resumable. */
+  /** Mean token NLL of each response (NaN when empty): the perplexity of responseStats. */
+  async perplexities(pairs: { question: string; response: string }[], maxTokens = DEFAULT_PPL_TOKENS, budget = STATS_BUDGET_BYTES, window?: number): Promise<Float32Array> {
+    return statColumns(await this.responseStats(pairs, maxTokens, budget, window)).meanNll;
+  }
+
+  /** The statistics session beside the loaded LM, built once per loaded model. */
+  private async tokenStats(): Promise<TokenStats> {
+    const l = this.loaded!;
+    if (l.stats?.key !== l.key) l.stats = { key: l.key, run: await TokenStats.create(l.model, l.choice.device, this.ready().pad) };
+    return l.stats.run;
+  }
+
+  /**
+   * Token statistics of every sample's response in one pass, stored as columns, resumable:
+   * mean NLL (perplexity, Mid-PPL), RSR (methods.md 7.2), mean clipped rank and mean entropy.
+   */
   async perplexityDataset(id: string, settings: DifficultySettings & { maxTokens?: number }, localModelPath: string, onProgress: (p: ProgressEvent) => void): Promise<ModelJobState> {
     const cap = settings.maxTokens ?? DEFAULT_PPL_TOKENS;
-    return this.runJob('perplexity', PERPLEXITY_COLUMN, [settings.model, cap], id, settings, localModelPath, onProgress, async (samples) =>
-      this.perplexities(samples.map((s) => ({ question: s.question, response: responseText(s) })), cap),
-    );
+    return this.runJob('perplexity', STATS_COLUMNS, [settings.model, cap, 'stats'], id, settings, localModelPath, onProgress, async (samples) => {
+      const c = statColumns(await this.responseStats(samples.map((s) => ({ question: s.question, response: responseText(s) })), cap));
+      return [c.meanNll, c.rsr, c.meanRank, c.meanEntropy];
+    });
   }
 
   /**

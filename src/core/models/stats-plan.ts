@@ -1,0 +1,48 @@
+/**
+ * How the token-statistics job cuts its work into forwards. Pure: lengths in, index lists out.
+ */
+
+/** Work plan: batches of short sequences (one left-padded forward each) and long ones run alone in windows. */
+export interface StatsPlan {
+  batches: number[][];
+  windowed: number[];
+}
+
+/**
+ * `order`: sequence indices sorted by ascending `lengths` (prompt + response tokens). `keeps[i]`:
+ * positions whose logits sequence i needs (response tokens + 1). A batch costs rows × max keep ×
+ * `rowBytes` (one logits row) ≤ `budget`, has at most `maxRows` rows and at most `maxPadding` of
+ * its rows × length cells padding. A sequence whose own logits exceed the budget goes to
+ * `windowed`: it is scored alone, a window of positions per forward, the KV cache carried over.
+ */
+export function planStats(order: readonly number[], lengths: ArrayLike<number>, keeps: ArrayLike<number>, rowBytes: number, maxRows: number, budget: number, maxPadding = 0.125): StatsPlan {
+  const batches: number[][] = [];
+  const windowed: number[] = [];
+  let cur: number[] = [];
+  let real = 0;
+  let keep = 0;
+  for (const i of order) {
+    if (keeps[i] * rowBytes > budget) {
+      windowed.push(i);
+      continue;
+    }
+    const rows = cur.length + 1;
+    const cells = rows * lengths[i]; // sorted: row i is the longest so far
+    const k = Math.max(keep, keeps[i]);
+    if (cur.length > 0 && (rows > maxRows || rows * k * rowBytes > budget || cells - real - lengths[i] > maxPadding * cells)) {
+      batches.push(cur);
+      cur = [];
+      real = 0;
+    }
+    cur.push(i);
+    real += lengths[i];
+    keep = cur.length === 1 ? keeps[i] : Math.max(keep, keeps[i]);
+  }
+  if (cur.length) batches.push(cur);
+  return { batches, windowed };
+}
+
+/** Positions per window for a windowed sequence: as many logits rows as the budget holds, at least 1. */
+export function windowTokens(rowBytes: number, budget: number): number {
+  return Math.max(1, Math.floor(budget / rowBytes));
+}

@@ -1,0 +1,229 @@
+/**
+ * Per-token statistics of responses under a causal LM, computed by ONNX Runtime on the LM's device
+ * (core/models/stats-graph.ts): the LM session returns logits for the response positions only
+ * (num_logits_to_keep), the statistics session reduces them to three sums per row, and only those
+ * sums come back to JavaScript. On WebGPU the logits go into a GPU buffer we allocate and pass as
+ * the LM's output, then as the statistics session's input: they never leave the GPU.
+ */
+import { Tensor as TjsTensor, env, type PreTrainedModel } from '@huggingface/transformers';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
+import { planStats, windowTokens } from '../core/models/stats-plan';
+import { STATS_IO, statsGraph } from '../core/models/stats-graph';
+import type { StatSums } from '../core/models/rsr';
+
+/** A sequence to score: prompt tokens then response tokens; the response starts at `start`. */
+export interface StatsSeq {
+  ids: number[];
+  start: number;
+}
+
+/**
+ * Logits bytes per forward. The statistics graph holds about three more tensors of that size at
+ * its peak (the rank's comparison, the log-probabilities and their product), so 128 MB keeps a
+ * forward well inside WASM's 4 GB heap beside a 1.5B model, and is ≈ 220 tokens per window with
+ * a 151,936-entry vocabulary.
+ */
+export const STATS_BUDGET_BYTES = 128 * 2 ** 20;
+const MAX_ROWS = 16; // rows per forward; past this, per-call overhead is already amortised
+
+type OrtSession = InferenceSession;
+type OrtTensorCtor = typeof import('onnxruntime-common').Tensor;
+
+/** Runs the statistics path for one loaded LM. Create with `TokenStats.create`. */
+export class TokenStats {
+  private constructor(
+    private lm: OrtSession,
+    private stats: OrtSession,
+    private T: OrtTensorCtor,
+    private opts: { gpu: GPUDeviceLike | null; pad: number; vocab: number; logitsType: 'float32' | 'float16'; keepInput: boolean; positions: boolean; past: { name: string; dims: number[]; type: 'float32' | 'float16' }[] },
+  ) {}
+
+  /**
+   * Build the statistics session beside `model`'s LM session, with the same ONNX Runtime (so on
+   * WebGPU both use one GPU device and can share buffers). `device` is what the model was loaded on.
+   */
+  static async create(model: PreTrainedModel, device: string, pad: number): Promise<TokenStats> {
+    const lm = (model.sessions.decoder_model_merged ?? model.sessions.model) as unknown as OrtSession;
+    // The classes of transformers.js' own ONNX Runtime: a second copy of ORT could not share its GPU buffers.
+    const T = (new TjsTensor('int64', BigInt64Array.of(0n), [1]) as unknown as { ort_tensor: OrtTensor }).ort_tensor.constructor as OrtTensorCtor;
+    const Session = lm.constructor as unknown as typeof InferenceSession;
+    // Input/output element types where this ORT reports them (onnxruntime-web ≥ 1.22); float32 otherwise.
+    const meta = lm as { outputMetadata?: readonly { name: string; type?: string }[]; inputMetadata?: readonly { name: string; type?: string }[] };
+    const typeOf = (list: readonly { name: string; type?: string }[] | undefined, name: string) => list?.find((m) => m.name === name)?.type;
+    const logitsType = typeOf(meta.outputMetadata, 'logits') === 'float16' ? 'float16' : 'float32';
+    const cfg = model.config as { vocab_size?: number; num_key_value_heads?: number; num_attention_heads?: number; head_dim?: number; hidden_size?: number };
+    const heads = cfg.num_key_value_heads ?? cfg.num_attention_heads ?? 1;
+    const headDim = cfg.head_dim ?? Math.floor((cfg.hidden_size ?? 0) / (cfg.num_attention_heads ?? 1));
+    const past = lm.inputNames
+      .filter((n) => n.startsWith('past_key_values.'))
+      .map((name) => ({ name, dims: [heads, headDim], type: (typeOf(meta.inputMetadata, name) === 'float16' ? 'float16' : 'float32') as 'float32' | 'float16' }));
+    const webgpu = device === 'webgpu';
+    // ORT's WebGPU device exists once the LM session is created on it; our logits buffers must live on it.
+    const gpu = webgpu ? ((await (env.backends.onnx as { webgpu?: { device?: Promise<GPUDeviceLike> } }).webgpu?.device) ?? null) : null;
+    const stats = await Session.create(statsGraph(logitsType === 'float16' ? 'float16' : 'float'), webgpu ? { executionProviders: ['webgpu'] } : {});
+    return new TokenStats(lm, stats, T, {
+      gpu,
+      pad,
+      vocab: cfg.vocab_size ?? 0,
+      logitsType,
+      keepInput: lm.inputNames.includes('num_logits_to_keep'),
+      positions: lm.inputNames.includes('position_ids'),
+      past,
+    });
+  }
+
+  /** Bytes of one logits row. */
+  get rowBytes(): number {
+    return this.opts.vocab * (this.opts.logitsType === 'float16' ? 2 : 4);
+  }
+
+  /**
+   * Sums of NLL, clipped rank and entropy over each sequence's response tokens, in input order.
+   * Short sequences share left-padded forwards; one whose logits exceed `budget` bytes is scored
+   * alone in windows of positions with the KV cache carried over (`window` positions, default:
+   * what the budget holds), which equals one full forward within float tolerance.
+   */
+  async score(seqs: StatsSeq[], budget = STATS_BUDGET_BYTES, window?: number, signal?: AbortSignal): Promise<StatSums> {
+    const n = seqs.length;
+    const out = { nll: new Float64Array(n), rank: new Float64Array(n), ent: new Float64Array(n), n: new Float64Array(n) };
+    const lengths = seqs.map((s) => s.ids.length);
+    const keeps = seqs.map((s) => s.ids.length - s.start + 1);
+    const order = seqs.map((_, i) => i).filter((i) => seqs[i].ids.length > seqs[i].start).sort((a, b) => lengths[a] - lengths[b]);
+    const plan = planStats(order, lengths, keeps, this.rowBytes, MAX_ROWS, budget);
+    for (const rows of plan.batches) {
+      signal?.throwIfAborted();
+      await this.forward(rows.map((i) => seqs[i]), rows, out);
+    }
+    const w = window ?? windowTokens(this.rowBytes, budget);
+    for (const i of plan.windowed) {
+      signal?.throwIfAborted();
+      await this.windowed(seqs[i], i, w, out);
+    }
+    return out;
+  }
+
+  private int64(data: number[] | BigInt64Array, dims: number[]): OrtTensor {
+    return new this.T('int64', data instanceof BigInt64Array ? data : BigInt64Array.from(data, BigInt), dims);
+  }
+
+  /** Where the LM writes its logits: a fresh GPU buffer on WebGPU (never read back), else a CPU tensor ORT allocates. */
+  private logitsOutput(dims: number[]): { fetch: OrtTensor | null; release: () => void } {
+    const device = this.opts.gpu;
+    if (!device) return { fetch: null, release: () => {} };
+    const size = dims.reduce((a, b) => a * b, 1) * (this.opts.logitsType === 'float16' ? 2 : 4);
+    // GPUBufferUsage.STORAGE | COPY_SRC | COPY_DST, sized up to a multiple of 4 as WebGPU requires.
+    const buffer = device.createBuffer({ size: Math.ceil(size / 4) * 4, usage: 0x80 | 0x04 | 0x08 });
+    const t = (this.T as unknown as { fromGpuBuffer: (b: unknown, o: object) => OrtTensor }).fromGpuBuffer(buffer, { dataType: this.opts.logitsType, dims });
+    return { fetch: t, release: () => buffer.destroy() };
+  }
+
+  /** Runs the statistics graph on `logits` and adds each row's sums into `out` at `slots`. */
+  private async reduce(logits: OrtTensor, targets: Int32Array, mask: Uint8Array, dims: number[], slots: number[], out: StatSums & { nll: Float64Array; rank: Float64Array; ent: Float64Array; n: Float64Array }): Promise<void> {
+    const res = await this.stats.run({ [STATS_IO.logits]: logits, [STATS_IO.targets]: new this.T('int32', targets, dims), [STATS_IO.mask]: new this.T('bool', mask, dims) }, [STATS_IO.sums]);
+    const sums = (await res[STATS_IO.sums].getData()) as Float32Array;
+    slots.forEach((s, b) => {
+      out.nll[s] += sums[3 * b];
+      out.rank[s] += sums[3 * b + 1];
+      out.ent[s] += sums[3 * b + 2];
+      let k = 0;
+      for (let t = 0; t < dims[1]; t++) k += mask[b * dims[1] + t];
+      out.n[s] += k;
+    });
+  }
+
+  private emptyPast(rows: number): Record<string, OrtTensor> {
+    const feeds: Record<string, OrtTensor> = {};
+    for (const p of this.opts.past) feeds[p.name] = new this.T(p.type, p.type === 'float16' ? new Uint16Array(0) : new Float32Array(0), [rows, p.dims[0], 0, p.dims[1]]);
+    return feeds;
+  }
+
+  /** One left-padded forward over whole sequences (no cache kept). */
+  private async forward(batch: StatsSeq[], slots: number[], out: Parameters<TokenStats['reduce']>[5]): Promise<void> {
+    const len = batch[batch.length - 1].ids.length;
+    // Left padding puts every response at the end of its row: the last `keep` positions cover them all.
+    const keep = this.opts.keepInput ? Math.max(...batch.map((s) => s.ids.length - s.start + 1)) : len;
+    const rows = batch.length;
+    const ids = new BigInt64Array(rows * len).fill(BigInt(this.opts.pad));
+    const mask = new BigInt64Array(rows * len);
+    const pos = new BigInt64Array(rows * len);
+    const targets = new Int32Array(rows * keep);
+    const use = new Uint8Array(rows * keep);
+    batch.forEach((s, b) => {
+      const off = len - s.ids.length;
+      s.ids.forEach((id, t) => {
+        ids[b * len + off + t] = BigInt(id);
+        mask[b * len + off + t] = 1n;
+        pos[b * len + off + t] = BigInt(t); // positions follow the mask, so a padded row scores as it does alone
+      });
+      // Returned index j is row position p = len − keep + j, which predicts the token at p + 1.
+      for (let j = 0; j < keep; j++) {
+        const q = len - keep + j + 1 - off; // index in s.ids of the predicted token
+        if (q >= s.start && q < s.ids.length) {
+          targets[b * keep + j] = s.ids[q];
+          use[b * keep + j] = 1;
+        }
+      }
+    });
+    const feeds: Record<string, OrtTensor> = { input_ids: this.int64(ids, [rows, len]), attention_mask: this.int64(mask, [rows, len]), ...this.emptyPast(rows) };
+    if (this.opts.positions) feeds.position_ids = this.int64(pos, [rows, len]);
+    if (this.opts.keepInput) feeds.num_logits_to_keep = new this.T('int64', BigInt64Array.of(BigInt(keep)), []);
+    const dims = [rows, keep, this.opts.vocab];
+    const lo = this.logitsOutput(dims);
+    try {
+      const res = await this.lm.run(feeds, lo.fetch ? { logits: lo.fetch } : ['logits']);
+      await this.reduce(res.logits, targets, use, [rows, keep], slots, out);
+      if (!lo.fetch) res.logits.dispose?.();
+    } finally {
+      lo.release();
+    }
+  }
+
+  /** One sequence, `w` positions per forward, the KV cache carried from window to window. */
+  private async windowed(s: StatsSeq, slot: number, w: number, out: Parameters<TokenStats['reduce']>[5]): Promise<void> {
+    let past = this.emptyPast(1);
+    const presents = this.opts.past.map((p) => p.name.replace('past_key_values.', 'present.'));
+    const n = s.ids.length;
+    try {
+      for (let a = 0; a < n; a += w) {
+        const b = Math.min(n, a + w);
+        // Positions p in [a, b) that predict a response token p + 1 (the last one predicts nothing).
+        const first = Math.max(a, s.start - 1);
+        const keep = this.opts.keepInput ? Math.max(1, b - first) : b - a;
+        const feeds: Record<string, OrtTensor> = {
+          input_ids: this.int64(s.ids.slice(a, b), [1, b - a]),
+          attention_mask: this.int64(new Array(b).fill(1), [1, b]),
+          ...past,
+        };
+        if (this.opts.positions) feeds.position_ids = this.int64(Array.from({ length: b - a }, (_, t) => a + t), [1, b - a]);
+        if (this.opts.keepInput) feeds.num_logits_to_keep = new this.T('int64', BigInt64Array.of(BigInt(keep)), []);
+        const targets = new Int32Array(keep);
+        const use = new Uint8Array(keep);
+        for (let j = 0; j < keep; j++) {
+          const q = b - keep + j + 1;
+          if (q >= s.start && q < n) {
+            targets[j] = s.ids[q];
+            use[j] = 1;
+          }
+        }
+        const lo = this.logitsOutput([1, keep, this.opts.vocab]);
+        try {
+          const fetches = Object.fromEntries([['logits', lo.fetch], ...presents.map((p) => [p, null])]);
+          const res = await this.lm.run(feeds, fetches);
+          for (const t of Object.values(past)) t.dispose?.();
+          past = Object.fromEntries(this.opts.past.map((p, k) => [p.name, res[presents[k]]]));
+          if (use.some((x) => x)) await this.reduce(res.logits, targets, use, [1, keep], [slot], out);
+          if (!lo.fetch) res.logits.dispose?.();
+        } finally {
+          lo.release();
+        }
+      }
+    } finally {
+      for (const t of Object.values(past)) t.dispose?.();
+    }
+  }
+}
+
+/** The part of GPUDevice used here (the DOM's WebGPU types are not in this project's lib). */
+interface GPUDeviceLike {
+  createBuffer(d: { size: number; usage: number }): { destroy(): void };
+}
