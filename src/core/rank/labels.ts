@@ -34,6 +34,8 @@ export const METHOD_INFO: Readonly<Record<MethodName, MethodInfo>> = {
     differs:
       'Perplexity is the mean token NLL of only the first 256 response tokens, under the small quantifier model (not the model being trained).',
   },
+  // The paper's own method: the student it is scored under is the user's choice (the perplexity model).
+  rsr: { label: 'RSR (lowest first)', short: 'RSR' },
   rds: {
     label: 'RDS+-style (closest to a validation set; needs embeddings)',
     short: 'RDS+-style',

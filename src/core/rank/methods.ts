@@ -13,7 +13,7 @@ import { sampleWithoutReplacement, type Rng } from '../rng';
 import { diverseSelect } from '../embed/diversity';
 import { embeddings, rdsMax, rdsTurns } from './embed-methods';
 
-export const METHODS = ['select2reason', 'weighted', 'random', 'longest', 'shortest', 'middle', 'difficulty', 'diverse', 's1', 'mid-ppl', 'rds'] as const;
+export const METHODS = ['select2reason', 'weighted', 'random', 'longest', 'shortest', 'middle', 'difficulty', 'diverse', 's1', 'mid-ppl', 'rds', 'rsr'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /** Select2Reason's best joint-rank weight on difficulty (methods.md 1.4): 75% on length. */
@@ -43,6 +43,8 @@ export interface SelectInputs {
   group?: NumericColumn;
   /** Mean token NLL of each response under a small LM, for 'mid-ppl' (methods.md 3.2). */
   perplexity?: NumericColumn;
+  /** Rank-Surprisal Ratio of each response under a small LM, for 'rsr' (methods.md 7.2): lower = better. */
+  rsr?: NumericColumn;
   /** Named feature columns for 'weighted' terms ('length' and 'difficulty' also resolve above). */
   features?: Record<string, NumericColumn>;
   /** L2-normalised sample embeddings (n × dim), for the DEITA filter and 'rds'. */
@@ -87,6 +89,7 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
     if (!inputs.perplexity) throw new Error('Method "mid-ppl" needs the perplexity column (Measure → model scores → perplexity), which is missing.');
     return select('middle', { ...inputs, length: inputs.perplexity }, params, rng);
   }
+  if (method === 'rsr' && !inputs.rsr) throw new Error('Method "rsr" needs the model_rsr column (Measure → model scores → token statistics), which is missing.');
   const { n } = inputs;
   let mask = inputs.mask ?? new Uint8Array(n).fill(1);
   if (mask.length !== n) throw new Error(`The eligibility mask has ${mask.length} rows, expected ${n}.`);
@@ -120,6 +123,9 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
       return firstK(argsortColumn(column(inputs, 'length', method), 'asc', mask).order, k, n);
     case 'difficulty':
       return firstK(argsortColumn(column(inputs, 'difficulty', method), 'desc', mask).order, k, n);
+    case 'rsr':
+      // Lowest RSR first (the paper's "more suitable trajectory"); NaN (empty responses) last.
+      return firstK(argsortColumn(column(inputs, 'rsr', method), 'asc', mask).order, k, n);
     case 'middle':
       return middle(column(inputs, 'length', method), mask, k, n);
     case 'random':
@@ -135,7 +141,7 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
   }
 }
 
-function column(inputs: SelectInputs, name: 'length' | 'difficulty' | 'category' | 'group', method: string): NumericColumn {
+function column(inputs: SelectInputs, name: 'length' | 'difficulty' | 'category' | 'group' | 'rsr', method: string): NumericColumn {
   const col = inputs[name];
   if (!col) throw new Error(`Method "${method}" needs the ${name} column, which is missing.`);
   if (col.length !== inputs.n) throw new Error(`The ${name} column has ${col.length} rows, expected ${inputs.n}.`);
@@ -176,6 +182,8 @@ function preference(method: MethodName, inputs: SelectInputs, params: SelectPara
       return [column(inputs, 'difficulty', method), false];
     case 'rds':
       return [rdsMax(inputs), false];
+    case 'rsr':
+      return [column(inputs, 'rsr', method), true];
     case 'middle': {
       const len = column(inputs, 'length', method);
       const { order, valid } = argsortColumn(len, 'asc', mask);

@@ -85,6 +85,7 @@ export function prepareSelection(recipe: Recipe, fc: RecipeColumns): PreparedSel
     category: c.category,
     group: fc.group,
     perplexity: c.model_nll,
+    rsr: c.model_rsr,
     features: c,
   };
   const params: SelectParams = { budget: recipe.budget, w: recipe.weights.w, terms: recipe.terms, onePerGroup: recipe.filters.onePerGroup, rdsMode: recipe.rds.mode };
@@ -111,6 +112,7 @@ export function cannotRun(method: MethodName, recipe: Pick<Recipe, 'terms' | 'le
   if (usesDifficulty(method, recipe) && !p.difficulty.column && (method !== 'select2reason' || p.difficulty.requestedMissing)) return p.difficulty.missing ?? 'No difficulty column is available.';
   if (usesLength(method, recipe) && !p.inputs.length) return `The length column (${LENGTH_INFO[recipe.length].label}) has not been measured: run Measure.`;
   if (method === 'mid-ppl' && !p.inputs.perplexity) return 'Mid-PPL-style needs the perplexity column: Measure → Model scores → perplexity.';
+  if (method === 'rsr' && !p.inputs.rsr) return 'RSR needs the model_rsr column: Measure → Model scores → perplexity (token statistics; an older perplexity run has none: run it again).';
   if (p.filter.eligible === 0) return 'No sample passes the filters: loosen them to select anything.';
   return undefined;
 }

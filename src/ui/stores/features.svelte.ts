@@ -148,7 +148,13 @@ class FeaturesStore {
       }
     }
     const ppl = meta.modelJobs?.perplexity;
-    if (ppl?.status === 'complete' && ppl.key.startsWith(`[${v},`)) cols.model_nll = await readColumn(meta.id, columnKey('sample.f.model_nll', v), Float32Array);
+    if (ppl?.status === 'complete' && ppl.key.startsWith(`[${v},`)) {
+      // Older perplexity runs stored model_nll only: an empty column is left out.
+      for (const n of ['model_nll', 'model_rsr', 'model_mean_rank', 'model_entropy']) {
+        const c = await readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array);
+        if (c.length) cols[n] = c;
+      }
+    }
     const st = meta.modelJobs?.structure;
     if (st?.status === 'complete' && st.key.startsWith(`[${v},`)) {
       for (const n of ['struct_shuffle_gain', 'struct_delete_gain']) cols[n] = await readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array);

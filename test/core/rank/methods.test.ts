@@ -267,8 +267,8 @@ describe('every method', () => {
     const mask = new Uint8Array(12);
     for (const m of METHODS) {
       const params: SelectParams = { ...count(3), terms: [{ feature: 'length', direction: 'desc', weight: 1 }] };
-      expect(run(m, params, { ...fixture, ...emb, mask, perplexity: fixture.length }), m).toEqual([]);
-      expect(run(m, { ...params, budget: { kind: 'count', value: 0 } }, { ...fixture, ...emb, perplexity: fixture.length }), m).toEqual([]);
+      expect(run(m, params, { ...fixture, ...emb, mask, perplexity: fixture.length, rsr: fixture.length }), m).toEqual([]);
+      expect(run(m, { ...params, budget: { kind: 'count', value: 0 } }, { ...fixture, ...emb, perplexity: fixture.length, rsr: fixture.length }), m).toEqual([]);
     }
   });
 
@@ -277,7 +277,7 @@ describe('every method', () => {
     for (const m of METHODS) {
       for (const seed of [1, 2, 3]) {
         const params: SelectParams = { ...count(4), terms: [{ feature: 'difficulty', direction: 'desc', weight: 1 }] };
-        const s = run(m, params, { ...fixture, ...emb, mask, perplexity: fixture.difficulty }, seed);
+        const s = run(m, params, { ...fixture, ...emb, mask, perplexity: fixture.difficulty, rsr: fixture.difficulty }, seed);
         expect(s.length, m).toBe(4);
         expect(s.every((i) => mask[i] === 1), m).toBe(true);
         expect(new Set(s).size, m).toBe(4);
@@ -299,3 +299,13 @@ describe('mid-ppl', () => {
   });
 });
 
+
+describe('rsr', () => {
+  it('keeps the lowest RSR first (NaN last), by itself and as the one-per-group preference, and says which column is missing', () => {
+    const rsr = Float32Array.from([2.5, 0.4, NaN, 1.1, 0.9, 3, 0.2, 5, 1.5, 0.7, 2, 4]);
+    expect(run('rsr', count(4), { ...fixture, rsr })).toEqual([1, 4, 6, 9]); // 0.2, 0.4, 0.7, 0.9
+    expect(run('rsr', count(12), { ...fixture, rsr })).toContain(2); // NaN rows come only after every number
+    expect(run('rsr', count(11), { ...fixture, rsr })).not.toContain(2);
+    expect(() => run('rsr', count(4), fixture)).toThrow(/model_rsr column/);
+  });
+});

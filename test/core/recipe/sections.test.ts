@@ -7,7 +7,7 @@ describe('recipe: models, diversity and rds sections', () => {
   it('defaults name the issue\'s models and DEITA\'s tau, with diversity off', () => {
     expect(DEFAULT_RECIPE.models.difficulty).toEqual({ model: 'onnx-community/Qwen2.5-1.5B-Instruct', variant: 'select2reason' });
     expect(DEFAULT_RECIPE.models.embedding).toEqual({ model: DEFAULT_EMBEDDING_MODEL, thinkWords: 0, tau: 0.95 });
-    expect(DEFAULT_RECIPE.models.perplexity.maxTokens).toBe(256);
+    expect(DEFAULT_RECIPE.models.perplexity.maxTokens).toBe(8192);
     expect(DEFAULT_RECIPE.diversity).toEqual({ on: false, tau: DEFAULT_DIVERSITY_TAU });
     expect(DEFAULT_DIVERSITY_TAU).toBe(0.9);
     expect(DEFAULT_RECIPE.rds).toEqual({ validation: null, mode: 'max' });
