@@ -4,14 +4,15 @@ import { RateMeter, type ProgressEvent } from '../core/rate';
 import { detectMapping, type FieldMapping } from '../core/schema/mapping';
 import type { CoreIssue, FileFormat, RawRecord } from '../core/types';
 import { MAX_STORED_ERRORS, openDb, type ColumnPart, type DatasetMeta } from '../db/schema';
-import { deleteDataset, getDataset, putDataset, truncateTo, writeBatch } from '../db/datasets';
+import { getDataset, putDataset, truncateTo, writeBatch } from '../db/datasets';
 import { isQuotaError, storageFullMessage } from '../db/quota';
 import { openSource, SourceError, streamToBlob, type OpenedSource, type SourceSpec } from './source';
 import { remapDataset } from './remap';
 import { hashInWorker } from './hash';
 import { checkSameFile, notSameFile, NotSameFile } from './identity';
-import { decompressed, readParquetRecords, readTextRecords, TruncatedInput, UnreadableInput } from './records';
-import { sniffSource, type SourceSniff } from './sniff-source';
+import { describe, fatal, newMeta, stopRun } from './outcome';
+import { decompressed, readParquetRecords, readTextRecords, TruncatedInput } from './records';
+import { sniffSource } from './sniff-source';
 
 export type ProgressFn = (p: ProgressEvent) => void;
 
@@ -307,7 +308,7 @@ export class IngestService {
       emit(true);
       return { meta };
     } catch (err) {
-      return this.stopped(err, meta, () => committed, before, resumed, signal, () => emit(true), async () => {
+      return stopRun(err, meta, () => committed, before, resumed, signal, () => emit(true), async () => {
         if (!builder && pending.length) detect();
         if (builder) await flush().catch(() => {});
         await inflight.catch(() => {});
@@ -316,85 +317,6 @@ export class IngestService {
       parallel?.stop();
     }
   }
-
-  /**
-   * End a run that threw: keep only what landed (a failed commit must not move the resume point
-   * past its rows) and say why it stopped. Another file for resume and an unreadable file are
-   * refusals (`fatal`); a cancel, a full disk or any other error leave a resumable dataset.
-   */
-  private async stopped(
-    err: unknown,
-    meta: DatasetMeta,
-    committed: () => DatasetMeta,
-    before: DatasetMeta,
-    resumed: boolean,
-    signal: AbortSignal,
-    emit: () => void,
-    settleBatches: () => Promise<void>,
-  ): Promise<IngestResult> {
-    const file = meta.name;
-    if (err instanceof NotSameFile) {
-      await settleBatches();
-      await putDataset({ ...before, status: 'incomplete' }).catch(() => {});
-      return { meta: undefined as never, fatal: err.issue };
-    }
-    if (err instanceof UnreadableInput && !resumed) {
-      await deleteDataset(meta.id).catch(() => {}); // nothing was read: no dataset, only the message
-      return { meta: undefined as never, fatal: err.issue };
-    }
-    if (!(err instanceof UnreadableInput)) await settleBatches();
-    Object.assign(meta, committed()); // read after the batches settled: the last one may have landed
-    const cancelled = signal.aborted;
-    const quota = isQuotaError(err);
-    const rows = meta.resume.records.toLocaleString('en-US');
-    const reason = cancelled
-      ? 'Cancelled'
-      : quota
-        ? `Stopped because ${await storageFullMessage()}.`
-        : `Stopped by an error: ${describe(err)}`;
-    meta.status = 'incomplete';
-    meta.notices.push({ code: cancelled ? 'cancelled' : quota ? 'storage-full' : 'internal', message: `${reason} ${rows} rows are stored; Resume continues from there`, where: { file } });
-    // With the disk full this put may fail too: the stored record then still says 'ingesting'
-    // with the last committed resume point, which the list shows as interrupted once our lock is gone.
-    await putDataset(meta).catch(() => {});
-    emit();
-    return { meta };
-  }
-}
-
-function fatal(file: string, message: string, code: CoreIssue['code'] = 'internal'): IngestResult {
-  return { meta: undefined as never, fatal: { code, message, where: { file } } };
-}
-
-/** An error's message for the user, never empty (a DOMException may carry only a name). */
-function describe(err: unknown): string {
-  const e = err as { message?: string; name?: string } | undefined;
-  return e?.message || e?.name || String(err);
-}
-
-function newMeta(source: OpenedSource, sniff: SourceSniff): DatasetMeta {
-  const now = Date.now();
-  const format: FileFormat = sniff.format!;
-  return {
-    id: crypto.randomUUID(),
-    name: source.info.name,
-    source: source.info,
-    format,
-    compressed: sniff.compressed,
-    ...(sniff.encoding ? { encoding: sniff.encoding } : {}),
-    mapping: { shape: 'plain' },
-    mappingVersion: 0,
-    columns: [],
-    shapeCounts: {},
-    status: 'ingesting',
-    createdAt: now,
-    updatedAt: now,
-    resume: { fileRows: 0, records: 0, samples: 0, chunks: 0, parts: 0, bytes: 0 },
-    errors: [],
-    errorCount: 0,
-    notices: sniff.issue ? [sniff.issue] : [],
-    storedChars: 0,
-  };
 }
 
 export { COL };

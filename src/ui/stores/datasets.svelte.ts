@@ -7,6 +7,8 @@ import type { DatasetMeta } from '../../db/schema';
 import { ingestLockName } from '../../ingest/service';
 import type { SourceSpec } from '../../ingest/source';
 import { ingestWorker, cancelIngest } from './ingest-client';
+import { isQuotaError, storageFullMessage } from '../../db/quota';
+import { ingestLimits } from '../load/limits';
 
 export interface JobState {
   kind: 'ingest' | 'remap';
