@@ -153,6 +153,48 @@ describe('resume checks the file is the same one, by content', () => {
   });
 });
 
+describe('resume of a URL checks the prefix as it streams', () => {
+  it('refuses a URL that now serves other bytes of the same size, then resumes when it serves the right ones', async () => {
+    const { createServer } = await import('node:http');
+    const N = 6000;
+    const right = Array.from({ length: N }, (_, i) => row(i) + ' '.repeat(200)).join('\n') + '\n';
+    const wrong = right.replace('r1"', 's1"');
+    let body = right;
+    const server = createServer((_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'content-length': String(Buffer.byteLength(body)) });
+      // Small writes: the client sees the body arrive in pieces, as from a real host.
+      const b = Buffer.from(body);
+      let at = 0;
+      const next = () => { if (at >= b.length) return res.end(); res.write(b.subarray(at, at + 16384), next); at += 16384; };
+      next();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/data.jsonl`;
+    try {
+      const service = new IngestService();
+      let stop = false;
+      const first = await service.ingest({ kind: 'url', url }, (p) => {
+        if (!stop && (p.counts?.rows ?? 0) > 0) { stop = true; service.cancel(); }
+      });
+      expect(first.meta.status).toBe('incomplete');
+      expect(first.meta.resume.records).toBeGreaterThan(0);
+      const kept = await allSamples(first.meta);
+      body = wrong;
+      const refused = await new IngestService().ingest({ kind: 'url', url }, () => {}, first.meta.id);
+      expect(refused.fatal?.code).toBe('not-same-file');
+      const stored = (await getDataset(first.meta.id))!;
+      expect(stored).toMatchObject({ status: 'incomplete', resume: first.meta.resume });
+      expect(await allSamples(stored)).toEqual(kept);
+      body = right;
+      const done = await new IngestService().ingest({ kind: 'url', url }, () => {}, first.meta.id);
+      expect(done.meta).toMatchObject({ status: 'complete', resume: { records: N } });
+      expect((await allSamples(done.meta)).map((x) => x.id)).toEqual(ids(N));
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('storage', () => {
   it('lists every dataset even when one stored record is malformed, marking that one damaged', async () => {
     const a = await ingest(rows(10), 'fine.jsonl');
