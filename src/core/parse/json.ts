@@ -40,6 +40,7 @@ const SINGLE = 6; // a top-level scalar: keep everything and let JSON.parse judg
 const IGNORE = 7; // the rest of the input does not matter
 
 const isWs = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+const keyChars = (parts: string[]) => parts.reduce((n, p) => n + p.length, 0);
 
 /**
  * Creates a push parser for a JSON document (see JsonArrayParser).
@@ -326,7 +327,9 @@ export function createJsonArrayParser(opts: TextParserOptions = {}): JsonArrayPa
       capFrom = 0;
     }
     if (inKey) {
-      keyParts.push(s.slice(keyFrom));
+      // A key is only kept to name the records array: a key past the limit is not worth holding.
+      if (s.length - keyFrom + keyChars(keyParts) <= limit) keyParts.push(s.slice(keyFrom));
+      else keyParts = ['\u2026'];
       keyFrom = 0;
     }
     lines.finish();
