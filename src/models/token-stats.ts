@@ -7,7 +7,9 @@
  */
 import { Tensor as TjsTensor, env, type PreTrainedModel } from '@huggingface/transformers';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
-import { planStats, windowTokens } from '../core/models/stats-plan';
+import { planStats, STATS_BUDGET_BYTES, windowTokens } from '../core/models/stats-plan';
+
+export { STATS_BUDGET_BYTES };
 import { STATS_IO, statsGraph } from '../core/models/stats-graph';
 import type { StatSums } from '../core/models/rsr';
 
@@ -17,13 +19,6 @@ export interface StatsSeq {
   start: number;
 }
 
-/**
- * Logits bytes per forward. The statistics graph holds about three more tensors of that size at
- * its peak (the rank's comparison, the log-probabilities and their product), so 128 MB keeps a
- * forward well inside WASM's 4 GB heap beside a 1.5B model, and is ≈ 220 tokens per window with
- * a 151,936-entry vocabulary.
- */
-export const STATS_BUDGET_BYTES = 128 * 2 ** 20;
 const MAX_ROWS = 16; // rows per forward; past this, per-call overhead is already amortised
 
 type OrtSession = InferenceSession;

@@ -31,7 +31,48 @@ afterAll(async () => {
 const reference = (question: string) => referenceDifficulty(tok, question);
 const storedScores = (page: Page, prefix = 'sample.f.model_difficulty') => storedColumn(page, prefix);
 
-async function scoreWith(device: 'wasm' | 'webgpu', alsoPerplexity = false): Promise<{ scores: number[]; status: string; nll: number[] }> {
+/**
+ * Token statistics of a stored response, from the fixture's formula in float64 (methods.md 7.2):
+ * mean NLL, RSR (Σ clipped rank / Σ NLL) and mean clipped rank. Ties: the ~151,933 logits that
+ * are exactly 0 rank above a negative true logit, so those tokens hit the clip at 100.
+ */
+function referenceStats(question: string, response: string): { nll: number; rsr: number; rank: number } {
+  const V = 151936;
+  const prompt = tok.apply_chat_template([{ role: 'user', content: question }], { add_generation_prompt: true, tokenize: false }) as string;
+  const p = tok.encode(prompt, { add_special_tokens: false });
+  const r = tok.encode(response, { add_special_tokens: false });
+  const ids = [...p, ...r];
+  let nll = 0;
+  let rank = 0;
+  for (let k = 0; k < r.length; k++) {
+    const t = p.length - 1 + k;
+    const th = ((((ids.slice(0, t + 1).reduce((a, id) => a + (id % 97), 0)) % 360) + 0.5) * Math.PI) / 180;
+    const l = new Map<number, number>([[15, 4 * Math.cos(th)], [16, 4 * Math.sin(th)]]);
+    const nx = (ids[t] + 1) % V;
+    l.set(nx, (l.get(nx) ?? 0) + 2);
+    const ly = l.get(r[k]) ?? 0;
+    nll += Math.log(V - l.size + [...l.values()].reduce((a, x) => a + Math.exp(x), 0)) - ly;
+    rank += Math.min(100, 1 + [...l.values()].filter((x) => x > ly).length + (ly < 0 ? V - l.size : 0));
+  }
+  return { nll: nll / r.length, rsr: rank / nll, rank: rank / r.length };
+}
+
+/** Stored token-statistics columns equal the float64 reference for every sample. */
+async function expectStats(page: Page): Promise<void> {
+  const [nll, rsr, rank] = await Promise.all(['sample.f.model_nll', 'sample.f.model_rsr', 'sample.f.model_mean_rank'].map((c) => storedScores(page, c)));
+  const clipped = QUESTIONS.filter((q, i) => {
+    // The stored response is trained on as responseText writes it: think tags on their own lines.
+    const want = referenceStats(q, `<think>\nt\n</think>\n\n${i}`);
+    // float32 log-sum-exp over 151,936 logits on the device: relative error ~5e-5
+    expect(Math.abs(nll[i] - want.nll)).toBeLessThan(2e-4 * want.nll);
+    expect(Math.abs(rsr[i] - want.rsr)).toBeLessThan(2e-4 * want.rsr);
+    expect(rank[i]).toBeCloseTo(want.rank, 4);
+    return want.rank > 20;
+  });
+  expect(clipped.length).toBeGreaterThan(0); // some responses hit the rank clip through ties at 0
+}
+
+async function scoreWith(device: 'wasm' | 'webgpu', alsoPerplexity = false, alsoStructure = alsoPerplexity): Promise<{ scores: number[]; status: string; nll: number[] }> {
   const ctx = await browser.newContext();
   try {
     const { page, errors } = await openApp(ctx);
@@ -49,9 +90,14 @@ async function scoreWith(device: 'wasm' | 'webgpu', alsoPerplexity = false): Pro
     expect(await page.getByTestId('model-downloads').textContent()).toMatch(/onnx\/model\.onnx: [\d.]+ [kM]B( \/ [\d.]+ [kM]B \(100%\)| \(size unknown\))/); // the app's server compresses, so it may send no length
     let nll: number[] = [];
     if (alsoPerplexity) {
+      // What a long trace costs is said before the job starts (default cap: 8,192 tokens).
+      expect(await page.getByTestId('stats-cost').textContent()).toMatch(/8,192 forward positions in \d+ windows/);
       await page.getByTestId('perplexity-run').click();
       await page.getByTestId('perplexity-done').waitFor({ timeout: 110_000 });
       nll = await storedScores(page, 'sample.f.model_nll');
+      await expectStats(page);
+    }
+    if (alsoStructure) {
       // Structure sensitivity runs the same LM on the thinking as written / shuffled / cut: one-step
       // traces here have no order to disturb, so both gains are exactly 0.
       await page.getByTestId('structure-run').click();
@@ -78,8 +124,8 @@ describe('difficulty quantifier in Chromium (tiny fixture model, no network)', (
     expect(scores.some((s) => s === 0) && scores.some((s) => s > 0)).toBe(true);
   });
 
-  it('WebGPU (SwiftShader adapter, forced): same scores', async () => {
-    const { scores, status } = await scoreWith('webgpu');
+  it('WebGPU (SwiftShader adapter, forced): same scores; token statistics from GPU-resident logits equal the reference', async () => {
+    const { scores, status } = await scoreWith('webgpu', true, false);
     expect(status).toMatch(/WebGPU/);
     QUESTIONS.forEach((q, i) => expect(scores[i]).toBeCloseTo(reference(q), 3));
   });

@@ -2,6 +2,14 @@
  * How the token-statistics job cuts its work into forwards. Pure: lengths in, index lists out.
  */
 
+/**
+ * Logits bytes per forward. The statistics graph holds about three more tensors of that size at
+ * its peak (the rank's comparison, the log-probabilities and their product), so 128 MB keeps a
+ * forward well inside WASM's 4 GB heap beside a 1.5B model, and is ≈ 220 tokens per window with
+ * a 151,936-entry vocabulary.
+ */
+export const STATS_BUDGET_BYTES = 128 * 2 ** 20;
+
 /** Work plan: batches of short sequences (one left-padded forward each) and long ones run alone in windows. */
 export interface StatsPlan {
   batches: number[][];
