@@ -1,25 +1,28 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { readFileSync } from 'node:fs';
+import { APP_HEADERS, ISOLATION_HEADERS } from './src/sw/policy';
+import { serviceWorker } from './src/sw/vite-plugin';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+// THINKSIFT_VERSION overrides the version (the update test builds two versions of the same code).
+const version = process.env.THINKSIFT_VERSION || pkg.version;
 
 /** COOP/COEP make the page and its workers crossOriginIsolated (threads for WASM, precise timers). */
-export const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+export const isolationHeaders = ISOLATION_HEADERS;
 
 export default defineConfig({
-  plugins: [svelte()],
-  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+  // serviceWorker: the CSP <meta> in index.html, and sw.js (isolation without headers, offline) — src/sw/.
+  plugins: [svelte(), serviceWorker(version)],
+  define: { __APP_VERSION__: JSON.stringify(version) },
   // Relative base so the built app works from any sub-path of a static host.
   base: './',
   // No SPA fallback: a missing file (a model under models/, an asset) is a 404, never index.html
   // with status 200, which a loader would try to parse as JSON or ONNX. The app has one page.
   appType: 'mpa',
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  // COOP/COEP plus the CSP, nosniff and no-referrer (src/sw/policy.ts), for `npm run dev` and `npm start`.
+  server: { headers: { ...APP_HEADERS } },
+  preview: { headers: { ...APP_HEADERS } },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
 });

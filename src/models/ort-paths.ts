@@ -9,4 +9,8 @@ export function useLocalOrtFiles(threads: number): void {
   const wasmEnv = env.backends.onnx.wasm!;
   wasmEnv.wasmPaths = { wasm, mjs };
   wasmEnv.numThreads = threads;
+  // transformers.js' own WASM cache re-imports ORT's .mjs from a blob: URL, which the CSP's
+  // script-src/worker-src 'self' refuses (ORT's thread workers would start from that blob too),
+  // and the job hangs. The files are the app's own: the service worker precaches them for offline.
+  env.useWasmCache = false;
 }
