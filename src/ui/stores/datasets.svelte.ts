@@ -40,8 +40,14 @@ class DatasetsStore {
     return this.list.find((d) => d.id === this.activeId);
   }
 
+  private refreshSeq = 0;
+
   /** Reload the list; datasets left 'ingesting' by a closed tab or crash become 'incomplete'. */
   async refresh(): Promise<void> {
+    // Refreshes overlap (the 1 s poll during an ingest, the one after it): only the latest one
+    // started may publish, or an older list, read before a new dataset existed, would land last
+    // and close the dataset just opened.
+    const seq = ++this.refreshSeq;
     const all = await listDatasets();
     const held = await heldLocks().catch(() => new Set<string>());
     for (const d of all) {
@@ -51,6 +57,7 @@ class DatasetsStore {
         await patchDataset(d.id, { status: 'incomplete' }).catch(() => {});
       }
     }
+    if (seq !== this.refreshSeq) return;
     this.list = all;
     if (this.activeId && !all.some((d) => d.id === this.activeId)) this.activeId = undefined;
     this.storage = await storageStatus().catch(() => this.storage);
