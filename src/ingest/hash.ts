@@ -63,8 +63,10 @@ export class BlobHasher {
     let cp = this.states[0];
     for (const s of this.states) if (s.at <= end) cp = s;
     const h = (this.spare ??= await createSHA256());
+    const rest = end > cp.at ? new Uint8Array(await this.blob.slice(cp.at, end).arrayBuffer()) : undefined;
+    // load → update → digest with no await between: concurrent calls share the spare hasher.
     h.load(cp.state);
-    if (end > cp.at) h.update(new Uint8Array(await this.blob.slice(cp.at, end).arrayBuffer()));
+    if (rest) h.update(rest);
     return h.digest('hex');
   }
 

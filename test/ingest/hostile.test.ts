@@ -220,3 +220,19 @@ describe('storage', () => {
     expect(meta).toMatchObject({ status: 'complete', errorCount: 0, resume: { records: n } });
   });
 });
+
+describe('prefix hashes', () => {
+  it('answers concurrent prefix requests past checkpoints exactly (they share one spare hasher)', async () => {
+    const { createHash } = await import('node:crypto');
+    const { BlobHasher } = await import('../../src/ingest/hash');
+    const data = noise(11_000_000, 3);
+    const blob = new Blob([data as Uint8Array<ArrayBuffer>]);
+    const h = new BlobHasher();
+    const all = h.digest(blob);
+    await h.prefix(10); // the spare hasher exists from here on: the calls below share it
+    const ends = [5_000_001, 9_999_999, 4_194_304, 123, 11_000_000];
+    const got = await Promise.all(ends.map((e) => h.prefix(e)));
+    expect(got).toEqual(ends.map((e) => createHash('sha256').update(data.subarray(0, e)).digest('hex')));
+    expect(await all).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+});
