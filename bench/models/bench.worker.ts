@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { AutoModelForCausalLM, AutoTokenizer, env, pipeline, Tensor } from '@huggingface/transformers';
 import { DIFFICULTY_SYSTEM_PROMPT, DEFAULT_DIFFICULTY } from '../../src/core/models/difficulty';
 import { DEFAULT_PPL_TOKENS, meanNll } from '../../src/core/models/perplexity';
+import { statColumns } from '../../src/core/models/rsr';
 import { probeCapabilities } from '../../src/models/probe';
 import { useLocalOrtFiles } from '../../src/models/ort-paths';
 import { DifficultyService } from '../../src/models/difficulty-service';
@@ -30,6 +31,8 @@ export interface BenchResult {
   /** Best of the timed runs. */
   runMs: number;
   rowsPerS: number;
+  /** Bytes copied from ONNX Runtime to JavaScript per scored response token (perplexity). */
+  bytesPerToken?: number;
   /** Largest |ours − plain| over the outputs both produce (NaN where plain gives no comparable value). */
   maxDiff?: number;
   adapter?: string;
@@ -44,6 +47,8 @@ type Messages = { role: string; content: string }[];
 /** A loaded (and warmed-up) way of doing the job: `run` does all rows once; `dispose` frees it. */
 interface Runner {
   run: () => Promise<Float32Array | undefined>;
+  /** Bytes read back per scored token over the runs so far (perplexity). */
+  bytesPerToken?: () => number | Promise<number>;
   dispose?: () => Promise<unknown>;
 }
 
@@ -86,7 +91,10 @@ async function loadPlain(req: BenchRequest): Promise<Runner> {
   const [tok, model] = await Promise.all([AutoTokenizer.from_pretrained(LM), AutoModelForCausalLM.from_pretrained(LM, { device, dtype: 'fp32' })]);
   const one = new Tensor('int64', BigInt64Array.of(1n), [1, 1]);
   await model({ input_ids: one, attention_mask: one });
+  let bytes = 0;
+  let tokens = 0;
   return {
+    bytesPerToken: () => bytes / tokens,
     run: async () => {
       const values = new Float32Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
@@ -99,6 +107,8 @@ async function loadPlain(req: BenchRequest): Promise<Runner> {
           attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
         });
         const logits = res.logits as Tensor;
+        bytes += (logits.data as Float32Array).byteLength;
+        tokens += r.length;
         values[i] = meanNll(logits.data as Float32Array, logits.dims[2], r.map((_, k) => p.length - 1 + k), r);
       }
       return values;
@@ -120,7 +130,17 @@ async function loadOurs(req: BenchRequest): Promise<Runner> {
   const settings = { ...DEFAULT_DIFFICULTY, model: LM, device, dtype: 'fp32' as const };
   await svc.load(settings, req.models);
   if (req.job === 'difficulty') return { run: async () => (await svc.scoreQuestions(rows.map((r) => r.question), settings.variant, settings.batchSize), undefined) };
-  return { run: () => svc.perplexities(rows, DEFAULT_PPL_TOKENS) };
+  // One pass gives perplexity and RSR (and mean rank, entropy); the mean NLL is compared with plain.
+  const read0 = await svc.statsBytesRead();
+  let tokens = 0;
+  return {
+    run: async () => {
+      const s = await svc.responseStats(rows, DEFAULT_PPL_TOKENS);
+      tokens += s.n.reduce((a, b) => a + b, 0);
+      return statColumns(s).meanNll;
+    },
+    bytesPerToken: async () => ((await svc.statsBytesRead()) - read0) / tokens,
+  };
 }
 
 function maxDiff(a?: Float32Array, b?: Float32Array): number | undefined {
@@ -154,11 +174,13 @@ const api = {
         values = { ...values, [way]: v };
       }
     }
+    const plainBytes = await plain.bytesPerToken?.();
+    const oursBytes = await ours.bytesPerToken?.();
     await plain.dispose?.();
     const rate = (ms: number) => (req.rows.length * 1000) / ms;
     return [
-      { way: 'plain', loadMs: plainLoad, runMs: best.plain, rowsPerS: rate(best.plain), adapter, threads },
-      { way: 'ours', loadMs: oursLoad, runMs: best.ours, rowsPerS: rate(best.ours), maxDiff: maxDiff(values.plain, values.ours), adapter, threads },
+      { way: 'plain', loadMs: plainLoad, runMs: best.plain, rowsPerS: rate(best.plain), bytesPerToken: plainBytes, adapter, threads },
+      { way: 'ours', loadMs: oursLoad, runMs: best.ours, rowsPerS: rate(best.ours), maxDiff: maxDiff(values.plain, values.ours), bytesPerToken: oursBytes, adapter, threads },
     ];
   },
 };

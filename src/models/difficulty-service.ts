@@ -194,6 +194,11 @@ export class DifficultyService {
     return statColumns(await this.responseStats(pairs, maxTokens, budget, window)).meanNll;
   }
 
+  /** Bytes the statistics path has read back to JavaScript since the model was loaded (benchmark). */
+  async statsBytesRead(): Promise<number> {
+    return (await this.tokenStats()).bytesRead;
+  }
+
   /** The statistics session beside the loaded LM, built once per loaded model. */
   private async tokenStats(): Promise<TokenStats> {
     const l = this.loaded!;

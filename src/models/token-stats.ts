@@ -10,7 +10,7 @@ import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import { planStats, STATS_BUDGET_BYTES, windowTokens } from '../core/models/stats-plan';
 
 export { STATS_BUDGET_BYTES };
-import { STATS_IO, statsGraph } from '../core/models/stats-graph';
+import { RANK_CLIP, STATS_IO, statsGraph } from '../core/models/stats-graph';
 import type { StatSums } from '../core/models/rsr';
 
 /** A sequence to score: prompt tokens then response tokens; the response starts at `start`. */
@@ -26,6 +26,9 @@ type OrtTensorCtor = typeof import('onnxruntime-common').Tensor;
 
 /** Runs the statistics path for one loaded LM. Create with `TokenStats.create`. */
 export class TokenStats {
+  /** Bytes copied from ONNX Runtime to JavaScript so far (the sums): what the benchmark reports per token. */
+  bytesRead = 0;
+
   private constructor(
     private lm: OrtSession,
     private stats: OrtSession,
@@ -55,7 +58,7 @@ export class TokenStats {
     const webgpu = device === 'webgpu';
     // ORT's WebGPU device exists once the LM session is created on it; our logits buffers must live on it.
     const gpu = webgpu ? ((await (env.backends.onnx as { webgpu?: { device?: Promise<GPUDeviceLike> } }).webgpu?.device) ?? null) : null;
-    const stats = await Session.create(statsGraph(logitsType === 'float16' ? 'float16' : 'float'), webgpu ? { executionProviders: ['webgpu'] } : {});
+    const stats = await Session.create(statsGraph(logitsType === 'float16' ? 'float16' : 'float', webgpu || (cfg.vocab_size ?? 0) < RANK_CLIP ? 'count' : 'topk'), webgpu ? { executionProviders: ['webgpu'] } : {});
     return new TokenStats(lm, stats, T, {
       gpu,
       pad,
@@ -116,6 +119,7 @@ export class TokenStats {
   private async reduce(logits: OrtTensor, targets: Int32Array, mask: Uint8Array, dims: number[], slots: number[], out: StatSums & { nll: Float64Array; rank: Float64Array; ent: Float64Array; n: Float64Array }): Promise<void> {
     const res = await this.stats.run({ [STATS_IO.logits]: logits, [STATS_IO.targets]: new this.T('int32', targets, dims), [STATS_IO.mask]: new this.T('bool', mask, dims) }, [STATS_IO.sums]);
     const sums = (await res[STATS_IO.sums].getData()) as Float32Array;
+    this.bytesRead += sums.byteLength;
     slots.forEach((s, b) => {
       out.nll[s] += sums[3 * b];
       out.rank[s] += sums[3 * b + 1];

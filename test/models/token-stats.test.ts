@@ -32,8 +32,8 @@ function ref(row: ArrayLike<number>, y: number): [number, number, number] {
 }
 
 describe('statistics graph (onnxruntime in Node) against a float64 reference', () => {
-  it('per token NLL, clipped rank and entropy, ties at the rank boundary, padded rows left out of the sums', async () => {
-    const s = await ort.InferenceSession.create(statsGraph());
+  it.each(['topk', 'count'] as const)('per token NLL, clipped rank (%s) and entropy, ties at the rank boundary, padded rows left out of the sums', async (mode) => {
+    const s = await ort.InferenceSession.create(statsGraph('float', mode));
     const [B, T, Vs] = [3, 4, 300];
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

@@ -4,7 +4,7 @@
 
 /**
  * Logits bytes per forward. The statistics graph holds about three more tensors of that size at
- * its peak (the rank's comparison, the log-probabilities and their product), so 128 MB keeps a
+ * its peak (the shifted logits, their exp() and its product with them), so 128 MB keeps a
  * forward well inside WASM's 4 GB heap beside a 1.5B model, and is ≈ 220 tokens per window with
  * a 151,936-entry vocabulary.
  */

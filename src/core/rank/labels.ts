@@ -32,7 +32,7 @@ export const METHOD_INFO: Readonly<Record<MethodName, MethodInfo>> = {
     label: 'Mid-PPL-style (middle perplexity band; needs model perplexity)',
     short: 'Mid-PPL-style',
     differs:
-      'Perplexity is the mean token NLL of only the first 256 response tokens, under the small quantifier model (not the model being trained).',
+      'Perplexity is the mean token NLL of the first 8,192 response tokens (the cap is a setting), under a small model (not the model being trained).',
   },
   // The paper's own method: the student it is scored under is the user's choice (the perplexity model).
   rsr: { label: 'RSR (lowest first)', short: 'RSR' },
