@@ -131,7 +131,7 @@ async function loadOurs(req: BenchRequest): Promise<Runner> {
   await svc.load(settings, req.models);
   if (req.job === 'difficulty') return { run: async () => (await svc.scoreQuestions(rows.map((r) => r.question), settings.variant, settings.batchSize), undefined) };
   // One pass gives perplexity and RSR (and mean rank, entropy); the mean NLL is compared with plain.
-  const read0 = await svc.statsBytesRead();
+  const read0 = (await svc.statsReadBack()).bytes;
   let tokens = 0;
   return {
     run: async () => {
@@ -139,7 +139,12 @@ async function loadOurs(req: BenchRequest): Promise<Runner> {
       tokens += s.n.reduce((a, b) => a + b, 0);
       return statColumns(s).meanNll;
     },
-    bytesPerToken: async () => ((await svc.statsBytesRead()) - read0) / tokens,
+    bytesPerToken: async () => {
+      const r = await svc.statsReadBack();
+      // On WebGPU the logits must stay in a GPU buffer: a silent CPU fallback would read 0.6 MB per token back.
+      if (device === 'webgpu' && !r.logitsOnGpu) throw new Error('WebGPU run without GPU-resident logits');
+      return (r.bytes - read0) / tokens;
+    },
   };
 }
 

@@ -194,9 +194,10 @@ export class DifficultyService {
     return statColumns(await this.responseStats(pairs, maxTokens, budget, window)).meanNll;
   }
 
-  /** Bytes the statistics path has read back to JavaScript since the model was loaded (benchmark). */
-  async statsBytesRead(): Promise<number> {
-    return (await this.tokenStats()).bytesRead;
+  /** Bytes the statistics path has read back to JavaScript since the model was loaded, and whether its logits stay on the GPU (benchmark). */
+  async statsReadBack(): Promise<{ bytes: number; logitsOnGpu: boolean }> {
+    const s = await this.tokenStats();
+    return { bytes: s.bytesRead, logitsOnGpu: s.logitsOnGpu };
   }
 
   /** The statistics session beside the loaded LM, built once per loaded model. */

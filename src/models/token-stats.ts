@@ -70,6 +70,11 @@ export class TokenStats {
     });
   }
 
+  /** True when the logits go from the LM to the statistics graph in a GPU buffer (WebGPU), never read back. */
+  get logitsOnGpu(): boolean {
+    return this.opts.gpu !== null;
+  }
+
   /** Bytes of one logits row. */
   get rowBytes(): number {
     return this.opts.vocab * (this.opts.logitsType === 'float16' ? 2 : 4);
