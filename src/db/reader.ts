@@ -87,6 +87,16 @@ export class DatasetReader {
     return this.sampleSub[j];
   }
 
+  /**
+   * The stored text of record r, as bytes: for JSONL files the line exactly as the file holds it
+   * (numbers like 1e400 or -0, big integers and deep nesting survive, which a parse and re-serialise would not).
+   */
+  async recordBytes(r: number): Promise<Uint8Array> {
+    const c = this.chunkOf(r);
+    const { buf, offsets } = await this.chunk(c);
+    return chunkRecordBytes(buf, offsets, r - this.chunkFirst[c]).slice();
+  }
+
   /** The parsed source record behind stored record r (the original row, unchanged). */
   async record(r: number): Promise<unknown> {
     const c = this.chunkOf(r);

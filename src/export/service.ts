@@ -1,3 +1,4 @@
+import { selectionHash } from '../core/recipe/hash';
 import { exportFormat, skipReason, datasetNameFromFile, type ExportExtra, type ExportFormatId, type ExportOptions } from '../core/export/formats';
 import { JsonlEncoder } from '../core/export/jsonl';
 import { ParquetRecordWriter } from '../core/export/parquet';
@@ -38,6 +39,7 @@ export interface ExportResult {
   skipped: number;
 }
 
+const MAX_SKIPPED_LISTED = 1000; // the manifest names the first skipped samples; counts.skipped has them all
 const FLUSH_BYTES = 8 << 20; // fold encoded bytes into a Blob every 8 MB: the browser may page Blobs to disk
 const PROGRESS_MS = 100;
 
@@ -87,6 +89,9 @@ export class ExportService {
     let written = 0;
     let skipped = 0;
     let hasSystem = false;
+    // The manifest hashes and counts what was written, and names what was not.
+    const writtenIds: string[] = [];
+    const skippedList: Array<{ id: string; reason: string }> = [];
     const meter = new RateMeter();
     let last = 0;
     for (let i = 0; i < req.rows.length; i++) {
@@ -104,16 +109,31 @@ export class ExportService {
         if (original === undefined) throw new Error(`Sample ${sample.id} has no original response text under the current mapping.`);
         sample = Object.assign({ ...sample }, { original });
       }
-      if (skipReason(sample, fmt.id, req.options)) { skipped++; continue; }
-      const original = fmt.id === 'original' ? await reader.record(reader.recordOf(j)) : undefined;
-      const rec = fmt.serialize(sample, original, req.options);
-      if (sample.system || req.options.system) hasSystem = true;
-      written++;
-      if (parquet) {
-        parquet.push(rec);
+      const why = skipReason(sample, fmt.id, req.options);
+      if (why) {
+        skipped++;
+        if (skippedList.length < MAX_SKIPPED_LISTED) skippedList.push({ id: sample.id, reason: why });
         continue;
       }
-      const bytes = enc.push(rec);
+      if (sample.system || req.options.system) hasSystem = true;
+      written++;
+      writtenIds.push(sample.id);
+      let bytes: Uint8Array;
+      if (fmt.id === 'original' && !parquet) {
+        // Original rows in JSONL: the stored text itself, byte for byte, never parsed and re-serialised.
+        const src = await reader.recordBytes(reader.recordOf(j));
+        bytes = new Uint8Array(src.length + 1);
+        bytes.set(src);
+        bytes[src.length] = 10;
+      } else {
+        const original = fmt.id === 'original' ? await reader.record(reader.recordOf(j)) : undefined;
+        const rec = fmt.serialize(sample, original, req.options);
+        if (parquet) {
+          parquet.push(rec);
+          continue;
+        }
+        bytes = enc.push(rec);
+      }
       pending.push(bytes);
       pendingBytes += bytes.length;
       if (pendingBytes >= FLUSH_BYTES) {
@@ -135,6 +155,8 @@ export class ExportService {
       recipe: req.recipe,
       fingerprint: meta.fingerprint,
       selectionHash: req.selectionHash,
+      writtenHash: await selectionHash(writtenIds),
+      skipped: skippedList,
       counts: { selected: written, total: reader.size, requested: req.rows.length, skipped, ...(req.perturb ? { perturbed, notWrong } : {}) },
       format: fmt.id,
       fileName,

@@ -34,6 +34,10 @@ export interface ManifestInput {
   createdAt: string;
   /** Export options (response style, system prompt, ...), when there are any. */
   options?: unknown;
+  /** SHA-256 of the sorted ids of the records actually written (differs from selectionHash when some were skipped). */
+  writtenHash?: string;
+  /** Samples of the selection that were not written, with why (the first ones, when there are many). */
+  skipped?: Array<{ id: string; reason: string }>;
 }
 
 export interface Manifest {
@@ -46,6 +50,10 @@ export interface Manifest {
   options: unknown;
   counts: ManifestCounts;
   selectionHash: string;
+  /** SHA-256 of the sorted ids written; equals selectionHash when nothing was skipped. */
+  writtenHash?: string;
+  /** Skipped samples with the reason (counts.skipped has the total). */
+  skipped?: Array<{ id: string; reason: string }>;
   /** null when the input's fingerprint was not known. */
   fingerprint: string | null;
   recipe: unknown;
@@ -71,6 +79,8 @@ export function buildManifest(input: ManifestInput): Manifest {
     options: input.options === undefined ? null : canonical(input.options),
     counts: orderCounts(input.counts),
     selectionHash: input.selectionHash,
+    ...(input.writtenHash !== undefined ? { writtenHash: input.writtenHash } : {}),
+    ...(input.skipped?.length ? { skipped: input.skipped } : {}),
     fingerprint: input.fingerprint ?? null,
     recipe: canonical(input.recipe),
   };
