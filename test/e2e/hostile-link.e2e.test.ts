@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import { baseUrl, launch, openApp, waitIdle } from './browser';
 import { recipeToHash } from '../../src/core/recipe/codec';
 import { defaultRecipe } from '../../src/core/recipe/recipe';
+import { createRng } from '../../src/core/rng';
 
 let browser: Browser;
 let file: string;
@@ -73,4 +74,40 @@ describe('hostile separators and stuck jobs', () => {
       await ctx.close();
     }
   });
+
+  it('40 mutated and hostile links in a real page: no script runs, no page error, Object.prototype unchanged, the app always renders', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const page = await ctx.newPage();
+      const errors: string[] = [];
+      let dialogs = 0;
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
+      const base = await recipeToHash(defaultRecipe());
+      const rng = createRng(5);
+      const links: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const chars = [...base.slice(5)];
+        for (let k = 0; k < 1 + (i % 5); k++) chars[Math.floor(rng.next() * chars.length)] = 'AZaz09-_'[Math.floor(rng.next() * 8)];
+        links.push(i % 3 === 0 ? `#r=2.${chars.join('').slice(0, Math.floor(rng.next() * chars.length))}` : `#r=2.${chars.join('')}`);
+      }
+      const r = defaultRecipe() as unknown as Record<string, unknown>;
+      (r.features as Record<string, unknown>).rethinkWords = ['<img src=x onerror="window.__pwned=1">', '</script><script>window.__pwned=1</script>'];
+      links.push(await recipeToHash(r as never));
+      links.push('#r=2.<script>window.__pwned=1</script>', '#r=javascript:window.__pwned=1', `#r=2.${'A'.repeat(200_000)}`, '#r=%00%ff', '#r=1.__proto__', '#r=2.e30&__proto__[polluted]=1', '#__proto__[polluted]=1', '#r=', '#r=2.');
+      for (const link of links) {
+        await page.goto('about:blank');
+        await page.goto(`${baseUrl()}${link}`);
+        await page.getByTestId('stage-load').waitFor({ timeout: 10_000 });
+        const state = await page.evaluate(() => ({ pwned: (window as unknown as { __pwned?: number }).__pwned, polluted: ({} as Record<string, unknown>).polluted, keys: Object.getOwnPropertyNames(Object.prototype).length }));
+        expect(state, link.slice(0, 60)).toEqual({ pwned: undefined, polluted: undefined, keys: state.keys });
+        expect(await page.locator('img[src="x"]').count()).toBe(0);
+      }
+      expect(errors).toEqual([]);
+      expect(dialogs).toBe(0);
+    } finally {
+      await ctx.close();
+    }
+  });
 });
+
