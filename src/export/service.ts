@@ -1,7 +1,7 @@
 import { selectionHash } from '../core/recipe/hash';
 import { exportFormat, skipReason, datasetNameFromFile, type ExportExtra, type ExportFormatId, type ExportOptions } from '../core/export/formats';
 import { JsonlEncoder } from '../core/export/jsonl';
-import { ParquetRecordWriter } from '../core/export/parquet';
+import { ParquetRecordWriter, SchemaScan, type ParquetColumn } from '../core/export/parquet';
 import { buildManifest, manifestJson } from '../core/export/manifest';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset } from '../db/datasets';
@@ -82,7 +82,20 @@ export class ExportService {
     let perturbed = 0;
     let notWrong = 0;
     const enc = new JsonlEncoder();
-    const parquet = req.fileType === 'parquet' ? new ParquetRecordWriter(['system']) : undefined;
+    // Original rows differ from row to row (a field added after row 1,000, a number that is
+    // sometimes a string): their Parquet schema comes from a first pass over every selected row.
+    let schema: ParquetColumn[] | undefined;
+    if (req.fileType === 'parquet' && fmt.id === 'original') {
+      const scan = new SchemaScan();
+      for (let i = 0; i < req.rows.length; i++) {
+        if (signal.aborted) throw signal.reason;
+        const rec = await reader.record(reader.recordOf(req.rows[i]));
+        if (rec && typeof rec === 'object' && !Array.isArray(rec)) scan.add(rec as Record<string, unknown>);
+        if (i % 1000 === 0) onProgress({ stage: 'export: reading the columns of every row', done: i, total: req.rows.length });
+      }
+      schema = scan.columns();
+    }
+    const parquet = req.fileType === 'parquet' ? new ParquetRecordWriter(['system'], 'ThinkSift', schema) : undefined;
     const blobs: Blob[] = [];
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ExportService, type ExportRequest } from '../../src/export/service';
 import { selectionHash } from '../../src/core/recipe/hash';
 import { ingestFile } from '../ingest/helpers';
+import { parquetReadObjects } from 'hyparquet';
 
 // Lines a parse + re-serialise would change: numbers beyond double range, negative zero, big
 // integers, odd spacing and key order, escapes, deep nesting (JSON.stringify overflows the stack).
@@ -40,4 +41,20 @@ describe('faithful exports', () => {
     expect(m.writtenHash).toBe(await selectionHash(['k1', 'k2']));
     expect(m.skipped).toEqual([{ id: 'e1', reason: 'empty-question' }]);
   });
+
+  it('original rows in Parquet survive schema drift: a field first seen after row 1,000, a number column with a string in it', async () => {
+    const rows = Array.from({ length: 1500 }, (_, i) => ({ id: `r${i}`, question: `Q${i}`, response: `<think>t</think>${i}`, score: i === 1200 ? 'n/a' : i, ...(i >= 1100 ? { late: `L${i}` } : {}) }));
+    const { meta } = await ingestFile(new File([rows.map((r) => JSON.stringify(r)).join('\n')], 'drift.jsonl'));
+    const req: ExportRequest = { datasetId: meta.id, rows: Uint32Array.from(rows.keys()), format: 'original', fileType: 'parquet', options: {}, recipe: {}, selectionHash: 'h', appVersion: 't', baseName: 'drift' };
+    const res = await new ExportService().run(req, () => {});
+    const back = await parquetReadObjects({ file: await res.data.arrayBuffer() });
+    expect(back).toHaveLength(1500);
+    expect(back[0].late ?? null).toBeNull();
+    expect(back[1100].late).toBe('L1100');
+    // Mixed types are kept as JSON text, each value as the file had it.
+    const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+    expect(json(back[5].score)).toBe(5);
+    expect(json(back[1200].score)).toBe('n/a');
+  });
 });
+

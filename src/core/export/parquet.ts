@@ -27,6 +27,36 @@ function kindOf(values: unknown[]): Kind {
   return { t: 'json' };
 }
 
+/** The kind that holds the values of both `a` and `b` (undefined = no value seen yet); anything mixed is JSON. */
+function mergeKind(a: Kind | undefined, b: Kind): Kind {
+  if (!a) return b;
+  if (a.t !== b.t) return { t: 'json' };
+  if (a.t === 'structs' && b.t === 'structs') return { t: 'structs', keys: [...new Set([...a.keys, ...b.keys])] };
+  return a;
+}
+
+/**
+ * The columns of records seen one at a time (a first pass over an export), for
+ * `new ParquetRecordWriter(..., schema)`: every key any record has, each with a kind that holds
+ * all its values (a number column with one string becomes JSON), so no later record can drift.
+ */
+export class SchemaScan {
+  private kinds = new Map<string, Kind | undefined>();
+  add(rec: Record<string, unknown>): void {
+    for (const k of Object.keys(rec)) {
+      const v = rec[k];
+      const prev = this.kinds.get(k);
+      this.kinds.set(k, v === undefined || v === null ? prev : mergeKind(prev, kindOf([v])));
+    }
+  }
+  columns(): ParquetColumn[] {
+    return [...this.kinds].map(([name, kind]) => ({ name, kind: kind ?? { t: 'string' } }));
+  }
+}
+
+/** A column of the output: name and kind (from SchemaScan). */
+export type ParquetColumn = { name: string; kind: Kind };
+
 function schemaOf(name: string, k: Kind): SchemaElement[] {
   switch (k.t) {
     case 'string': return [{ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }];
@@ -59,7 +89,11 @@ export class ParquetRecordWriter {
   private pending: Record<string, unknown>[] = [];
   rows = 0;
 
-  constructor(private readonly optionalKeys: string[] = [], private readonly createdBy = 'ThinkSift') {}
+  /**
+   * `schema`: columns fixed in advance (SchemaScan over every record); without it the first row
+   * group decides, plus `optionalKeys`.
+   */
+  constructor(private readonly optionalKeys: string[] = [], private readonly createdBy = 'ThinkSift', private readonly schema?: ParquetColumn[]) {}
 
   push(rec: Record<string, unknown>): void {
     this.pending.push(rec);
@@ -75,10 +109,15 @@ export class ParquetRecordWriter {
   }
 
   private start(first: Record<string, unknown>[]): void {
+    if (this.schema) return this.open(this.schema);
     const names = new Set<string>();
     for (const r of first) for (const k of Object.keys(r)) names.add(k);
     for (const k of this.optionalKeys) names.add(k);
-    this.columns = [...names].map((name) => ({ name, kind: kindOf(first.map((r) => r[name])) }));
+    this.open([...names].map((name) => ({ name, kind: kindOf(first.map((r) => r[name])) })));
+  }
+
+  private open(columns: ParquetColumn[]): void {
+    this.columns = columns;
     const schema: SchemaElement[] = [{ name: 'root', num_children: this.columns.length }];
     for (const c of this.columns) schema.push(...schemaOf(c.name, c.kind));
     this.writer = new ParquetWriter({ writer: this.out, schema: schema as never, createdBy: this.createdBy });
@@ -88,7 +127,7 @@ export class ParquetRecordWriter {
     if (this.pending.length === 0) return;
     if (!this.writer) this.start(this.pending);
     const known = new Set(this.columns.map((c) => c.name));
-    for (const r of this.pending) for (const k of Object.keys(r)) if (!known.has(k)) throw new Error(`Parquet export: field "${k}" first appears after the schema was fixed`);
+    for (const r of this.pending) for (const k of Object.keys(r)) if (!known.has(k)) throw new Error(`Parquet export: field "${k}" first appears after the schema was fixed (row ${this.rows + 1} or later); export the original rows as JSONL, or map the files to one schema`);
     const columnData = this.columns.map(({ name, kind }) => ({
       name,
       data: this.pending.map((r) => {
