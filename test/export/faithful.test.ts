@@ -24,6 +24,15 @@ describe('faithful exports', () => {
     expect(await res.data.text()).toBe(text);
   });
 
+  it('original rows in Parquet keep a row nested 20,000 levels deep (as JSON text)', async () => {
+    const { meta } = await ingestFile(new File([LINES.join('\n')], 'odd2.jsonl'));
+    const req: ExportRequest = { datasetId: meta.id, rows: Uint32Array.of(0, 1, 2), format: 'original', fileType: 'parquet', options: {}, recipe: {}, selectionHash: 'h', appVersion: 't', baseName: 'odd2' };
+    const res = await new ExportService().run(req, () => {});
+    const back = await parquetReadObjects({ file: await res.data.arrayBuffer() });
+    expect(back).toHaveLength(3);
+    expect(String(back[2].deep).length).toBe(deep.length);
+  });
+
   it('the manifest hashes and counts the records written, and names the skipped ones', async () => {
     const rows = [
       { id: 'k1', question: 'Q1', response: '<think>t</think>1' },

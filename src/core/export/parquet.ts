@@ -5,6 +5,7 @@
  * JSON-annotated string. Row groups are written as records arrive (hyparquet-writer).
  */
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { stringifyDeep } from './deep-json';
 
 type SchemaElement = Record<string, unknown>;
 type Kind = { t: 'string' } | { t: 'number' } | { t: 'boolean' } | { t: 'strings' } | { t: 'structs'; keys: string[] } | { t: 'json' };
@@ -133,7 +134,7 @@ export class ParquetRecordWriter {
       data: this.pending.map((r) => {
         const v = r[name];
         if (v === undefined || v === null) return null;
-        return kind.t === 'json' ? JSON.stringify(v) : v;
+        return kind.t === 'json' ? stringifyDeep(v) : v; // rows may nest past JSON.stringify's depth
       }),
     }));
     this.writer!.write({ columnData: columnData as never, rowGroupSize: this.pending.length });
