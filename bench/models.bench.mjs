@@ -6,7 +6,7 @@
  * bench/models/ (built by `vite build --config bench/models/vite.config.mjs`, which the npm script
  * runs first). Appends a section to bench/RESULTS.md.
  *
- * Usage: node bench/models.bench.mjs [--rows N] [--lm-rows N] [--gpu-rows N] [--gpu-lm-rows N] [--only job] [--no-append]
+ * Usage: node bench/models.bench.mjs [--device wasm|webgpu] [--rows N] [--lm-rows N] [--gpu-rows N] [--gpu-lm-rows N] [--only job] [--no-append]
  */
 import { appendFileSync, cpSync, existsSync, readFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
@@ -38,7 +38,7 @@ const PLAN = {
   perplexity: { wasm: { n: Number(arg('lm-rows', 48)) / 2, len: FULL, reps: 2 }, webgpu: { n: Number(arg('gpu-lm-rows', 6)), len: SHORT, reps: 1 } },
 };
 const JOBS = arg('only') ? [arg('only')] : ['difficulty', 'embeddings', 'perplexity'];
-const DEVICES = ['wasm', 'webgpu'];
+const DEVICES = arg('device') ? [arg('device')] : ['wasm', 'webgpu'];
 
 /** Deterministic synthetic rows, word counts uniform in `len.question` / `len.response` (seeded). */
 function makeRows(n, len, seed = 20261122) {
