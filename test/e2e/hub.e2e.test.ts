@@ -117,6 +117,7 @@ describe('models from a Hub-shaped host, default settings (remote models on)', (
       await again.page.getByTestId('stage-measure').click();
       await again.page.getByTestId('model-host').fill(hub.url);
       await again.page.getByTestId('model-cost-difficulty').filter({ hasText: /^cached \(/ }).waitFor();
+      await again.page.getByTestId('perplexity-max-tokens').fill('256');
       await again.page.getByTestId('perplexity-run').click(); // complete: loads the model, scores nothing
       await again.page.getByTestId('device-status').filter({ hasText: PPL }).waitFor({ timeout: 60_000 });
       await expect.poll(() => again.page.getByTestId('perplexity-run').isEnabled(), { timeout: 30_000 }).toBe(true);
