@@ -2,6 +2,7 @@ import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hypa
 import { compressors } from 'hyparquet-compressors';
 import { createTextParser } from '../core/parse';
 import { createJsonlByteParser } from '../core/parse/jsonl-bytes';
+import { DEFAULT_MAX_RECORD_BYTES, tooLargeIssue } from '../core/parse/common';
 import type { TextEncodingName } from '../core/parse/sniff';
 import { Utf8Stream } from '../core/utf8';
 import type { CoreIssue, FileFormat, RawRecord } from '../core/types';
@@ -148,6 +149,9 @@ function screenUtf8(out: { records: RawRecord[]; errors: CoreIssue[] }, file: st
   out.records = keep;
 }
 
+/** Uncompressed bytes of one Parquet row group that may be decoded at once (it is read whole). */
+const MAX_ROW_GROUP_BYTES = 1_000_000_000;
+
 /** A hyparquet AsyncBuffer over a Blob: reads only the byte ranges asked for. */
 export function blobBuffer(blob: Blob): AsyncBuffer {
   return { byteLength: blob.size, slice: (s, e) => blob.slice(s, e).arrayBuffer() };
@@ -188,15 +192,24 @@ export async function readParquetRecords(
     const n = Number(rg.num_rows);
     const rowEnd = rowStart + n;
     const groupBytes = rg.columns.reduce((a, c) => a + Number(c.meta_data?.total_compressed_size ?? 0), 0);
-    if (rowEnd > opts.skipRecords) {
+    // A row group is decoded whole: one larger than the tab can hold is skipped and listed, never read.
+    const unpacked = rg.columns.reduce((a, c) => a + Number(c.meta_data?.total_uncompressed_size ?? 0), 0);
+    const rowLimit = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    const groupLimit = Math.max(MAX_ROW_GROUP_BYTES, rowLimit);
+    if (rowEnd > opts.skipRecords && unpacked > groupLimit) {
+      await sink([], [tooLargeIssue(`row group ${metadata.row_groups.indexOf(rg) + 1} (rows ${rowStart + 1}–${rowEnd}) holds`, unpacked, groupLimit, { file: opts.file, row: rowStart })]);
+    } else if (rowEnd > opts.skipRecords) {
       const from = Math.max(rowStart, opts.skipRecords);
       const rows = await parquetReadObjects({ file, metadata, rowStart: from, rowEnd, compressors });
       // Rows become plain JSON text: the same storage and mapping path as the text formats.
-      const records: RawRecord[] = rows.map((value, i) => {
+      const records: RawRecord[] = [];
+      const issues: CoreIssue[] = [];
+      rows.forEach((value, i) => {
         const text = jsonOfRow(value);
-        return { row: from + i, value: JSON.parse(text), text };
+        if (text.length > rowLimit) issues.push(tooLargeIssue(`row ${from + i + 1} is`, text.length, rowLimit, { file: opts.file, row: from + i }, 'characters'));
+        else records.push({ row: from + i, value: JSON.parse(text), text });
       });
-      await sink(records, []);
+      await sink(records, issues);
     }
     bytesDone += groupBytes;
     onBytes(bytesDone);

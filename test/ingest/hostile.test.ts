@@ -235,4 +235,17 @@ describe('prefix hashes', () => {
     expect(got).toEqual(ends.map((e) => createHash('sha256').update(data.subarray(0, e)).digest('hex')));
     expect(await all).toBe(createHash('sha256').update(data).digest('hex'));
   });
+
+  it('Parquet: a row over the limit is skipped and listed with its size; the other rows land', async () => {
+    const q = ids(50).map((x, i) => (i === 7 ? 'x'.repeat(LIMIT + 10) : `question ${x}`));
+    const file = new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'id', data: ids(50), type: 'STRING' }, { name: 'question', data: q, type: 'STRING' }, { name: 'response', data: ids(50).map((x) => `<think>t</think>${x}`), type: 'STRING' }] }));
+    const run = await ingest(file, 'wide-row.parquet', { maxRecordBytes: LIMIT });
+    expect(run.meta.status).toBe('complete');
+    expect(run.meta).toMatchObject({ errorCount: 1, resume: { records: 49 } });
+    expect((await allSamples(run.meta)).map((s) => s.id)).toEqual(ids(50).filter((_, i) => i !== 7));
+    const big = run.meta.errors.find((e) => e.code === 'row-too-large');
+    expect(big?.message).toMatch(/row 8 is [\d,]+ characters, over the limit of 50,000 characters for one row/);
+    expect(big?.where.row).toBe(7);
+  });
 });
+
