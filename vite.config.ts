@@ -1,8 +1,8 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { readFileSync } from 'node:fs';
-import { APP_HEADERS, ISOLATION_HEADERS } from './src/sw/policy';
-import { serviceWorker } from './src/sw/vite-plugin';
+import { APP_HEADERS, ISOLATION_HEADERS } from './src/sw/policy.ts';
+import { serviceWorker } from './src/sw/vite-plugin.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 // THINKSIFT_VERSION overrides the version (the update test builds two versions of the same code).

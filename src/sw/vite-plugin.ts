@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { build, type Plugin, type ResolvedConfig } from 'vite';
-import { precacheFiles, precacheVersion, type PrecacheManifest } from './manifest';
-import { contentSecurityPolicy } from './policy';
+import { precacheFiles, precacheVersion, type PrecacheManifest } from './manifest.ts';
+import { contentSecurityPolicy } from './policy.ts';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, waitIdle } from './browser';
+import { baseUrl, launch, waitIdle } from './browser';
+import { startHub, type HubServer } from './hub-server';
 import { startStaticHost, type StaticHost } from './static-server';
 
 // dist/ copied to a plain static host (no COOP/COEP, no CSP: only Content-Type and Content-Length),
@@ -15,15 +16,19 @@ const DIST = join(ROOT, 'dist');
 let browser: Browser;
 let host: StaticHost;
 let tmp: string;
+/** Another origin with CORS (a dataset URL): the worker must leave its requests alone. */
+let cors: HubServer;
 
 beforeAll(async () => {
   browser = await launch();
   host = await startStaticHost(DIST);
   tmp = mkdtempSync(join(tmpdir(), 'thinksift-static-'));
+  cors = await startHub({ 'data/set': join(DIST, 'sample') });
 });
 afterAll(async () => {
   await browser?.close();
   await host?.close();
+  await cors?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -42,6 +47,18 @@ async function newPage(ctx: BrowserContext): Promise<{ page: Page; problems: str
 
 const status = (page: Page) => page.getByTestId('isolation-status');
 const version = async (page: Page) => (await page.getByTestId('app-version').textContent())?.replace(/^[·\s]*v/, '');
+
+/** Load a dataset by URL from the other origin (fetched in CORS mode while the worker controls the page). */
+async function loadCorsUrl(page: Page): Promise<void> {
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30_000 });
+  await page.getByTestId('stage-load').click();
+  await page.getByTestId('url-input').fill(`${cors.url}data/set/resolve/main/thinksift-sample.jsonl`);
+  await page.getByTestId('url-load').click();
+  await waitIdle(page);
+  const item = page.locator('[data-testid="dataset-item"][data-name="thinksift-sample.jsonl"]');
+  await expect.poll(() => item.getAttribute('data-status'), { timeout: 30_000 }).toBe('complete');
+  expect(cors.requests.some((r) => r.path === '/data/set/resolve/main/thinksift-sample.jsonl')).toBe(true);
+}
 
 /** Open the app and wait for the service worker's one reload into an isolated page. */
 async function openIsolated(page: Page): Promise<void> {
@@ -148,6 +165,47 @@ describe('dist/ on a static host with no headers, under a sub-path', () => {
       expect(problems).toEqual([]);
     } finally {
       await ctx.close();
+      host.root = DIST;
     }
   }, 240_000);
+
+  it('a dataset URL on another origin (CORS) loads while the worker controls the isolated page', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const { page, problems } = await newPage(ctx);
+      await openIsolated(page);
+      await loadCorsUrl(page);
+      expect(problems).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
+describe('under the app\'s own headers (npm start): the CSP holds with the worker in place', () => {
+  it('sends CSP, nosniff and no-referrer; isolated without a reload; a CORS dataset URL and the sample load, measure and select with no violation', async () => {
+    const res = await fetch(baseUrl());
+    expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const ctx = await browser.newContext();
+    try {
+      const { page, problems } = await newPage(ctx);
+      let navigations = 0;
+      page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations++; });
+      await page.goto(baseUrl());
+      await page.locator('[data-testid="isolation-status"][data-isolated="true"][data-offline="true"]').waitFor({ timeout: 90_000 });
+      expect(navigations).toBe(1); // the headers isolate the page: the worker does not reload it
+      await loadCorsUrl(page);
+      await page.getByTestId('try-sample').click();
+      await waitIdle(page);
+      await page.getByTestId('stage-measure').click();
+      await page.getByTestId('measure-done').waitFor({ timeout: 90_000 });
+      await page.getByTestId('stage-select').click();
+      await page.waitForFunction(() => /^[0-9a-f]{64}$/.test(document.querySelector('[data-testid="selection-hash"]')?.textContent ?? ''), null, { timeout: 90_000 });
+      expect(problems).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
 });
