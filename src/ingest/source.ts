@@ -147,16 +147,31 @@ export function concat(parts: Uint8Array[]): Uint8Array {
 
 /** Collect a whole stream into a Blob (Chromium backs large Blobs by disk, not the JS heap). */
 export async function streamToBlob(stream: ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<Blob> {
-  const parts: BlobPart[] = [];
+  // Bytes are folded into a Blob every FOLD_BYTES: the JS heap holds at most that much, the rest
+  // is the browser's (Chromium pages large Blobs to disk), so a big or decompressed file never
+  // accumulates in memory.
+  const blobs: Blob[] = [];
+  let parts: Uint8Array<ArrayBuffer>[] = [];
+  let held = 0;
   const reader = stream.getReader();
   for (;;) {
     if (signal?.aborted) { await reader.cancel(); throw signal.reason; }
     const r = await reader.read();
     if (r.done) break;
     parts.push(r.value as Uint8Array<ArrayBuffer>);
+    held += r.value.byteLength;
+    if (held >= FOLD_BYTES) {
+      blobs.push(new Blob(parts));
+      parts = [];
+      held = 0;
+    }
   }
-  return new Blob(parts);
+  blobs.push(new Blob(parts));
+  return new Blob(blobs);
 }
+
+/** Bytes held in memory before they are folded into a Blob (streamToBlob). */
+const FOLD_BYTES = 8 << 20;
 
 /** Bytes that may come before the first character that tells a text format: whitespace, a UTF-8 BOM. */
 function isLeading(b: number): boolean {

@@ -91,6 +91,15 @@ describe('lesser classes', () => {
     expect(be.meta).toMatchObject({ status: 'complete', encoding: 'utf-16be', compressed: 'gzip', resume: { records: 80 } });
   });
 
+  it('UTF-16 without a byte order mark is recognised by its shape and decoded; binary data is still refused', async () => {
+    const noBom = (t: string, endian: 'le' | 'be') => utf16(t, endian).subarray(2);
+    const le = await ingest(noBom(rows(60), 'le'), 'nobom16.jsonl');
+    expect(le.meta).toMatchObject({ status: 'complete', encoding: 'utf-16le', errorCount: 0, resume: { records: 60 } });
+    expect((await allSamples(le.meta)).map((s) => s.id)).toEqual(ids(60));
+    const be = await ingest(noBom(rows(30), 'be'), 'nobom16be.jsonl');
+    expect(be.meta).toMatchObject({ status: 'complete', encoding: 'utf-16be', resume: { records: 30 } });
+  });
+
   it('over 64 KB of leading whitespace does not reject a file (JSONL, JSON, and inside gzip)', async () => {
     const ws = ' \n'.repeat(60_000) + '\t'.repeat(10_000);
     const a = await ingest(ws + rows(50), 'spaced.jsonl');

@@ -18,13 +18,32 @@ export interface SniffResult {
 /** Text encodings read besides UTF-8 (recognised by their byte order mark). */
 export type TextEncodingName = 'utf-16le' | 'utf-16be';
 
-/** The UTF-16 encoding a byte order mark at the start of `head` names, or null. */
+/**
+ * The UTF-16 encoding of `head`, or null: named by a byte order mark, or without one recognised by
+ * its shape — text in the Latin range puts a NUL in every other byte (odd bytes for little-endian,
+ * even for big-endian), which UTF-8 text never has and binary data does not keep up for long.
+ */
 export function utf16Bom(head: Uint8Array): TextEncodingName | null {
   if (head.length < 2) return null;
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const pairs = Math.min(head.length, UTF16_PROBE_BYTES) >> 1;
+  if (pairs < 8) return null;
+  let le = 0;
+  let be = 0;
+  for (let i = 0; i < pairs; i++) {
+    const a = head[2 * i];
+    const b = head[2 * i + 1];
+    if (b === 0 && a !== 0) le++;
+    else if (a === 0 && b !== 0) be++;
+  }
+  if (le >= UTF16_SHARE * pairs) return 'utf-16le';
+  if (be >= UTF16_SHARE * pairs) return 'utf-16be';
   return null;
 }
+
+const UTF16_PROBE_BYTES = 4096; // enough pairs to tell text from binary
+const UTF16_SHARE = 0.9; // share of code units in the Latin range: JSON keys and punctuation are
 
 const NAMES: Record<FileFormat, string> = { jsonl: 'JSONL', json: 'JSON', csv: 'CSV', parquet: 'Parquet' };
 
@@ -138,7 +157,7 @@ export function sniffFormat(head: Uint8Array, fileName: string, fileSize?: numbe
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31) {
     return verdict('parquet');
   }
-  // UTF-16 text is full of NUL bytes: only its byte order mark tells it from binary data.
+  // UTF-16 text is full of NUL bytes: its byte order mark, or its NUL-every-other-byte shape, tells it from binary data.
   const bad = encoding ? -1 : binaryAt(head);
   if (bad >= 0) {
     const msg = `${file} does not look like text: binary data at byte ${bad}`;

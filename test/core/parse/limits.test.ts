@@ -74,11 +74,13 @@ describe('sniffing text that is not plain UTF-8 at the start', () => {
     if (e === 'be') b.swap16();
     return new Uint8Array(b);
   };
-  it('UTF-16 LE and BE with a byte order mark: the format of the decoded text, and the encoding', () => {
+  it('UTF-16 LE and BE, with a byte order mark or without: the format of the decoded text, and the encoding', () => {
     expect(sniffFormat(enc(rec(0) + '\n' + rec(1) + '\n', 'utf16le'), 'a.jsonl')).toEqual({ format: 'jsonl', compressed: null, encoding: 'utf-16le' });
     expect(sniffFormat(enc('[' + rec(0) + ']', 'be'), 'a.json')).toEqual({ format: 'json', compressed: null, encoding: 'utf-16be' });
-    // Without the mark, NUL bytes still say binary.
-    expect(sniffFormat(enc(rec(0), 'utf16le').subarray(2), 'a.jsonl').issue?.code).toBe('binary');
+    // Without the mark, the NUL-every-other-byte shape tells UTF-16; random binary bytes still say binary.
+    expect(sniffFormat(enc(rec(0), 'utf16le').subarray(2), 'a.jsonl')).toEqual({ format: 'jsonl', compressed: null, encoding: 'utf-16le' });
+    const noise = Uint8Array.from({ length: 512 }, (_, i) => (i * 7919 + 13) % 256);
+    expect(sniffFormat(noise, 'a.jsonl').issue?.code).toBe('binary');
   });
 
   it('a head of only whitespace that is not the whole file: the name decides, else a clear refusal', () => {
