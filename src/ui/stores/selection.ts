@@ -1,3 +1,4 @@
+import { cancellableWorker } from './cancellable-worker';
 import type { FilterResult } from '../../core/rank/filters';
 import * as Comlink from 'comlink';
 import { select, type MethodName } from '../../core/rank/methods';
@@ -81,15 +82,24 @@ export function needsEmbeddings(recipe: Recipe, method: MethodName, withDiversit
   return method === 'rds' || (withDiversity && recipe.diversity.on);
 }
 
-let selectWorker: Comlink.Remote<SelectionService> | undefined;
+const selectHandle = cancellableWorker<SelectionService>(() => new Worker(new URL('../../../workers/select.worker.ts', import.meta.url), { type: 'module', name: 'select' }));
 function selectionWorker(): Comlink.Remote<SelectionService> {
-  selectWorker ??= Comlink.wrap<SelectionService>(new Worker(new URL('../../../workers/select.worker.ts', import.meta.url), { type: 'module', name: 'select' }));
-  return selectWorker;
+  return selectHandle.api;
+}
+
+/**
+ * A newer recipe supersedes the selections still running in the worker (DEITA or RDS+ at 100k
+ * samples take seconds): stop them at once by terminating the worker, so no stale job holds it;
+ * the next selection starts a fresh one (which re-reads the vectors).
+ */
+export function supersedeSelections(): void {
+  if (selectHandle.pending > 0) selectHandle.terminate();
 }
 
 /** Drop the worker's cached vectors (call after embeddings were recomputed). */
 export function forgetEmbeddings(): void {
-  void selectWorker?.forget();
+  if (selectHandle.pending === 0) void selectHandle.api.forget().catch(() => {});
+  else selectHandle.terminate(); // a fresh worker has nothing cached
 }
 
 /**
