@@ -8,6 +8,7 @@ import { RateMeter, type ProgressEvent } from '../core/rate';
 import { DEFAULT_PPL_TOKENS } from '../core/models/perplexity';
 import { statColumns, type StatSums } from '../core/models/rsr';
 import { STATS_BUDGET_BYTES, TokenStats } from './token-stats';
+import { withFusedStats, type FuseOutcome } from './fuse-load';
 import { responseText } from '../core/export/assistant';
 import { nllGain, structureTexts } from '../core/perturb/sensitivity';
 import { reasoningText } from '../core/schema/steps';
@@ -77,7 +78,7 @@ export function logitsBatches(order: readonly number[], lengths: ArrayLike<numbe
  */
 export class DifficultyService {
   private abort?: AbortController;
-  private loaded?: { key: string; tok: PreTrainedTokenizer; model: PreTrainedModel; choice: DeviceChoice; stats?: { key: string; run: TokenStats } };
+  private loaded?: { key: string; tok: PreTrainedTokenizer; model: PreTrainedModel; choice: DeviceChoice; fuse?: FuseOutcome; stats?: { key: string; run: TokenStats } };
 
   cancel(): void {
     this.abort?.abort(new DOMException('cancelled', 'AbortError'));
@@ -93,19 +94,45 @@ export class DifficultyService {
    * there), reported as stage 'warm-up'. A Hub id comes from `settings.host` (the Hub when empty),
    * a bare name from `localModelPath` (the app's models/), `local/<name>` from a registered folder.
    * Downloads are reported per file as stage "download <file>" (real bytes), cache reads as "cached <file>".
+   * `purpose` 'stats' (the perplexity, RSR and structure jobs) loads the LM with the token-statistics
+   * graph fused into it (fuse-load.ts); such a session serves responseStats only, so switching
+   * between the difficulty job and those reloads (from the browser's cache). The previous model is
+   * freed first: two copies of a large LM may not fit in WASM's 4 GB.
    */
-  async load(settings: DifficultySettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<DeviceChoice> {
+  async load(settings: DifficultySettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}, purpose: 'logits' | 'stats' = 'logits'): Promise<DeviceChoice> {
     const plan = await planRuntime(settings.model, settings, localModelPath, true);
-    if (this.loaded?.key === plan.key) return this.loaded.choice;
+    const key = `${plan.key}|${purpose}`;
+    if (this.loaded?.key === key) return this.loaded.choice;
+    const previous = this.loaded;
+    this.loaded = undefined;
+    await previous?.model.dispose();
     const progress_callback = downloadProgress(onProgress);
+    let fuse: FuseOutcome | undefined;
+    const lm = () => AutoModelForCausalLM.from_pretrained(settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback });
+    const fused = async () => {
+      const r = await withFusedStats(plan.choice.device, lm);
+      fuse = { fused: r.fused, reason: r.reason };
+      return r.value;
+    };
     const [tok, model] = await loadOrExplain(settings.model, plan, onProgress, () => allLoaded<[PreTrainedTokenizer, PreTrainedModel]>([
       AutoTokenizer.from_pretrained(settings.model, { progress_callback }),
-      AutoModelForCausalLM.from_pretrained(settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback }),
+      purpose === 'stats' ? fused() : lm(),
     ]));
+    this.loaded = { key, tok, model, choice: plan.choice, fuse };
+    const pad = tok.pad_token_id ?? tok.eos_token_id ?? 0;
     const one = (x: bigint) => new Tensor('int64', BigInt64Array.of(x), [1, 1]);
-    await warmUp(onProgress, () => model({ input_ids: one(BigInt(tok.pad_token_id ?? tok.eos_token_id ?? 0)), attention_mask: one(1n) }));
-    this.loaded = { key: plan.key, tok, model, choice: plan.choice };
-    return this.loaded.choice;
+    try {
+      await warmUp(onProgress, async () => {
+        // A fused session needs the statistics inputs, which transformers.js' forward does not pass.
+        if (purpose === 'stats') await (await this.tokenStats()).score([{ ids: [pad, pad], start: 1 }]);
+        else await model({ input_ids: one(BigInt(pad)), attention_mask: one(1n) });
+      });
+    } catch (e) {
+      this.loaded = undefined;
+      await model.dispose();
+      throw e;
+    }
+    return plan.choice;
   }
 
   private ready() {
@@ -126,6 +153,7 @@ export class DifficultyService {
    */
   async scoreQuestions(questions: string[], variant: DifficultyVariant, batchSize: number, budget = LOGITS_BUDGET_BYTES): Promise<Float32Array> {
     const { tok, model, vocab, lastOnly, pad } = this.ready();
+    if (this.loaded?.fuse?.fused) throw new Error('the model is loaded for the token-statistics jobs; load it for the difficulty job first');
     const id1 = tok.encode('1', { add_special_tokens: false })[0];
     const id0 = tok.encode('0', { add_special_tokens: false })[0];
     const prompts = questions.map((q) =>
@@ -194,10 +222,14 @@ export class DifficultyService {
     return statColumns(await this.responseStats(pairs, maxTokens, budget, window)).meanNll;
   }
 
-  /** Bytes the statistics path has read back to JavaScript since the model was loaded, and whether its logits stay on the GPU (benchmark). */
-  async statsReadBack(): Promise<{ bytes: number; logitsOnGpu: boolean }> {
+  /**
+   * Bytes the statistics path has read back to JavaScript since the model was loaded, whether its
+   * logits stay on the GPU, and whether the statistics are fused into the LM (and why not) — for the
+   * benchmark and the job's status line.
+   */
+  async statsReadBack(): Promise<{ bytes: number; logitsOnGpu: boolean; fused: boolean; reason?: string }> {
     const s = await this.tokenStats();
-    return { bytes: s.bytesRead, logitsOnGpu: s.logitsOnGpu };
+    return { bytes: s.bytesRead, logitsOnGpu: s.logitsOnGpu, fused: s.fused, reason: s.fused ? undefined : (this.loaded?.fuse?.reason ?? 'loaded for the difficulty job (purpose "logits")') };
   }
 
   /** The statistics session beside the loaded LM, built once per loaded model. */
@@ -260,7 +292,7 @@ export class DifficultyService {
     const db = await openDb();
     const meta = await getDataset(id, db);
     if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely first');
-    const choice = await this.load(settings, localModelPath, onProgress);
+    const choice = await this.load(settings, localModelPath, onProgress, name === 'difficulty' ? 'logits' : 'stats');
     const key = JSON.stringify([meta.mappingVersion, ...keyParts]);
     const prev = meta.modelJobs?.[name];
     if (prev?.key === key && prev.status === 'complete') return prev;

@@ -1,16 +1,19 @@
 /**
  * Per-token statistics of responses under a causal LM, computed by ONNX Runtime on the LM's device
- * (core/models/stats-graph.ts): the LM session returns logits for the response positions only
- * (num_logits_to_keep), the statistics session reduces them to three sums per row, and only those
- * sums come back to JavaScript. On WebGPU the logits go into a GPU buffer we allocate and pass as
- * the LM's output, then as the statistics session's input: they never leave the GPU.
+ * (core/models/stats-graph.ts), for the response positions only (num_logits_to_keep). Only three
+ * sums per row come back to JavaScript. Two ways, chosen by the loaded session:
+ * - fused (the default, fuse-load.ts): the statistics are part of the LM's graph; one run, the
+ *   logits are an intermediate inside ONNX Runtime on WASM and on WebGPU alike;
+ * - separate (a model that could not be fused): the LM returns its logits and a second session
+ *   reduces them; on WebGPU the logits go into a GPU buffer we allocate and pass from one session
+ *   to the other, so they never leave the GPU; on WASM they are copied out and back in.
  */
 import { Tensor as TjsTensor, env, type PreTrainedModel } from '@huggingface/transformers';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import { planStats, STATS_BUDGET_BYTES, windowTokens } from '../core/models/stats-plan';
 
 export { STATS_BUDGET_BYTES };
-import { RANK_CLIP, STATS_IO, statsGraph } from '../core/models/stats-graph';
+import { FUSED_IO, RANK_CLIP, STATS_IO, statsGraph } from '../core/models/stats-graph';
 import type { StatSums } from '../core/models/rsr';
 
 /** A sequence to score: prompt tokens then response tokens; the response starts at `start`. */
@@ -31,9 +34,10 @@ export class TokenStats {
 
   private constructor(
     private lm: OrtSession,
-    private stats: OrtSession,
+    /** The statistics session, or null when they are fused into `lm`. */
+    private stats: OrtSession | null,
     private T: OrtTensorCtor,
-    private opts: { gpu: GPUDeviceLike | null; pad: number; vocab: number; logitsType: 'float32' | 'float16'; keepInput: boolean; positions: boolean; past: { name: string; dims: number[]; type: 'float32' | 'float16' }[] },
+    private opts: { gpu: GPUDeviceLike | null; webgpu: boolean; pad: number; vocab: number; logitsType: 'float32' | 'float16'; keepInput: boolean; positions: boolean; past: { name: string; dims: number[]; type: 'float32' | 'float16' }[] },
   ) {}
 
   /**
@@ -56,13 +60,15 @@ export class TokenStats {
       .filter((n) => n.startsWith('past_key_values.'))
       .map((name) => ({ name, dims: [heads, headDim], type: (typeOf(meta.inputMetadata, name) === 'float16' ? 'float16' : 'float32') as 'float32' | 'float16' }));
     const webgpu = device === 'webgpu';
+    const fused = lm.inputNames.includes(FUSED_IO.targets);
     // ORT's WebGPU device exists once the LM session is created on it; our logits buffers must live on it.
-    const gpu = webgpu ? ((await (env.backends.onnx as { webgpu?: { device?: Promise<GPUDeviceLike> } }).webgpu?.device) ?? null) : null;
-    const stats = await Session.create(statsGraph(logitsType === 'float16' ? 'float16' : 'float', webgpu || (cfg.vocab_size ?? 0) < RANK_CLIP ? 'count' : 'topk'), webgpu ? { executionProviders: ['webgpu'] } : {});
+    const gpu = webgpu && !fused ? ((await (env.backends.onnx as { webgpu?: { device?: Promise<GPUDeviceLike> } }).webgpu?.device) ?? null) : null;
+    const stats = fused ? null : await Session.create(statsGraph(logitsType === 'float16' ? 'float16' : 'float', statsRank(device, cfg.vocab_size)), webgpu ? { executionProviders: ['webgpu'] } : {});
     return new TokenStats(lm, stats, T, {
       gpu,
       pad,
       vocab: cfg.vocab_size ?? 0,
+      webgpu,
       logitsType,
       keepInput: lm.inputNames.includes('num_logits_to_keep'),
       positions: lm.inputNames.includes('position_ids'),
@@ -70,9 +76,14 @@ export class TokenStats {
     });
   }
 
-  /** True when the logits go from the LM to the statistics graph in a GPU buffer (WebGPU), never read back. */
+  /** True when the statistics are part of the LM's own graph (one session run per forward). */
+  get fused(): boolean {
+    return this.stats === null;
+  }
+
+  /** True when on WebGPU the logits never leave the GPU: fused, or handed over in a GPU buffer. */
   get logitsOnGpu(): boolean {
-    return this.opts.gpu !== null;
+    return this.opts.webgpu && (this.fused || this.opts.gpu !== null);
   }
 
   /** Bytes of one logits row. */
@@ -109,10 +120,10 @@ export class TokenStats {
     return new this.T('int64', data instanceof BigInt64Array ? data : BigInt64Array.from(data, BigInt), dims);
   }
 
-  /** Where the LM writes its logits: a fresh GPU buffer on WebGPU (never read back), else a CPU tensor ORT allocates. */
+  /** Where the LM writes its logits (separate way): a fresh GPU buffer on WebGPU (never read back), else a CPU tensor ORT allocates. */
   private logitsOutput(dims: number[]): { fetch: OrtTensor | null; release: () => void } {
     const device = this.opts.gpu;
-    if (!device) return { fetch: null, release: () => {} };
+    if (!device || this.fused) return { fetch: null, release: () => {} };
     const size = dims.reduce((a, b) => a * b, 1) * (this.opts.logitsType === 'float16' ? 2 : 4);
     // GPUBufferUsage.STORAGE | COPY_SRC | COPY_DST, sized up to a multiple of 4 as WebGPU requires.
     const buffer = device.createBuffer({ size: Math.ceil(size / 4) * 4, usage: 0x80 | 0x04 | 0x08 });
@@ -120,10 +131,36 @@ export class TokenStats {
     return { fetch: t, release: () => buffer.destroy() };
   }
 
-  /** Runs the statistics graph on `logits` and adds each row's sums into `out` at `slots`. */
-  private async reduce(logits: OrtTensor, targets: Int32Array, mask: Uint8Array, dims: number[], slots: number[], out: StatSums & { nll: Float64Array; rank: Float64Array; ent: Float64Array; n: Float64Array }): Promise<void> {
-    const res = await this.stats.run({ [STATS_IO.logits]: logits, [STATS_IO.targets]: new this.T('int32', targets, dims), [STATS_IO.mask]: new this.T('bool', mask, dims) }, [STATS_IO.sums]);
-    const sums = (await res[STATS_IO.sums].getData()) as Float32Array;
+  /**
+   * One LM run with the statistics of the positions `mask` marks: fused, the statistics come out of
+   * the same run; separate, the logits go to the statistics session. Adds each row's sums into `out`
+   * at `slots` (when `slots` is non-empty) and returns the run's other outputs (the KV cache).
+   */
+  private async runStats(feeds: Record<string, OrtTensor>, presents: string[], targets: Int32Array, mask: Uint8Array, dims: number[], slots: number[], out: Sums): Promise<Record<string, OrtTensor>> {
+    if (this.fused) {
+      const res = await this.lm.run({ ...feeds, [FUSED_IO.targets]: new this.T('int32', targets, dims), [FUSED_IO.mask]: new this.T('bool', mask, dims) }, [FUSED_IO.sums, ...presents]);
+      if (slots.length) await this.add(res[FUSED_IO.sums], mask, dims, slots, out);
+      res[FUSED_IO.sums].dispose?.();
+      return res;
+    }
+    const lo = this.logitsOutput([...dims, this.opts.vocab]);
+    try {
+      const fetches = Object.fromEntries([['logits', lo.fetch], ...presents.map((p) => [p, null])]);
+      const res = await this.lm.run(feeds, fetches);
+      if (slots.length) {
+        const r = await this.stats!.run({ [STATS_IO.logits]: res.logits, [STATS_IO.targets]: new this.T('int32', targets, dims), [STATS_IO.mask]: new this.T('bool', mask, dims) }, [STATS_IO.sums]);
+        await this.add(r[STATS_IO.sums], mask, dims, slots, out);
+      }
+      if (!lo.fetch) res.logits.dispose?.();
+      return res;
+    } finally {
+      lo.release();
+    }
+  }
+
+  /** Adds the rows of a [rows, 3] sums tensor into `out` at `slots`, with the count of scored positions. */
+  private async add(sumsTensor: OrtTensor, mask: Uint8Array, dims: number[], slots: number[], out: Sums): Promise<void> {
+    const sums = (await sumsTensor.getData()) as Float32Array;
     this.bytesRead += sums.byteLength;
     slots.forEach((s, b) => {
       out.nll[s] += sums[3 * b];
@@ -142,7 +179,7 @@ export class TokenStats {
   }
 
   /** One left-padded forward over whole sequences (no cache kept). */
-  private async forward(batch: StatsSeq[], slots: number[], out: Parameters<TokenStats['reduce']>[5]): Promise<void> {
+  private async forward(batch: StatsSeq[], slots: number[], out: Sums): Promise<void> {
     const len = batch[batch.length - 1].ids.length;
     // Left padding puts every response at the end of its row: the last `keep` positions cover them all.
     const keep = this.opts.keepInput ? Math.max(...batch.map((s) => s.ids.length - s.start + 1)) : len;
@@ -171,19 +208,11 @@ export class TokenStats {
     const feeds: Record<string, OrtTensor> = { input_ids: this.int64(ids, [rows, len]), attention_mask: this.int64(mask, [rows, len]), ...this.emptyPast(rows) };
     if (this.opts.positions) feeds.position_ids = this.int64(pos, [rows, len]);
     if (this.opts.keepInput) feeds.num_logits_to_keep = new this.T('int64', BigInt64Array.of(BigInt(keep)), []);
-    const dims = [rows, keep, this.opts.vocab];
-    const lo = this.logitsOutput(dims);
-    try {
-      const res = await this.lm.run(feeds, lo.fetch ? { logits: lo.fetch } : ['logits']);
-      await this.reduce(res.logits, targets, use, [rows, keep], slots, out);
-      if (!lo.fetch) res.logits.dispose?.();
-    } finally {
-      lo.release();
-    }
+    await this.runStats(feeds, [], targets, use, [rows, keep], slots, out);
   }
 
   /** One sequence, `w` positions per forward, the KV cache carried from window to window. */
-  private async windowed(s: StatsSeq, slot: number, w: number, out: Parameters<TokenStats['reduce']>[5]): Promise<void> {
+  private async windowed(s: StatsSeq, slot: number, w: number, out: Sums): Promise<void> {
     let past = this.emptyPast(1);
     const presents = this.opts.past.map((p) => p.name.replace('past_key_values.', 'present.'));
     const n = s.ids.length;
@@ -209,22 +238,24 @@ export class TokenStats {
             use[j] = 1;
           }
         }
-        const lo = this.logitsOutput([1, keep, this.opts.vocab]);
-        try {
-          const fetches = Object.fromEntries([['logits', lo.fetch], ...presents.map((p) => [p, null])]);
-          const res = await this.lm.run(feeds, fetches);
-          for (const t of Object.values(past)) t.dispose?.();
-          past = Object.fromEntries(this.opts.past.map((p, k) => [p.name, res[presents[k]]]));
-          if (use.some((x) => x)) await this.reduce(res.logits, targets, use, [1, keep], [slot], out);
-          if (!lo.fetch) res.logits.dispose?.();
-        } finally {
-          lo.release();
-        }
+        const res = await this.runStats(feeds, presents, targets, use, [1, keep], use.some((x) => x) ? [slot] : [], out);
+        for (const t of Object.values(past)) t.dispose?.();
+        past = Object.fromEntries(this.opts.past.map((p, k) => [p.name, res[presents[k]]]));
       }
     } finally {
       for (const t of Object.values(past)) t.dispose?.();
     }
   }
+}
+
+type Sums = StatSums & { nll: Float64Array; rank: Float64Array; ent: Float64Array; n: Float64Array };
+
+/**
+ * Rank mode of the statistics graph on `device`: 'count' on WebGPU (a plain data-parallel pass that
+ * needs no sort) and for vocabularies smaller than the clip; 'topk' on WASM (measured 3× cheaper).
+ */
+export function statsRank(device: string, vocab: number | undefined): 'topk' | 'count' {
+  return device === 'webgpu' || (vocab ?? 0) < RANK_CLIP ? 'count' : 'topk';
 }
 
 /** The part of GPUDevice used here (the DOM's WebGPU types are not in this project's lib). */

@@ -84,7 +84,7 @@ describe('statistics graph (onnxruntime in Node) against a float64 reference', (
   });
 });
 
-describe('token statistics of the tiny fixture through the LM (transformers.js session, onnxruntime in Node)', () => {
+describe.each(['stats', 'logits'] as const)('token statistics of the tiny fixture through the LM (transformers.js session, onnxruntime in Node), loaded for %s', (purpose) => {
   let tok: PreTrainedTokenizer;
   let svc: DifficultyService;
   beforeAll(async () => {
@@ -92,7 +92,16 @@ describe('token statistics of the tiny fixture through the LM (transformers.js s
     env.localModelPath = MODELS;
     tok = await AutoTokenizer.from_pretrained('tiny-qwen3');
     svc = new DifficultyService();
-    await svc.load(SETTINGS, MODELS);
+    await svc.load(SETTINGS, MODELS, () => {}, purpose);
+  });
+
+  it(purpose === 'stats' ? 'fuses the statistics into the LM graph (one session)' : 'keeps the plain LM and a separate statistics session', async () => {
+    const r = await svc.statsReadBack();
+    expect(r.fused).toBe(purpose === 'stats');
+    if (purpose === 'logits') expect(r.reason).toMatch(/difficulty job/);
+    // A fused session cannot serve transformers.js' plain forward: the difficulty scorer says so.
+    if (purpose === 'stats') await expect(svc.scoreQuestions(['What is 2 + 2?'], 'select2reason', 1)).rejects.toThrow(/token-statistics jobs/);
+    else expect((await svc.scoreQuestions(['What is 2 + 2?'], 'select2reason', 1)).length).toBe(1);
   });
   const words = 'so the answer is seven because two plus five makes seven and we check it twice'.split(' ');
   const pairs = Array.from({ length: 7 }, (_, i) => ({
