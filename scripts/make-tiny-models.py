@@ -38,6 +38,15 @@ tiny-bert/  feature-extraction encoder with a hand-written WordPiece vocabulary 
   E[i, j] = 2 * mulberry32(SEED)_k - 1 for k = i*16 + j (row-major draw order, float32), E[0] ([PAD]) = 0,
   where mulberry32 is the PRNG of scripts/rng.mjs. Mean-pooled normalised vectors of sentences that
   share most tokens are therefore close, and unrelated sentences are nearly orthogonal.
+
+tiny-lmhead/  causal LM with a REAL LM head (a MatMul by a weight matrix), for influence sketches
+  (issue 13): tiny-bert's tokenizer, vocab 384 (376 tokens + 8 unused ids), hidden size 48, tied
+  embeddings, the same inputs/outputs as tiny-qwen3 (KV cache [batch, 1, past, 48]).
+      x[u]  = E[input_ids[u]]                         E float32 [384, 48] = 2 * mulberry32(LM_SEED) - 1, row-major
+      c[t]  = (sum over u <= t of m[u] x[u]) / max(1, sum over u <= t of m[u])   (past included)
+      h[t]  = tanh(x[t] + c[t])                       the final hidden state, input of the LM head
+      logits[t] = h[t] @ Transpose(E)                 (positions cut to the last num_logits_to_keep before it)
+  present.key = Concat(past.key, m*x), present.value = Concat(past.value, m*ones): the running sums.
 """
 
 import json
@@ -372,9 +381,112 @@ def make_bert():
     return len(vocab)
 
 
+# ---------------------------------------------------------------------------------------- tiny-lmhead
+
+LM_VOCAB = 384
+LM_HIDDEN = 48
+LM_SEED = 20261129
+
+
+def lmhead_graph(emb):
+    n = helper.make_node
+    nodes = [
+        n('Shape', ['input_ids'], ['seq_len'], start=1, end=2),
+        n('Neg', ['seq_len'], ['neg_seq_len']),
+        n('Slice', ['attention_mask', 'neg_seq_len', 'int64_max', 'axis1'], ['mask_new']),
+        n('Cast', ['mask_new'], ['mask_f'], to=TensorProto.FLOAT),
+        n('Unsqueeze', ['mask_f', 'axis_last'], ['m_col']),  # [b, s, 1]
+        n('Gather', ['embed_tokens', 'input_ids'], ['x'], axis=0),  # [b, s, H]
+        n('Mul', ['x', 'm_col'], ['xm']),
+        n('Mul', ['m_col', 'ones_h'], ['mm']),
+        n('Unsqueeze', ['xm', 'axis1'], ['k_new']),  # [b, 1, s, H]
+        n('Unsqueeze', ['mm', 'axis1'], ['v_new']),
+        n('Concat', ['past_key_values.0.key', 'k_new'], ['present.0.key'], axis=2),
+        n('Concat', ['past_key_values.0.value', 'v_new'], ['present.0.value'], axis=2),
+        n('CumSum', ['present.0.key', 'axis2_scalar'], ['k_cum']),
+        n('CumSum', ['present.0.value', 'axis2_scalar'], ['v_cum']),
+        n('Slice', ['k_cum', 'neg_seq_len', 'int64_max', 'axis2'], ['k_cur']),
+        n('Slice', ['v_cum', 'neg_seq_len', 'int64_max', 'axis2'], ['v_cur']),
+        n('Max', ['v_cur', 'one_f'], ['cnt']),
+        n('Div', ['k_cur', 'cnt'], ['c4']),
+        n('Squeeze', ['c4', 'axis1'], ['c']),  # [b, s, H]
+        n('Add', ['x', 'c'], ['pre']),
+        n('Tanh', ['pre'], ['h_all']),
+        # num_logits_to_keep cuts positions before the LM head, as Hugging Face exports do
+        n('Neg', ['num_logits_to_keep'], ['neg_keep']),
+        n('Unsqueeze', ['neg_keep', 'axis0'], ['neg_keep_1']),
+        n('Slice', ['h_all', 'neg_keep_1', 'int64_max', 'axis1'], ['final_hidden']),
+        n('Transpose', ['embed_tokens'], ['lm_head_weight'], perm=[1, 0]),  # tied embeddings
+        n('MatMul', ['final_hidden', 'lm_head_weight'], ['logits']),
+    ]
+    inits = [
+        numpy_helper.from_array(emb, 'embed_tokens'),
+        i64('int64_max', [INT64_MAX]),
+        i64('axis0', [0]),
+        i64('axis1', [1]),
+        i64('axis2', [2]),
+        i64('axis2_scalar', 2),
+        i64('axis_last', [-1]),
+        f32('ones_h', [1.0] * LM_HIDDEN),
+        f32('one_f', 1.0),
+    ]
+    ids = ['batch_size', 'sequence_length']
+    past = ['batch_size', 1, 'past_sequence_length', LM_HIDDEN]
+    total = ['batch_size', 1, 'total_sequence_length', LM_HIDDEN]
+    inputs = [
+        helper.make_tensor_value_info('input_ids', TensorProto.INT64, ids),
+        helper.make_tensor_value_info('attention_mask', TensorProto.INT64, ['batch_size', 'total_sequence_length']),
+        helper.make_tensor_value_info('position_ids', TensorProto.INT64, ids),
+        helper.make_tensor_value_info('past_key_values.0.key', TensorProto.FLOAT, past),
+        helper.make_tensor_value_info('past_key_values.0.value', TensorProto.FLOAT, past),
+        helper.make_tensor_value_info('num_logits_to_keep', TensorProto.INT64, []),
+    ]
+    outputs = [
+        helper.make_tensor_value_info('logits', TensorProto.FLOAT, ['batch_size', 'logits_length', LM_VOCAB]),
+        helper.make_tensor_value_info('present.0.key', TensorProto.FLOAT, total),
+        helper.make_tensor_value_info('present.0.value', TensorProto.FLOAT, total),
+    ]
+    return helper.make_graph(nodes, 'tiny_lmhead', inputs, outputs, inits)
+
+
+def make_lmhead():
+    d = os.path.join(OUT, 'tiny-lmhead')
+    os.makedirs(os.path.join(d, 'onnx'), exist_ok=True)
+    rnd = mulberry32(LM_SEED)
+    emb = np.array([[2 * rnd() - 1 for _ in range(LM_HIDDEN)] for _ in range(LM_VOCAB)], dtype=np.float32)
+    bert = os.path.join(OUT, 'tiny-bert')
+    shutil.copyfile(os.path.join(bert, 'tokenizer.json'), os.path.join(d, 'tokenizer.json'))
+    with open(os.path.join(bert, 'tokenizer_config.json'), encoding='utf-8') as f:
+        tok_cfg = json.load(f)
+    tok_cfg['chat_template'] = "{% for m in messages %}{{ m['role'] }} : {{ m['content'] }} [SEP] {% endfor %}{% if add_generation_prompt %}assistant : {% endif %}"
+    write_json(os.path.join(d, 'tokenizer_config.json'), tok_cfg)
+    write_json(os.path.join(d, 'config.json'), {
+        'architectures': ['Qwen3ForCausalLM'],
+        'model_type': 'qwen3',
+        'vocab_size': LM_VOCAB,
+        'hidden_size': LM_HIDDEN,
+        'intermediate_size': LM_HIDDEN,
+        'num_hidden_layers': 1,
+        'num_attention_heads': 1,
+        'num_key_value_heads': 1,
+        'head_dim': LM_HIDDEN,
+        'max_position_embeddings': 40960,
+        'bos_token_id': 2,
+        'eos_token_id': 3,
+        'pad_token_id': 0,
+        'tie_word_embeddings': True,
+        'torch_dtype': 'float32',
+        'use_cache': True,
+        'transformers.js_config': {'dtype': 'fp32'},
+        '_comment': 'Test fixture written by scripts/make-tiny-models.py: a real tied LM head over a causal running mean (see test/fixtures/models/README.md).',
+    })
+    save_model(lmhead_graph(emb), os.path.join(d, 'onnx', 'model.onnx'))
+
+
 def main():
     make_qwen()
     n = make_bert()
+    make_lmhead()
     total = 0
     for dirpath, _, files in sorted(os.walk(OUT)):
         for name in sorted(files):
