@@ -8,7 +8,7 @@
  *   sketch = Σ_t (P_o e_t)(P_i h_t)ᵀ            ([batch, k_o, k_i]; the caller divides by T)
  * The sum (not the mean) comes back so windows of one long response add up before dividing.
  */
-import { appendToGraph, readModelInfo, typeName, type GraphParts } from '../models/onnx-edit';
+import { readModelInfo, typeName, type GraphParts } from '../models/onnx-edit';
 import { attr, Msg, node, valueInfo } from '../models/onnx-proto';
 import { findLmHead } from './lm-head';
 import type { Projection } from './projection';
@@ -19,19 +19,69 @@ const PREFIX = 'thinksift_infl/';
 /** Softmax over the last axis and Unsqueeze with an axes input both need opset 13. */
 export const SKETCH_MIN_OPSET = 13;
 
-/** A float32 initializer with its data as raw_data (field 9): a 19 MB projection as one byte copy. */
-function rawInitializer(name: string, dims: number[], data: Float32Array): Msg {
-  const m = new Msg();
-  for (const d of dims) m.int(1, d);
-  m.int(2, 1).bytes(8, name);
-  return m.bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+/** A float32 initializer whose values go in as raw_data bytes. */
+export interface RawTensor {
+  name: string;
+  dims: number[];
+  data: Float32Array;
+}
+
+/** Varint bytes of a non-negative integer below 2^53. */
+function varint(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v % 128;
+    v = Math.floor(v / 128);
+    if (v) b |= 0x80;
+    out.push(b);
+  } while (v);
+  return out;
+}
+
+/** Key and length of a length-delimited field. */
+function header(field: number, len: number): number[] {
+  return [...varint(field * 8 + 2), ...varint(len)];
+}
+
+/**
+ * `bytes` + one more ModelProto.graph field holding `parts` and the float32 `raws` as initializers
+ * (onnx-edit.ts explains why an appended graph field merges into the model's). onnx-edit's
+ * appendToGraph copies byte by byte through a number[]; a Qwen-vocabulary P_oᵀ is 19 MB (7.6 s and
+ * 1 GB of heap that way), so the raw data goes in here with typed-array copies.
+ */
+export function appendWithRaw(bytes: Uint8Array, parts: GraphParts, raws: RawTensor[]): Uint8Array {
+  const g = new Msg();
+  for (const n of parts.nodes) g.bytes(1, n);
+  for (const t of parts.initializers) g.bytes(5, t);
+  for (const i of parts.inputs) g.bytes(11, i);
+  for (const o of parts.outputs) g.bytes(12, o);
+  const small = g.toBytes();
+  const pieces: Uint8Array[] = [small];
+  for (const r of raws) {
+    const meta = new Msg();
+    for (const d of r.dims) meta.int(1, d);
+    const m = meta.int(2, 1).bytes(8, r.name).toBytes();
+    const data = new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+    const f9 = Uint8Array.from(header(9, data.length));
+    pieces.push(Uint8Array.from(header(5, m.length + f9.length + data.length)), m, f9, data);
+  }
+  const graphLen = pieces.reduce((a, p) => a + p.length, 0);
+  const top = Uint8Array.from(header(7, graphLen));
+  const out = new Uint8Array(bytes.length + top.length + graphLen);
+  out.set(bytes, 0);
+  let at = bytes.length;
+  for (const p of [top, ...pieces]) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /**
  * The sketch nodes for logits `logits` (element type `logitsType`) and hidden state `hidden`
- * (cast to float), with the projections as initializers. Opset ≥ 13.
+ * (cast to float); the projections are `raws` (initializers for appendWithRaw). Opset ≥ 13.
  */
-export function sketchParts(o: { logits: string; logitsType: 'float' | 'float16'; hidden: string; proj: Projection }): GraphParts {
+export function sketchParts(o: { logits: string; logitsType: 'float' | 'float16'; hidden: string; proj: Projection }): GraphParts & { raws: RawTensor[] } {
   const p = (n: string) => PREFIX + n;
   const { targets, mask, sketch } = SKETCH_IO;
   const { proj } = o;
@@ -55,7 +105,11 @@ export function sketchParts(o: { logits: string; logitsType: 'float' | 'float16'
   const zero = new Msg().int(2, 1).bytes(8, p('zero')).float(4, 0);
   return {
     nodes,
-    initializers: [rawInitializer(p('PoT'), [proj.vocab, proj.ko], proj.poT), rawInitializer(p('PiT'), [proj.hidden, proj.ki], proj.piT), ax2, zero],
+    initializers: [ax2, zero],
+    raws: [
+      { name: p('PoT'), dims: [proj.vocab, proj.ko], data: proj.poT },
+      { name: p('PiT'), dims: [proj.hidden, proj.ki], data: proj.piT },
+    ],
     inputs: [valueInfo(targets, 'int32', ['batch', 'positions']), valueInfo(mask, 'bool', ['batch', 'positions'])],
     outputs: [valueInfo(sketch, 'float', ['batch', proj.ko, proj.ki])],
   };
@@ -85,5 +139,5 @@ export function fuseSketch(bytes: Uint8Array, proj: Projection, extraOutputs: bo
   if ('reason' in head) return { reason: `no LM-head input to read the hidden state from: ${head.reason}. Use an export whose "logits" output is a MatMul of the final hidden state (standard Hugging Face / Optimum causal-LM exports are)` };
   const parts = sketchParts({ logits: 'logits', logitsType, hidden: head.hidden, proj });
   if (extraOutputs) parts.outputs.push(valueInfo(head.hidden, 'float', ['batch', 'positions', proj.hidden]));
-  return { bytes: appendToGraph(bytes, parts), hidden: head.hidden };
+  return { bytes: appendWithRaw(bytes, parts, parts.raws), hidden: head.hidden };
 }
