@@ -1,0 +1,193 @@
+/**
+ * Approximate influence (methods.md 7.3): LM-head gradient sketches of every sample's response
+ * under a causal LM, computed inside the LM's own ONNX graph (influence-load.ts fuses the sketch
+ * into it), stored as an n × (k_o·k_i) Float32 column window by window, resumable. Exposed by
+ * workers/influence.worker.ts; terminating the worker unloads the model.
+ */
+import { AutoConfig, AutoModelForCausalLM, AutoTokenizer, Tensor as TjsTensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
+import { columnKey } from '../core/batch';
+import { responseText } from '../core/export/assistant';
+import { DEFAULT_KI, DEFAULT_KO, DEFAULT_SEED, makeProjection } from '../core/influence/projection';
+import type { DeviceChoice } from '../core/models/device';
+import { DEFAULT_PPL_TOKENS } from '../core/models/perplexity';
+import { RateMeter, type ProgressEvent } from '../core/rate';
+import type { Sample } from '../core/types';
+import { getDataset, patchDataset } from '../db/datasets';
+import { DatasetReader } from '../db/reader';
+import { openDb, type ColumnPart } from '../db/schema';
+import type { ModelJobState } from './difficulty-service';
+import { withFusedSketch } from './influence-load';
+import { sketchSequences, SKETCH_BUDGET_BYTES, type SketchSeq, type SketchSession } from './influence-sketch';
+import { registerLocalModel } from './local-models';
+import { allLoaded, downloadProgress, loadOrExplain, planRuntime, warmUp, type RuntimeSettings } from './runtime';
+
+/** Sketch rows, n × (k_o·k_i) Float32, one column per dataset (not a rankable `sample.f.` feature). */
+export const SKETCH_COLUMN = 'sample.infl_sketch';
+const JOB = 'influence';
+const WINDOW = 64; // samples per committed part: long traces make a window minutes long on WASM
+
+/** What the sketch job needs; everything but device, weights and host belongs in the recipe. */
+export interface InfluenceSettings extends RuntimeSettings {
+  model: string;
+  ko: number;
+  ki: number;
+  seed: number;
+  /** Response tokens per sample (from the start), as the perplexity job caps them. */
+  maxTokens: number;
+}
+
+export const DEFAULT_INFLUENCE: InfluenceSettings = {
+  model: 'onnx-community/Qwen2.5-1.5B-Instruct',
+  device: 'auto',
+  dtype: 'auto',
+  ko: DEFAULT_KO,
+  ki: DEFAULT_KI,
+  seed: DEFAULT_SEED,
+  maxTokens: DEFAULT_PPL_TOKENS,
+};
+
+/** The job key: what makes stored sketches reusable (model, k, seed, cap). */
+export function sketchKey(mappingVersion: number, s: InfluenceSettings): string {
+  return JSON.stringify([mappingVersion, s.model, s.ko, s.ki, s.seed, s.maxTokens]);
+}
+
+export class InfluenceService {
+  private abort?: AbortController;
+  private loaded?: { key: string; tok: PreTrainedTokenizer; model: PreTrainedModel; choice: DeviceChoice; run: SketchSession };
+
+  cancel(): void {
+    this.abort?.abort(new DOMException('cancelled', 'AbortError'));
+  }
+
+  registerLocalModel(name: string, files: { path: string; blob: Blob }[]): string {
+    return registerLocalModel(name, files);
+  }
+
+  /**
+   * Load (or reuse) the LM with the sketch fused into its graph, then warm it up. Throws, naming
+   * the reason and the export needed, when the graph has no LM head whose input can be read.
+   */
+  async load(settings: InfluenceSettings, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<DeviceChoice> {
+    const plan = await planRuntime(settings.model, settings, localModelPath, true);
+    const key = JSON.stringify([plan.key, settings.ko, settings.ki, settings.seed]);
+    if (this.loaded?.key === key) return this.loaded.choice;
+    const previous = this.loaded;
+    this.loaded = undefined;
+    await previous?.model.dispose();
+    const progress_callback = downloadProgress(onProgress);
+    const [tok, { model, fuse }] = await loadOrExplain(settings.model, plan, onProgress, async () => {
+      const cfg = (await AutoConfig.from_pretrained(settings.model, { progress_callback })) as unknown as { vocab_size?: number; hidden_size?: number };
+      if (!cfg.vocab_size || !cfg.hidden_size) throw new Error('config.json has no vocab_size or hidden_size; the sketch needs both');
+      const proj = makeProjection(cfg.vocab_size, cfg.hidden_size, settings.ko, settings.ki, settings.seed);
+      return allLoaded<[PreTrainedTokenizer, { model: PreTrainedModel; fuse: Awaited<ReturnType<typeof withFusedSketch>>['fuse'] }]>([
+        AutoTokenizer.from_pretrained(settings.model, { progress_callback }),
+        withFusedSketch(proj, () => AutoModelForCausalLM.from_pretrained(settings.model, { device: plan.device as 'wasm', dtype: plan.dtype, progress_callback })).then((r) => ({ model: r.value, fuse: r.fuse })),
+      ]);
+    });
+    if (!fuse.fused) {
+      await model.dispose();
+      throw new Error(`Approximate influence cannot run on "${settings.model}" (${plan.dtype}): ${fuse.reason}.`);
+    }
+    const run = sketchSession(model, tok, settings);
+    try {
+      await warmUp(onProgress, () => sketchSequences(run, [{ ids: [run.pad, run.pad], start: 1 }]));
+    } catch (e) {
+      await model.dispose();
+      throw e;
+    }
+    this.loaded = { key, tok, model, choice: plan.choice, run };
+    return plan.choice;
+  }
+
+  /**
+   * Sketches of (question, response) pairs, [n × k_o·k_i] in input order (NaN rows for empty
+   * responses). Prompt = chat template with the question as the user turn; the response's first
+   * `maxTokens` tokens are the ones the loss (and so the gradient) is taken over.
+   */
+  async sketchPairs(pairs: { question: string; response: string }[], maxTokens = DEFAULT_PPL_TOKENS, budget = SKETCH_BUDGET_BYTES, window?: number): Promise<Float32Array> {
+    if (!this.loaded) throw new Error('load a model first');
+    const { tok, run } = this.loaded;
+    const seqs: SketchSeq[] = pairs.map(({ question, response }) => {
+      const prompt = tok.apply_chat_template([{ role: 'user', content: question }], { add_generation_prompt: true, tokenize: false }) as string;
+      const p = tok.encode(prompt, { add_special_tokens: false });
+      const r = tok.encode(response, { add_special_tokens: false }).slice(0, maxTokens);
+      return { ids: [...p, ...r], start: p.length };
+    });
+    return sketchSequences(run, seqs, budget, window, this.abort?.signal);
+  }
+
+  /** Sketch every sample of dataset `id` (or resume), committing SKETCH_COLUMN part by part with the resume point. */
+  async sketchDataset(id: string, settings: InfluenceSettings, localModelPath: string, onProgress: (p: ProgressEvent) => void): Promise<ModelJobState> {
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    const db = await openDb();
+    const meta = await getDataset(id, db);
+    if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely first');
+    const choice = await this.load(settings, localModelPath, onProgress);
+    const key = sketchKey(meta.mappingVersion, settings);
+    const prev = meta.modelJobs?.[JOB];
+    if (prev?.key === key && prev.status === 'complete') return prev;
+    let state: ModelJobState = prev?.key === key ? { ...prev, status: 'running' } : { key, status: 'running', done: 0, parts: 0 };
+    state.device = choice.reason;
+    const col = columnKey(SKETCH_COLUMN, meta.mappingVersion);
+    const reader = await DatasetReader.open(meta);
+    const meter = new RateMeter();
+    const t0 = performance.now();
+    const save = async (s: ModelJobState) => {
+      const m = await getDataset(id, db);
+      await patchDataset(id, { modelJobs: { ...m?.modelJobs, [JOB]: s } }, db);
+    };
+    try {
+      while (state.done < reader.size) {
+        if (signal.aborted) throw signal.reason;
+        const end = Math.min(reader.size, state.done + WINDOW);
+        const samples: Sample[] = [];
+        for (let j = state.done; j < end; j++) samples.push(await reader.sample(j));
+        const data = await this.sketchPairs(samples.map((s) => ({ question: s.question, response: responseText(s) })), settings.maxTokens);
+        state = { ...state, done: end, parts: state.parts + 1 };
+        // The part and the resume point land in one transaction: a reload never sees one without the other.
+        const tx = db.transaction(['columns', 'datasets'], 'readwrite');
+        void tx.objectStore('columns').put({ ds: id, name: col, part: state.parts - 1, data } as ColumnPart);
+        const m = await tx.objectStore('datasets').get(id);
+        if (m) void tx.objectStore('datasets').put({ ...m, modelJobs: { ...m.modelJobs, [JOB]: state } });
+        await tx.done;
+        const now = performance.now();
+        meter.add(now, end);
+        onProgress({ stage: 'influence sketches', done: end, total: reader.size, rate: meter.rate(), eta: meter.eta(end, reader.size), counts: { elapsedMs: now - t0 } });
+      }
+      state = { ...state, status: 'complete' };
+      await save(state);
+      return state;
+    } catch (err) {
+      const m = await getDataset(id, db);
+      await save({ ...(m?.modelJobs?.[JOB] ?? state), status: 'incomplete', error: signal.aborted ? undefined : String((err as Error).message) });
+      throw err;
+    }
+  }
+}
+
+/** What sketchSequences needs from a loaded, fused LM. */
+function sketchSession(model: PreTrainedModel, tok: PreTrainedTokenizer, s: InfluenceSettings): SketchSession {
+  const session = (model.sessions.decoder_model_merged ?? model.sessions.model) as unknown as InferenceSession;
+  // The Tensor class of transformers.js' own ONNX Runtime (a second copy could not feed its sessions).
+  const Tensor = (new TjsTensor('int64', BigInt64Array.of(0n), [1]) as unknown as { ort_tensor: OrtTensor }).ort_tensor.constructor as typeof import('onnxruntime-common').Tensor;
+  const meta = session as { inputMetadata?: readonly { name: string; type?: string }[] };
+  const cfg = model.config as { vocab_size?: number; num_key_value_heads?: number; num_attention_heads?: number; head_dim?: number; hidden_size?: number };
+  const heads = cfg.num_key_value_heads ?? cfg.num_attention_heads ?? 1;
+  const headDim = cfg.head_dim ?? Math.floor((cfg.hidden_size ?? 0) / (cfg.num_attention_heads ?? 1));
+  const past = session.inputNames
+    .filter((n) => n.startsWith('past_key_values.'))
+    .map((name) => ({ name, dims: [heads, headDim], type: (meta.inputMetadata?.find((m) => m.name === name)?.type === 'float16' ? 'float16' : 'float32') as 'float32' | 'float16' }));
+  return {
+    session,
+    Tensor,
+    vocab: cfg.vocab_size ?? 0,
+    pad: tok.pad_token_id ?? tok.eos_token_id ?? 0,
+    ko: s.ko,
+    ki: s.ki,
+    past,
+    keepInput: session.inputNames.includes('num_logits_to_keep'),
+    positions: session.inputNames.includes('position_ids'),
+  };
+}
