@@ -128,7 +128,8 @@ async function loadOurs(req: BenchRequest): Promise<Runner> {
   }
   const svc = new DifficultyService();
   const settings = { ...DEFAULT_DIFFICULTY, model: LM, device, dtype: 'fp32' as const };
-  await svc.load(settings, req.models);
+  // As the app's jobs load it: the perplexity/RSR job with the statistics fused into the LM graph.
+  await svc.load(settings, req.models, () => {}, req.job === 'perplexity' ? 'stats' : 'logits');
   if (req.job === 'difficulty') return { run: async () => (await svc.scoreQuestions(rows.map((r) => r.question), settings.variant, settings.batchSize), undefined) };
   // One pass gives perplexity and RSR (and mean rank, entropy); the mean NLL is compared with plain.
   const read0 = (await svc.statsReadBack()).bytes;
@@ -141,7 +142,10 @@ async function loadOurs(req: BenchRequest): Promise<Runner> {
     },
     bytesPerToken: async () => {
       const r = await svc.statsReadBack();
-      // On WebGPU the logits must stay in a GPU buffer: a silent CPU fallback would read 0.6 MB per token back.
+      // The app's path: fused on WASM, our kernel on WebGPU; a silent fallback would measure something else.
+      const want = device === 'webgpu' ? 'WebGPU kernel on the GPU-resident logits' : 'fused into the LM graph';
+      if (r.way !== want) throw new Error(`statistics ${r.way}, not ${want}: ${r.reason ?? ''}`);
+      // On WebGPU the logits must stay on the GPU: a silent CPU fallback would read 0.6 MB per token back.
       if (device === 'webgpu' && !r.logitsOnGpu) throw new Error('WebGPU run without GPU-resident logits');
       return (r.bytes - read0) / tokens;
     },

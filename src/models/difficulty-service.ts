@@ -116,7 +116,8 @@ export class DifficultyService {
     };
     const [tok, model] = await loadOrExplain(settings.model, plan, onProgress, () => allLoaded<[PreTrainedTokenizer, PreTrainedModel]>([
       AutoTokenizer.from_pretrained(settings.model, { progress_callback }),
-      purpose === 'stats' ? fused() : lm(),
+      // On WebGPU the statistics run as our kernel on the logits' GPU buffer (webgpu-stats.ts), unfused.
+      purpose === 'stats' && plan.choice.device !== 'webgpu' ? fused() : lm(),
     ]));
     this.loaded = { key, tok, model, choice: plan.choice, fuse };
     const pad = tok.pad_token_id ?? tok.eos_token_id ?? 0;
@@ -227,9 +228,10 @@ export class DifficultyService {
    * logits stay on the GPU, and whether the statistics are fused into the LM (and why not) — for the
    * benchmark and the job's status line.
    */
-  async statsReadBack(): Promise<{ bytes: number; logitsOnGpu: boolean; fused: boolean; reason?: string }> {
+  async statsReadBack(): Promise<{ bytes: number; logitsOnGpu: boolean; fused: boolean; way: string; reason?: string }> {
     const s = await this.tokenStats();
-    return { bytes: s.bytesRead, logitsOnGpu: s.logitsOnGpu, fused: s.fused, reason: s.fused ? undefined : (this.loaded?.fuse?.reason ?? 'loaded for the difficulty job (purpose "logits")') };
+    const reason = s.fused ? undefined : (this.loaded?.fuse?.reason ?? (this.loaded?.key.endsWith('|stats') ? undefined : 'loaded for the difficulty job (purpose "logits")'));
+    return { bytes: s.bytesRead, logitsOnGpu: s.logitsOnGpu, fused: s.fused, way: s.way, reason };
   }
 
   /** The statistics session beside the loaded LM, built once per loaded model. */

@@ -15,6 +15,7 @@ import { planStats, STATS_BUDGET_BYTES, windowTokens } from '../core/models/stat
 export { STATS_BUDGET_BYTES };
 import { FUSED_IO, RANK_CLIP, STATS_IO, statsGraph } from '../core/models/stats-graph';
 import type { StatSums } from '../core/models/rsr';
+import { WebGpuStats, type GpuBuffer, type GpuDevice } from './webgpu-stats';
 
 /** A sequence to score: prompt tokens then response tokens; the response starts at `start`. */
 export interface StatsSeq {
@@ -34,10 +35,11 @@ export class TokenStats {
 
   private constructor(
     private lm: OrtSession,
-    /** The statistics session, or null when they are fused into `lm`. */
+    /** The statistics: fused into `lm` (null, null), our WebGPU kernel (null, kernel), or a second session. */
     private stats: OrtSession | null,
+    private kernel: WebGpuStats | null,
     private T: OrtTensorCtor,
-    private opts: { gpu: GPUDeviceLike | null; webgpu: boolean; pad: number; vocab: number; logitsType: 'float32' | 'float16'; keepInput: boolean; positions: boolean; past: { name: string; dims: number[]; type: 'float32' | 'float16' }[] },
+    private opts: { gpu: GpuDevice | null; webgpu: boolean; pad: number; vocab: number; logitsType: 'float32' | 'float16'; keepInput: boolean; positions: boolean; past: { name: string; dims: number[]; type: 'float32' | 'float16' }[] },
   ) {}
 
   /**
@@ -62,9 +64,10 @@ export class TokenStats {
     const webgpu = device === 'webgpu';
     const fused = lm.inputNames.includes(FUSED_IO.targets);
     // ORT's WebGPU device exists once the LM session is created on it; our logits buffers must live on it.
-    const gpu = webgpu && !fused ? ((await (env.backends.onnx as { webgpu?: { device?: Promise<GPUDeviceLike> } }).webgpu?.device) ?? null) : null;
-    const stats = fused ? null : await Session.create(statsGraph(logitsType === 'float16' ? 'float16' : 'float', statsRank(device, cfg.vocab_size)), webgpu ? { executionProviders: ['webgpu'] } : {});
-    return new TokenStats(lm, stats, T, {
+    const gpu = webgpu && !fused ? ((await (env.backends.onnx as { webgpu?: { device?: Promise<GpuDevice> } }).webgpu?.device) ?? null) : null;
+    const kernel = gpu ? new WebGpuStats(gpu, RANK_CLIP) : null;
+    const stats = fused || kernel ? null : await Session.create(statsGraph(logitsType === 'float16' ? 'float16' : 'float', statsRank(device, cfg.vocab_size)), webgpu ? { executionProviders: ['webgpu'] } : {});
+    return new TokenStats(lm, stats, kernel, T, {
       gpu,
       pad,
       vocab: cfg.vocab_size ?? 0,
@@ -78,7 +81,14 @@ export class TokenStats {
 
   /** True when the statistics are part of the LM's own graph (one session run per forward). */
   get fused(): boolean {
-    return this.stats === null;
+    return this.stats === null && this.kernel === null;
+  }
+
+  /** How the statistics are computed, in words (job status, benchmark). */
+  get way(): string {
+    if (this.fused) return 'fused into the LM graph';
+    if (this.kernel) return 'WebGPU kernel on the GPU-resident logits';
+    return this.opts.gpu ? 'statistics graph on the GPU-resident logits' : 'statistics graph in a second session';
   }
 
   /** True when on WebGPU the logits never leave the GPU: fused, or handed over in a GPU buffer. */
@@ -121,14 +131,14 @@ export class TokenStats {
   }
 
   /** Where the LM writes its logits (separate way): a fresh GPU buffer on WebGPU (never read back), else a CPU tensor ORT allocates. */
-  private logitsOutput(dims: number[]): { fetch: OrtTensor | null; release: () => void } {
+  private logitsOutput(dims: number[]): { fetch: OrtTensor | null; buffer: GpuBuffer | null; release: () => void } {
     const device = this.opts.gpu;
-    if (!device || this.fused) return { fetch: null, release: () => {} };
+    if (!device || this.fused) return { fetch: null, buffer: null, release: () => {} };
     const size = dims.reduce((a, b) => a * b, 1) * (this.opts.logitsType === 'float16' ? 2 : 4);
     // GPUBufferUsage.STORAGE | COPY_SRC | COPY_DST, sized up to a multiple of 4 as WebGPU requires.
     const buffer = device.createBuffer({ size: Math.ceil(size / 4) * 4, usage: 0x80 | 0x04 | 0x08 });
     const t = (this.T as unknown as { fromGpuBuffer: (b: unknown, o: object) => OrtTensor }).fromGpuBuffer(buffer, { dataType: this.opts.logitsType, dims });
-    return { fetch: t, release: () => buffer.destroy() };
+    return { fetch: t, buffer, release: () => buffer.destroy() };
   }
 
   /**
@@ -139,7 +149,7 @@ export class TokenStats {
   private async runStats(feeds: Record<string, OrtTensor>, presents: string[], targets: Int32Array, mask: Uint8Array, dims: number[], slots: number[], out: Sums): Promise<Record<string, OrtTensor>> {
     if (this.fused) {
       const res = await this.lm.run({ ...feeds, [FUSED_IO.targets]: new this.T('int32', targets, dims), [FUSED_IO.mask]: new this.T('bool', mask, dims) }, [FUSED_IO.sums, ...presents]);
-      if (slots.length) await this.add(res[FUSED_IO.sums], mask, dims, slots, out);
+      if (slots.length) this.add((await res[FUSED_IO.sums].getData()) as Float32Array, mask, dims, slots, out);
       res[FUSED_IO.sums].dispose?.();
       return res;
     }
@@ -147,9 +157,11 @@ export class TokenStats {
     try {
       const fetches = Object.fromEntries([['logits', lo.fetch], ...presents.map((p) => [p, null])]);
       const res = await this.lm.run(feeds, fetches);
-      if (slots.length) {
+      if (slots.length && this.kernel && lo.buffer) {
+        this.add(await this.kernel.reduce(lo.buffer, this.opts.logitsType === 'float16', dims[0], dims[1], this.opts.vocab, targets, mask), mask, dims, slots, out);
+      } else if (slots.length) {
         const r = await this.stats!.run({ [STATS_IO.logits]: res.logits, [STATS_IO.targets]: new this.T('int32', targets, dims), [STATS_IO.mask]: new this.T('bool', mask, dims) }, [STATS_IO.sums]);
-        await this.add(r[STATS_IO.sums], mask, dims, slots, out);
+        this.add((await r[STATS_IO.sums].getData()) as Float32Array, mask, dims, slots, out);
       }
       if (!lo.fetch) res.logits.dispose?.();
       return res;
@@ -158,9 +170,8 @@ export class TokenStats {
     }
   }
 
-  /** Adds the rows of a [rows, 3] sums tensor into `out` at `slots`, with the count of scored positions. */
-  private async add(sumsTensor: OrtTensor, mask: Uint8Array, dims: number[], slots: number[], out: Sums): Promise<void> {
-    const sums = (await sumsTensor.getData()) as Float32Array;
+  /** Adds the rows of [rows, 3] sums (read back from the device) into `out` at `slots`, with the count of scored positions. */
+  private add(sums: Float32Array, mask: Uint8Array, dims: number[], slots: number[], out: Sums): void {
     this.bytesRead += sums.byteLength;
     slots.forEach((s, b) => {
       out.nll[s] += sums[3 * b];
@@ -256,9 +267,4 @@ type Sums = StatSums & { nll: Float64Array; rank: Float64Array; ent: Float64Arra
  */
 export function statsRank(device: string, vocab: number | undefined): 'topk' | 'count' {
   return device === 'webgpu' || (vocab ?? 0) < RANK_CLIP ? 'count' : 'topk';
-}
-
-/** The part of GPUDevice used here (the DOM's WebGPU types are not in this project's lib). */
-interface GPUDeviceLike {
-  createBuffer(d: { size: number; usage: number }): { destroy(): void };
 }
