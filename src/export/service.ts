@@ -5,6 +5,7 @@ import { ParquetRecordWriter, SchemaScan, type ParquetColumn } from '../core/exp
 import { buildManifest, manifestJson } from '../core/export/manifest';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset } from '../db/datasets';
+import type { DatasetMeta } from '../db/schema';
 import { originalResponse } from '../core/schema/response';
 import { DatasetReader } from '../db/reader';
 import { validateSpec } from '../core/perturb/ops';
@@ -28,6 +29,9 @@ export interface ExportRequest {
   /** A SkyThought perturbation applied to every written sample (named in the manifest). */
   perturb?: PerturbRequest;
 }
+
+/** What an export reads: samples by index and their source records (DatasetReader has all of it). */
+export type ExportReader = Pick<DatasetReader, 'size' | 'sample' | 'record' | 'recordBytes' | 'recordOf' | 'subOf'>;
 
 export interface ExportResult {
   data: Blob;
@@ -59,12 +63,29 @@ export class ExportService {
 
   async run(req: ExportRequest, onProgress: (p: ProgressEvent) => void): Promise<ExportResult> {
     this.abort = new AbortController();
-    const signal = this.abort.signal;
-    const fmt = exportFormat(req.format);
-    if (!fmt) throw new Error(`Unknown export format "${req.format}"`);
+    if (!exportFormat(req.format)) throw new Error(`Unknown export format "${req.format}"`);
     const meta = await getDataset(req.datasetId);
     if (!meta) throw new Error(`dataset ${req.datasetId} does not exist`);
     const reader = await DatasetReader.open(meta);
+    return this.write(meta, reader, req, onProgress, () => sampleIds(req.datasetId), this.abort.signal);
+  }
+
+  /**
+   * The export itself, over any reader of the dataset's samples and records: the app's IndexedDB
+   * reader, or the CLI's reader of the file (src/cli/). `ids` gives the sample ids of the whole
+   * dataset when known (donor steps of an insert perturbation are drawn by id); `signal` is run's
+   * (a cancel while the reader opened counts), else a new one that cancel() aborts.
+   */
+  async write(
+    meta: Pick<DatasetMeta, 'fingerprint' | 'mapping'>,
+    reader: ExportReader,
+    req: ExportRequest,
+    onProgress: (p: ProgressEvent) => void,
+    ids: () => Promise<readonly string[] | undefined>,
+    signal: AbortSignal = (this.abort = new AbortController()).signal,
+  ): Promise<ExportResult> {
+    const fmt = exportFormat(req.format);
+    if (!fmt) throw new Error(`Unknown export format "${req.format}"`);
     const spec = req.perturb?.spec ?? undefined;
     const wrongOnly = !!req.perturb?.wrongAnswers;
     if (spec && fmt.id === 'original') throw new Error('The original-rows format writes the rows of the file as they are, so it cannot carry a perturbation: choose a trainer format.');
@@ -77,7 +98,7 @@ export class ExportService {
     let pool: DonorStep[] | undefined;
     if (spec?.op === 'insert') {
       onProgress({ stage: 'export: drawing donor steps', done: 0, total: req.rows.length });
-      pool = await donorPool(reader, await sampleIds(req.datasetId), req.rows, spec);
+      pool = await donorPool(reader as DatasetReader, await ids(), req.rows, spec);
     }
     let perturbed = 0;
     let notWrong = 0;

@@ -1,7 +1,7 @@
 import { chunkRecordBytes, COL, columnKey } from '../core/batch';
-import { compileStepSeparator, computeFeatures, FEATURE_NAMES, type FeatureSettings, type SampleFeatures } from '../core/features/features';
+import { compileStepSeparator, computeFeatures, FEATURE_NAMES, type FeatureSettings } from '../core/features/features';
 import { compileRethink } from '../core/features/rethink';
-import { passRateByGroup } from '../core/features/groups';
+import { extraKeysOf, groupColumns, newFeatureBatch, pushSample } from '../core/features/columns';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { mapRecord } from '../core/schema/mapping';
 import { deleteColumns, getDataset, iterateChunks, patchDataset, readColumn } from '../db/datasets';
@@ -21,27 +21,12 @@ export function featureColumn(name: string): string {
 /** Columns written once at the end of the pass, from all samples together. */
 export const GROUP_FEATURES = ['passrate', 'difficulty_passrate', 'group', 'category'] as const;
 
-const MAX_EXTRA_COLUMNS = 32; // numeric fields of the file kept as columns; a wide CSV must not explode storage
 const BATCH_MS = 1000; // commit at least once a second: a reload loses at most that much work
 const PROGRESS_MS = 100;
 
 /** Stable key of the settings: a change means the stored features are stale. */
 export function settingsKey(s: FeatureJobSettings, mappingVersion: number): string {
   return JSON.stringify([mappingVersion, s.tokenizer, s.stepSeparator, s.rethinkWords]);
-}
-
-/** 53-bit string hash (cyrb53): groups are keyed by hash so a resumed pass needs no string table. */
-function hash53(s: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /**
@@ -91,7 +76,7 @@ export class FeatureService {
     const meter = new RateMeter();
     const decoder = new TextDecoder();
     const catIndex = new Map(state.categories.map((c, i) => [c, i]));
-    let cols = newBatch();
+    let cols = newFeatureBatch();
     let committedSamples = state.doneSamples;
     let lastCommit = performance.now();
     let lastEmit = 0;
@@ -114,7 +99,7 @@ export class FeatureService {
       if (m) void tx.objectStore('datasets').put({ ...m, features: state, updatedAt: Date.now() });
       await tx.done;
       committedSamples = state.doneSamples;
-      cols = newBatch();
+      cols = newFeatureBatch();
       lastCommit = performance.now();
     };
 
@@ -128,20 +113,10 @@ export class FeatureService {
           const value = JSON.parse(decoder.decode(chunkRecordBytes(buf, chunk.offsets, i)));
           for (const s of mapRecord(value, fileRow[r], meta.mapping, meta.name).samples) {
             const f = computeFeatures(s, settings, (t) => counter.count(t), matcher);
-            for (const name of FEATURE_NAMES) cols.f[name].push(f[name as keyof SampleFeatures] as number);
             // Numeric fields of the file itself (a score, a level...) become rankable columns too.
             // The set of fields is fixed by the first samples, so every part has the same columns.
-            state.extraKeys ??= Object.keys(s.extra).filter((k) => typeof s.extra[k] === 'number').slice(0, MAX_EXTRA_COLUMNS);
-            for (const k of state.extraKeys) {
-              const x = s.extra[k];
-              (cols.x[k] ??= []).push(typeof x === 'number' ? x : NaN);
-            }
-            cols.groupHash.push(hash53(s.group));
-            cols.ids.push(s.id);
-            const cat = typeof s.extra.category === 'string' ? s.extra.category : '';
-            let ci = catIndex.get(cat);
-            if (ci === undefined) catIndex.set(cat, (ci = catIndex.size));
-            cols.category.push(ci);
+            state.extraKeys ??= extraKeysOf(s);
+            pushSample(cols, s, f, state.extraKeys, catIndex);
           }
         }
         state = { ...state, doneChunks: chunk.n + 1, doneRecords: chunk.firstRecord + chunk.offsets.length - 1, doneSamples: committedSamples + cols.groupHash.length };
@@ -176,29 +151,16 @@ export class FeatureService {
       readColumn(id, columnKey(featureColumn('correct'), v), Float32Array, db),
       readColumn(id, columnKey(featureColumn('categoryRaw'), v), Uint16Array, db),
     ]);
-    const index = new Map<number, number>();
-    const group = new Uint32Array(gh.length);
-    for (let i = 0; i < gh.length; i++) {
-      let g = index.get(gh[i]);
-      if (g === undefined) index.set(gh[i], (g = index.size));
-      group[i] = g;
-    }
-    const { passRate, difficulty } = passRateByGroup(group, correct);
+    const { passRate, difficulty, group, category, groups } = groupColumns(gh, correct, cat);
     const tx = db.transaction('columns', 'readwrite');
     const put = (name: string, data: ColumnPart['data']) => void tx.store.put({ ds: id, name: columnKey(featureColumn(name), v), part: 0, data });
     put('passrate', passRate);
     put('difficulty_passrate', difficulty);
     put('group', group);
-    put('category', Float32Array.from(cat));
+    put('category', category);
     await tx.done;
-    state.groups = index.size;
+    state.groups = groups;
   }
-}
-
-function newBatch() {
-  const f: Record<string, number[]> = Object.create(null);
-  for (const name of FEATURE_NAMES) f[name] = [];
-  return { f, x: Object.create(null) as Record<string, number[]>, groupHash: [] as number[], category: [] as number[], ids: [] as string[] };
 }
 
 /** Storage names of every feature column of a dataset's current mapping version. */

@@ -36,9 +36,9 @@ export interface IngestResult {
   fatal?: CoreIssue;
 }
 
-const BATCH_CHARS = 8 << 20; // ~8 MB of text per transaction: few commits, bounded memory
+export const BATCH_CHARS = 8 << 20; // ~8 MB of text per transaction: few commits, bounded memory
 const BATCH_MS = 1000; // but commit at least every second so a reload loses little
-const DETECT_RECORDS = 200; // records looked at before choosing the field mapping
+export const DETECT_RECORDS = 200; // records looked at before choosing the field mapping
 const PROGRESS_MS = 100; // ~10 Hz
 
 /** Name of the Web Lock held while a dataset is being written; a dataset marked 'ingesting' whose lock is free was interrupted. */

@@ -1,0 +1,80 @@
+/** `--help` text of every command. */
+
+const EXITS = `Exit codes: 0 done · 1 failed · 2 bad arguments · 3 the input is not a readable dataset ·
+4 the recipe cannot be reproduced here (another file, a missing column, embeddings needed).
+Progress goes to stderr: a bar on a terminal, JSON lines with --progress json, none with --progress none.
+`;
+
+export const HELP = {
+  main: `thinksift — ThinkSift's recipes, measure, selection and export from the command line.
+
+Usage: npx thinksift <command> [options]   (Node ≥ 20, from a clone after npm install)
+
+Commands:
+  select    reproduce a shared selection link on a file: same selection hash, same export bytes
+  measure   measure a file (or one shard of it) into a Parquet part; --pipe: JSONL stdin → stdout
+  merge     join measured parts (any number of shards), then select and export with a recipe
+  score     difficulty quantifier / perplexity (not in the CLI yet: run it in the app)
+  embed     embeddings (not in the CLI yet: run it in the app)
+  pairs     ThinkPO pairs (not in the CLI yet: run it in the app)
+  perturb   SkyThought perturbations (not in the CLI yet: run it in the app)
+
+Run thinksift <command> --help for its options.
+${EXITS}`,
+  select: `thinksift select --recipe LINK --in FILE [--out DIR] [options]
+
+Reads FILE as the app does (JSONL, JSON, CSV, Parquet, gzipped or not), checks its SHA-256 against
+the recipe's, measures what the recipe needs with the recipe's settings and field mapping, selects
+with the app's code, prints {"selectionHash", "selected", …} on stdout, and with --out writes the
+export and its manifest as the app's Export stage does (same file names, same bytes).
+
+  --recipe LINK        a ThinkSift link (https://…#r=…), "#r=…", or a recipe / manifest JSON file
+  --in FILE            the dataset file the link was made on
+  --out DIR            write the export here (else only the hash is printed)
+  --format ID          trl-messages (default), trl-prompt-completion, llamafactory-alpaca,
+                       llamafactory-sharegpt, openrlhf, axolotl-chat-template, original
+  --style S            think-tags (default), sky, answer-only, original
+  --file-type T        jsonl (default) or parquet
+  --columns PART       use measured columns (from measure or merge) instead of measuring again
+  --scores FILE        join precomputed scores (JSONL rows {"id": …, "<column>": number}) by sample id
+  --allow-other-file   select even when FILE is not the recipe's file (the hash will differ)
+  --host URL           model host for a Hub tokenizer id (default: the Hugging Face Hub)
+  --progress MODE      bar | json | none
+${EXITS}`,
+  measure: `thinksift measure --in FILE --out PART.parquet [--shard i/N] [feature settings]
+thinksift measure --pipe [feature settings] < rows.jsonl > measured.jsonl
+
+Measures every sample (tokens with the recipe's tokenizer, steps, rethinking words, boxed answer,
+agreement, correctness) as the app's feature pass does. With --shard i/N only the records whose
+index mod N is i are measured (every shard still reads the whole file, to number records); merge
+joins the parts. --pipe reads JSONL rows on stdin and writes each row on stdout with a "thinksift"
+field ({"samples": [{"id", features…}]}); a bad row is reported on stderr and written with
+{"thinksift": {"error", "line"}} (and "raw" when it is not a JSON object): one line out per line in.
+
+  --recipe LINK            take the feature settings and field mapping from a recipe
+  --tokenizer ID           default thinksift/qwen3-tokenizer (bundled); or a Hub id
+  --step-separator REGEX   default \\n\\s*\\n
+  --rethink-words a,b,…    default: the app's list
+  --name NAME              (--pipe) the file name sample ids are made with
+  --host URL, --progress MODE
+${EXITS}`,
+  merge: `thinksift merge PART... [--out MERGED.parquet] [--recipe LINK [--in FILE --export DIR]]
+
+Joins the parts of measure --shard (all N shards, one file, one setting) into the app's sample
+order and runs the global steps (question groups, pass rates, categories). With --recipe it
+selects and prints the selection hash; with --in and --export it writes the export as select does.
+One part or N parts give the same columns and the same selection hash.
+
+  --format, --style, --file-type, --scores, --allow-other-file: as in select
+${EXITS}`,
+  score: `thinksift score: the difficulty quantifier and perplexity jobs are not in the CLI yet.
+Run them in the app (Measure → model scores), or compute a score column elsewhere (e.g. with vLLM)
+and join it by sample id with select --scores FILE.
+`,
+  embed: `thinksift embed: embeddings are not in the CLI yet; run them in the app (Measure → Embeddings).
+`,
+  pairs: `thinksift pairs: ThinkPO pairs are not in the CLI yet; build them in the app (Pairs & Perturb).
+`,
+  perturb: `thinksift perturb: perturbations are not in the CLI yet; run them in the app (Pairs & Perturb).
+`,
+} as const;

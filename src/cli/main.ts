@@ -1,0 +1,216 @@
+/**
+ * The `thinksift` command line: the app's recipe, measure, selection and export, headless.
+ * Results go to stdout (one JSON object, or the rows with --pipe), progress and messages to
+ * stderr, and the exit code says how it ended (errors.ts).
+ */
+import { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_RETHINK_WORDS } from '../core/features/rethink';
+import type { ExportFormatId } from '../core/export/formats';
+import type { ResponseStyle } from '../core/export/assistant';
+import type { Recipe } from '../core/recipe/recipe';
+import type { FieldMapping } from '../core/schema/mapping';
+import type { FeatureJobSettings } from '../features/service';
+import { BUNDLED_TOKENIZER } from '../models/tokenizer-id';
+import { one, parseArgs, parseShard, type Parsed } from './args';
+import { featureColumns, joinScores, mergeParts } from './columns';
+import { CliError, EXIT } from './errors';
+import { HELP } from './help';
+import { fingerprint, openInput } from './input';
+import { measureFile, type Measured } from './measure';
+import { readPart, writePart } from './parts';
+import { runPipe } from './pipe';
+import { Progress, progressMode } from './progress';
+import { exportSelection, loadRecipe, selectRecipe } from './select';
+
+const COMMON = { values: ['progress', 'host'], switches: ['help'] };
+const FEATURE_FLAGS = ['recipe', 'tokenizer', 'step-separator', 'rethink-words'];
+
+/** Run the CLI with `argv` (without node and the script); resolves with the exit code. */
+export async function main(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin: NodeJS.ReadableStream; isTty: boolean } = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, isTty: !!process.stderr.isTTY }): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const say = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  try {
+    if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      io.stdout.write(HELP.main);
+      return cmd ? EXIT.ok : EXIT.usage;
+    }
+    if (cmd === '--version') {
+      io.stdout.write(`${(await import('./paths')).appVersion()}\n`);
+      return EXIT.ok;
+    }
+    const help = HELP[cmd as keyof typeof HELP];
+    if (!help || cmd === 'main') throw new CliError(`Unknown command "${cmd}" (see thinksift --help)`, EXIT.usage);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(help);
+      return EXIT.ok;
+    }
+    const progress = (p: Parsed) => new Progress(progressMode(one(p, 'progress'), io.isTty), io.stderr);
+    switch (cmd) {
+      case 'select': return await select(rest, io, progress);
+      case 'measure': return await measure(rest, io, progress);
+      case 'merge': return await merge(rest, io, progress);
+      default:
+        throw new CliError(`"thinksift ${cmd}" is not available from the command line yet: run it in the app (see thinksift ${cmd} --help)`, EXIT.usage);
+    }
+  } catch (err) {
+    if (err instanceof CliError) {
+      say(`thinksift: ${err.message}`);
+      return err.code;
+    }
+    say(`thinksift: failed: ${(err as Error)?.stack ?? err}`);
+    return EXIT.failed;
+  }
+}
+
+type Io = Parameters<typeof main>[1] & object;
+type MakeProgress = (p: Parsed) => Progress;
+
+/** Feature settings: the recipe's, else the defaults with any flag given. */
+async function featureSettings(p: Parsed): Promise<{ settings: FeatureJobSettings; recipe?: Recipe; issues: string[] }> {
+  const r = one(p, 'recipe');
+  if (r) {
+    for (const f of ['tokenizer', 'step-separator', 'rethink-words']) if (p.values.has(f)) throw new CliError(`--${f} cannot be combined with --recipe: the recipe fixes the feature settings`, EXIT.usage);
+    const { recipe, issues } = await loadRecipe(r);
+    return { settings: { ...recipe.features, rethinkWords: [...recipe.features.rethinkWords] }, recipe, issues };
+  }
+  const words = one(p, 'rethink-words');
+  return {
+    settings: {
+      tokenizer: one(p, 'tokenizer', BUNDLED_TOKENIZER)!,
+      stepSeparator: one(p, 'step-separator', '\\n\\s*\\n')!,
+      rethinkWords: words === undefined ? [...DEFAULT_RETHINK_WORDS] : words.split(',').map((w) => w.trim()).filter(Boolean),
+    },
+    issues: [],
+  };
+}
+
+function single(p: Parsed, name: string): string {
+  const v = p.values.get(name);
+  if (!v?.length) throw new CliError(`--${name} is required (see --help)`, EXIT.usage);
+  if (v.length > 1) throw new CliError(`--${name}: give one ${name === 'in' ? 'dataset file' : 'value'}`, EXIT.usage);
+  return v[0];
+}
+
+async function measureInput(path: string, p: Parsed, settings: FeatureJobSettings, mapping: FieldMapping | undefined, shard: { index: number; count: number } | undefined, bar: Progress): Promise<Measured> {
+  const input = await openInput(path);
+  const m = await measureFile(input, { settings, mapping, shard, host: one(p, 'host', ''), onProgress: (e) => bar.update(e, true) });
+  bar.end();
+  if (m.errorCount) bar.note(`${m.errorCount} row(s) of ${input.name} could not be read and were skipped (first: ${m.errors[0]?.message ?? '?'})`);
+  return m;
+}
+
+async function select(args: readonly string[], io: Io, progress: MakeProgress): Promise<number> {
+  const p = parseArgs(args, { values: [...COMMON.values, 'recipe', 'in', 'out', 'format', 'style', 'file-type', 'columns', 'scores'], switches: [...COMMON.switches, 'allow-other-file'] });
+  const recipeArg = single(p, 'recipe');
+  const path = single(p, 'in');
+  const bar = progress(p);
+  const { recipe, issues } = await loadRecipe(recipeArg);
+  for (const i of issues) bar.note(`recipe: ${i}`);
+  const input = await openInput(path);
+  let m: Measured;
+  const cols = one(p, 'columns');
+  if (cols) {
+    m = await readPart(cols);
+    const want = JSON.stringify([recipe.features.tokenizer, recipe.features.stepSeparator, recipe.features.rethinkWords]);
+    if (JSON.stringify([m.settings.tokenizer, m.settings.stepSeparator, m.settings.rethinkWords]) !== want) throw new CliError(`${cols} was measured with other feature settings than the recipe's: measure again with --recipe`, EXIT.cannotReproduce);
+    if (recipe.mapping && JSON.stringify(recipe.mapping) !== JSON.stringify(m.mapping)) throw new CliError(`${cols} was measured with another field mapping than the recipe's: measure again with --recipe`, EXIT.cannotReproduce);
+    if ((await fingerprint(input)) !== m.fingerprint) throw new CliError(`${cols} was measured on another file than ${path}`, EXIT.usage);
+  } else {
+    m = await measureFile(input, { settings: { ...recipe.features }, mapping: recipe.mapping as FieldMapping | undefined, host: one(p, 'host', ''), onProgress: (e) => bar.update(e, true) });
+    bar.end();
+  }
+  const fc = featureColumns(m);
+  for (const s of p.values.get('scores') ?? []) {
+    const rows = readFileSync(s, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const j = joinScores(fc, rows);
+    bar.note(`${s}: joined ${j.columns.join(', ') || 'no numeric column'} by sample id (${j.matched} rows matched, ${j.unmatched} matched no sample)`);
+  }
+  const sel = await selectRecipe(recipe, fc, m.fingerprint, p.switches.has('allow-other-file'));
+  const summary: Record<string, unknown> = {
+    selectionHash: sel.hash,
+    selected: sel.result.rows.length,
+    eligible: sel.result.filter.eligible,
+    samples: fc.n,
+    fingerprint: m.fingerprint,
+    method: sel.recipe.method,
+    difficulty: sel.result.difficulty.column ?? null,
+  };
+  const out = one(p, 'out');
+  if (out) {
+    const w = await exportSelection(input, m, sel, {
+      format: one(p, 'format', 'trl-messages') as ExportFormatId,
+      style: one(p, 'style', 'think-tags') as ResponseStyle,
+      fileType: fileType(one(p, 'file-type', 'jsonl')!),
+    }, out, (e) => bar.update(e));
+    bar.end();
+    Object.assign(summary, { written: w.result.written, skipped: w.result.skipped, files: [w.data, w.manifest, ...w.extras] });
+  }
+  io.stdout.write(JSON.stringify(summary) + '\n');
+  return EXIT.ok;
+}
+
+function fileType(s: string): 'jsonl' | 'parquet' {
+  if (s !== 'jsonl' && s !== 'parquet') throw new CliError(`--file-type: jsonl or parquet, not "${s}"`, EXIT.usage);
+  return s;
+}
+
+async function measure(args: readonly string[], io: Io, progress: MakeProgress): Promise<number> {
+  const p = parseArgs(args, { values: [...COMMON.values, ...FEATURE_FLAGS, 'in', 'out', 'shard', 'name'], switches: [...COMMON.switches, 'pipe'] });
+  const { settings, recipe, issues } = await featureSettings(p);
+  const bar = progress(p);
+  for (const i of issues) bar.note(`recipe: ${i}`);
+  const mapping = recipe?.mapping as FieldMapping | undefined;
+  if (p.switches.has('pipe')) {
+    if (p.values.has('in') || p.values.has('shard') || p.values.has('out')) throw new CliError('--pipe reads stdin and writes stdout: --in, --out and --shard do not apply', EXIT.usage);
+    const stdin = io.stdin as Readable;
+    const s = await runPipe(
+      stdin as AsyncIterable<Uint8Array>,
+      (text) => new Promise<void>((res, rej) => { io.stdout.write(text, (err) => (err ? rej(err) : res())); }),
+      (message, line) => bar.note(`thinksift: line ${line}: ${message}`, { line }),
+      { settings, mapping, name: one(p, 'name'), host: one(p, 'host', '') },
+    );
+    bar.note(`${s.rows} rows, ${s.samples} samples measured, ${s.errors} rows with errors passed through`, { rows: s.rows, samples: s.samples, errors: s.errors });
+    return EXIT.ok;
+  }
+  const path = single(p, 'in');
+  const out = single(p, 'out');
+  const shardArg = one(p, 'shard');
+  const shard = shardArg ? parseShard(shardArg) : undefined;
+  const m = await measureInput(path, p, settings, mapping, shard, bar);
+  await writePart(out, m);
+  io.stdout.write(JSON.stringify({ out, shard: `${m.shard.index}/${m.shard.count}`, samples: m.ids.length, records: m.records, fingerprint: m.fingerprint }) + '\n');
+  return EXIT.ok;
+}
+
+async function merge(args: readonly string[], io: Io, progress: MakeProgress): Promise<number> {
+  const p = parseArgs(args, { values: [...COMMON.values, 'out', 'recipe', 'in', 'export', 'format', 'style', 'file-type', 'scores'], switches: [...COMMON.switches, 'allow-other-file'] });
+  if (!p.positional.length) throw new CliError('merge: give the part files (thinksift merge part-*.parquet --out merged.parquet)', EXIT.usage);
+  const bar = progress(p);
+  const parts = await Promise.all(p.positional.map(readPart));
+  const m = mergeParts(parts);
+  const out = one(p, 'out');
+  if (out) await writePart(out, m);
+  const summary: Record<string, unknown> = { parts: parts.length, samples: m.ids.length, records: m.records, fingerprint: m.fingerprint, ...(out ? { out } : {}) };
+  const r = one(p, 'recipe');
+  if (r) {
+    const { recipe, issues } = await loadRecipe(r);
+    for (const i of issues) bar.note(`recipe: ${i}`);
+    const want = JSON.stringify([recipe.features.tokenizer, recipe.features.stepSeparator, recipe.features.rethinkWords]);
+    if (JSON.stringify([m.settings.tokenizer, m.settings.stepSeparator, m.settings.rethinkWords]) !== want) throw new CliError('The parts were measured with other feature settings than the recipe\'s: measure them with --recipe', EXIT.cannotReproduce);
+    const fc = featureColumns(m);
+    for (const s of p.values.get('scores') ?? []) joinScores(fc, readFileSync(s, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)));
+    const sel = await selectRecipe(recipe, fc, m.fingerprint, p.switches.has('allow-other-file'));
+    Object.assign(summary, { selectionHash: sel.hash, selected: sel.result.rows.length, eligible: sel.result.filter.eligible, method: sel.recipe.method });
+    const dir = one(p, 'export');
+    if (dir) {
+      const input = await openInput(single(p, 'in'));
+      if ((await fingerprint(input)) !== m.fingerprint) throw new CliError(`The parts were measured on another file than ${input.path}`, EXIT.usage);
+      const w = await exportSelection(input, m, sel, { format: one(p, 'format', 'trl-messages') as ExportFormatId, style: one(p, 'style', 'think-tags') as ResponseStyle, fileType: fileType(one(p, 'file-type', 'jsonl')!) }, dir, (e) => bar.update(e));
+      bar.end();
+      Object.assign(summary, { written: w.result.written, files: [w.data, w.manifest, ...w.extras] });
+    }
+  }
+  io.stdout.write(JSON.stringify(summary) + '\n');
+  return EXIT.ok;
+}
