@@ -36,6 +36,12 @@ export const METHOD_INFO: Readonly<Record<MethodName, MethodInfo>> = {
   },
   // The paper's own method: the student it is scored under is the user's choice (the perplexity model).
   rsr: { label: 'RSR (lowest first)', short: 'RSR' },
+  influence: {
+    label: 'Influence-style pruning: approximate influence (LM-head gradients, random projection, no Hessian)',
+    short: 'Influence-style',
+    differs:
+      'The seed paper (Humane et al. 2025) fine-tunes an 8B model and uses Hessian-based influence on it; here the influence is the cosine of LM-head gradient sketches (k_o × k_i random projection, identity Hessian, LESS/TracIn-style) under a small LM, and how raw scores and ranks combine for pruning is ours. Last-layer influence is known to be imperfect: Yeh et al. 2022 find it suffers cancellation, Vitel & Chhabra 2025 find middle layers track full influence better.',
+  },
   rds: {
     label: 'RDS+-style (closest to a validation set; needs embeddings)',
     short: 'RDS+-style',

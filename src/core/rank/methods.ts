@@ -13,7 +13,7 @@ import { sampleWithoutReplacement, type Rng } from '../rng';
 import { diverseSelect } from '../embed/diversity';
 import { embeddings, rdsMax, rdsTurns } from './embed-methods';
 
-export const METHODS = ['select2reason', 'weighted', 'random', 'longest', 'shortest', 'middle', 'difficulty', 'diverse', 's1', 'mid-ppl', 'rds', 'rsr'] as const;
+export const METHODS = ['select2reason', 'weighted', 'random', 'longest', 'shortest', 'middle', 'difficulty', 'diverse', 's1', 'mid-ppl', 'rds', 'rsr', 'influence'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /** Select2Reason's best joint-rank weight on difficulty (methods.md 1.4): 75% on length. */
@@ -47,6 +47,8 @@ export interface SelectInputs {
   rsr?: NumericColumn;
   /** Named feature columns for 'weighted' terms ('length' and 'difficulty' also resolve above). */
   features?: Record<string, NumericColumn>;
+  /** Keep score of approximate influence under the recipe's strategy (core/influence/prune.ts): higher = keep first. */
+  influence?: NumericColumn;
   /** L2-normalised sample embeddings (n × dim), for the DEITA filter and 'rds'. */
   embeddings?: { buf: Float32Array; dim: number };
   /** L2-normalised embeddings of a validation set (m × dim, same model), for 'rds'. */
@@ -90,6 +92,7 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
     return select('middle', { ...inputs, length: inputs.perplexity }, params, rng);
   }
   if (method === 'rsr' && !inputs.rsr) throw new Error('Method "rsr" needs the model_rsr column (Measure → model scores → token statistics), which is missing.');
+  if (method === 'influence' && !inputs.influence) throw new Error('Method "influence" needs influence scores (Select → Approximate influence), which are missing.');
   const { n } = inputs;
   let mask = inputs.mask ?? new Uint8Array(n).fill(1);
   if (mask.length !== n) throw new Error(`The eligibility mask has ${mask.length} rows, expected ${n}.`);
@@ -126,6 +129,9 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
     case 'rsr':
       // Lowest RSR first (the paper's "more suitable trajectory"); NaN (empty responses) last.
       return firstK(argsortColumn(column(inputs, 'rsr', method), 'asc', mask).order, k, n);
+    case 'influence':
+      // Highest keep score first; rows without a sketch (NaN) last, i.e. pruned first.
+      return firstK(argsortColumn(column(inputs, 'influence', method), 'desc', mask).order, k, n);
     case 'middle':
       return middle(column(inputs, 'length', method), mask, k, n);
     case 'random':
@@ -141,7 +147,7 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
   }
 }
 
-function column(inputs: SelectInputs, name: 'length' | 'difficulty' | 'category' | 'group' | 'rsr', method: string): NumericColumn {
+function column(inputs: SelectInputs, name: 'length' | 'difficulty' | 'category' | 'group' | 'rsr' | 'influence', method: string): NumericColumn {
   const col = inputs[name];
   if (!col) throw new Error(`Method "${method}" needs the ${name} column, which is missing.`);
   if (col.length !== inputs.n) throw new Error(`The ${name} column has ${col.length} rows, expected ${inputs.n}.`);
@@ -184,6 +190,8 @@ function preference(method: MethodName, inputs: SelectInputs, params: SelectPara
       return [rdsMax(inputs), false];
     case 'rsr':
       return [column(inputs, 'rsr', method), true];
+    case 'influence':
+      return [column(inputs, 'influence', method), false];
     case 'middle': {
       const len = column(inputs, 'length', method);
       const { order, valid } = argsortColumn(len, 'asc', mask);

@@ -10,6 +10,8 @@ import { passRateShape, resolveDifficulty, type DifficultySource } from './diffi
 import { buildMask, type FilterResult } from './filters';
 import { LENGTH_INFO, lengthColumn } from './length';
 import type { MethodName, SelectInputs, SelectParams } from './methods';
+import { influenceKey } from '../influence/recipe-section';
+import { keepScore } from '../influence/prune';
 
 /** A dataset's measured columns, index = sample (the features store's FeatureColumns). */
 export interface RecipeColumns {
@@ -19,6 +21,8 @@ export interface RecipeColumns {
   group: Uint32Array;
   /** Category names; `cols.category` holds indices into it. */
   categories: string[];
+  /** The recipe influence key (influence/recipe-section.ts) the infl_* columns were computed for, when they exist. */
+  influenceKey?: string;
 }
 
 /** Everything `select()` needs, and what the UI must say about it. */
@@ -33,6 +37,8 @@ export interface PreparedSelection {
   eligibleGroups: number;
   /** The length measure in words (LENGTH_INFO label). */
   lengthLabel: string;
+  /** Why the 'influence' method has no scores, when it has none. */
+  influenceMissing?: string;
 }
 
 const maskMemo = new WeakMap<object, Map<string, FilterResult>>();
@@ -88,8 +94,25 @@ export function prepareSelection(recipe: Recipe, fc: RecipeColumns): PreparedSel
     rsr: c.model_rsr,
     features: c,
   };
+  const infl = influenceInput(recipe, fc, filter.mask);
+  inputs.influence = infl.column;
   const params: SelectParams = { budget: recipe.budget, w: recipe.weights.w, terms: recipe.terms, onePerGroup: recipe.filters.onePerGroup, rdsMode: recipe.rds.mode };
-  return { inputs, params, filter, difficulty, hasCorrectness, eligibleGroups: countGroups(filter.mask, fc.group), lengthLabel: LENGTH_INFO[recipe.length].label };
+  return { inputs, params, filter, difficulty, hasCorrectness, eligibleGroups: countGroups(filter.mask, fc.group), lengthLabel: LENGTH_INFO[recipe.length].label, influenceMissing: infl.missing };
+}
+
+/**
+ * The influence keep score under the recipe's strategy, only when the stored scores were computed
+ * for the recipe's validation files, model and projection: a link never ranks by other scores.
+ */
+function influenceInput(recipe: Recipe, fc: RecipeColumns, mask: Uint8Array): { column?: Float64Array; missing?: string } {
+  const c = fc.cols;
+  const r = recipe.influence;
+  if (!r.base || !r.tuned) return { missing: 'Approximate influence needs the base and fine-tuned models’ eval files: Select → Approximate influence.' };
+  if (!c.infl_sC || !c.infl_sI || !c.infl_rC || !c.infl_rI) return { missing: 'Compute the influence scores first: Select → Approximate influence → Compute.' };
+  if (fc.influenceKey !== influenceKey(r)) return { missing: 'The stored influence scores were computed for other eval files, model or projection than this recipe’s: Select → Approximate influence → Compute.' };
+  const column = keepScore({ sC: c.infl_sC, sI: c.infl_sI, rC: c.infl_rC, rI: c.infl_rI }, r.strategy, mask);
+  if (!column.some((x) => !Number.isNaN(x))) return { missing: `The validation split has no ${r.strategy === 'incorrect' ? 'I (right → wrong)' : 'C (wrong → right)'} question with a sketch, so the ${r.strategy} strategy has nothing to compare with.` };
+  return { column };
 }
 
 /** Does `method` rank by the difficulty column? */
@@ -112,6 +135,7 @@ export function cannotRun(method: MethodName, recipe: Pick<Recipe, 'terms' | 'le
   if (usesDifficulty(method, recipe) && !p.difficulty.column && (method !== 'select2reason' || p.difficulty.requestedMissing)) return p.difficulty.missing ?? 'No difficulty column is available.';
   if (usesLength(method, recipe) && !p.inputs.length) return `The length column (${LENGTH_INFO[recipe.length].label}) has not been measured: run Measure.`;
   if (method === 'mid-ppl' && !p.inputs.perplexity) return 'Mid-PPL-style needs the perplexity column: Measure → Model scores → perplexity.';
+  if (method === 'influence' && !p.inputs.influence) return p.influenceMissing ?? 'No influence scores.';
   if (method === 'rsr' && !p.inputs.rsr) return 'RSR needs the model_rsr column: Measure → Model scores → perplexity (token statistics; an older perplexity run has none: run it again).';
   if (p.filter.eligible === 0) return 'No sample passes the filters: loosen them to select anything.';
   return undefined;

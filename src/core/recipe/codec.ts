@@ -40,6 +40,7 @@ const TOP: [string, string][] = [
   ['models', 'o'],
   ['diversity', 'v'],
   ['rds', 'r'],
+  ['influence', 'i'],
 ];
 const SECTIONS: Record<string, [string, string][]> = {
   features: [

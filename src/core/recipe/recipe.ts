@@ -15,6 +15,8 @@ import { defaultDiversity, defaultModels, defaultRds, normalizeDiversity, normal
 
 export { RECIPE_LIMITS } from './guard';
 export type { RecipeDiversity, RecipeModels, RecipeRds } from './sections';
+import { defaultInfluence, normalizeInfluence, type RecipeInfluence } from '../influence/recipe-section';
+export type { RecipeInfluence } from '../influence/recipe-section';
 
 export interface RecipeFeatures {
   /** Text that separates reasoning steps (a blank line by default). */
@@ -68,6 +70,8 @@ export interface Recipe {
   diversity: RecipeDiversity;
   /** Settings of the 'rds' method (RDS+ baseline). */
   rds: RecipeRds;
+  /** Settings of the 'influence' method (approximate influence, methods.md 7.3). */
+  influence: RecipeInfluence;
 }
 
 /** The tokenizer bundled with the app (src/models/tokenizer.ts BUNDLED_TOKENIZER). */
@@ -86,6 +90,7 @@ export const DEFAULT_RECIPE: Readonly<Recipe> = deepFreeze({
   models: defaultModels(),
   diversity: defaultDiversity(),
   rds: defaultRds(),
+  influence: defaultInfluence(),
 } as Recipe);
 
 function deepFreeze<T>(x: T): T {
@@ -101,7 +106,7 @@ export function defaultRecipe(): Recipe {
   return structuredClone(DEFAULT_RECIPE) as Recipe;
 }
 
-const TOP_KEYS = new Set(['v', 'fingerprint', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty', 'length', 'models', 'diversity', 'rds']);
+const TOP_KEYS = new Set(['v', 'fingerprint', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty', 'length', 'models', 'diversity', 'rds', 'influence']);
 
 type Obj = Record<string, unknown>;
 
@@ -283,6 +288,7 @@ function normalize(input: unknown): { recipe: Recipe; issues: string[] } {
   normalizeModels(own(input, 'models'), recipe.models, bad);
   normalizeDiversity(own(input, 'diversity'), recipe.diversity, bad);
   normalizeRds(own(input, 'rds'), recipe.rds, bad);
+  normalizeInfluence(own(input, 'influence'), recipe.influence, bad);
   return { recipe, issues };
 }
 

@@ -267,8 +267,8 @@ describe('every method', () => {
     const mask = new Uint8Array(12);
     for (const m of METHODS) {
       const params: SelectParams = { ...count(3), terms: [{ feature: 'length', direction: 'desc', weight: 1 }] };
-      expect(run(m, params, { ...fixture, ...emb, mask, perplexity: fixture.length, rsr: fixture.length }), m).toEqual([]);
-      expect(run(m, { ...params, budget: { kind: 'count', value: 0 } }, { ...fixture, ...emb, perplexity: fixture.length, rsr: fixture.length }), m).toEqual([]);
+      expect(run(m, params, { ...fixture, ...emb, mask, perplexity: fixture.length, rsr: fixture.length, influence: fixture.length }), m).toEqual([]);
+      expect(run(m, { ...params, budget: { kind: 'count', value: 0 } }, { ...fixture, ...emb, perplexity: fixture.length, rsr: fixture.length, influence: fixture.length }), m).toEqual([]);
     }
   });
 
@@ -277,7 +277,7 @@ describe('every method', () => {
     for (const m of METHODS) {
       for (const seed of [1, 2, 3]) {
         const params: SelectParams = { ...count(4), terms: [{ feature: 'difficulty', direction: 'desc', weight: 1 }] };
-        const s = run(m, params, { ...fixture, ...emb, mask, perplexity: fixture.difficulty, rsr: fixture.difficulty }, seed);
+        const s = run(m, params, { ...fixture, ...emb, mask, perplexity: fixture.difficulty, rsr: fixture.difficulty, influence: fixture.difficulty }, seed);
         expect(s.length, m).toBe(4);
         expect(s.every((i) => mask[i] === 1), m).toBe(true);
         expect(new Set(s).size, m).toBe(4);

@@ -27,6 +27,8 @@ const custom: Recipe = {
   },
   diversity: { on: true, tau: 0.85 },
   rds: { validation: 'cd'.repeat(32), mode: 'round-robin' },
+  // The influence section is customised in test/core/influence/recipe-section.test.ts.
+  influence: defaultRecipe().influence,
 };
 
 /** Pack arbitrary JSON text the way encodeRecipe packs a recipe, to forge hostile links. */
