@@ -17,13 +17,16 @@ import { getDataset, patchDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { openDb, type ColumnPart } from '../db/schema';
 import type { ModelJobState } from './difficulty-service';
+import { SKETCH_COLUMN, sketchKey } from './influence-columns';
 import { withFusedSketch } from './influence-load';
+import { computeScores, validationSplit, type ScoreSummary } from './influence-scores';
+import type { RecipeInfluence } from '../core/influence/recipe-section';
+import type { SplitResult } from '../core/influence/validation';
 import { sketchSequences, SKETCH_BUDGET_BYTES, type SketchSeq, type SketchSession } from './influence-sketch';
 import { registerLocalModel } from './local-models';
 import { allLoaded, downloadProgress, loadOrExplain, planRuntime, warmUp, type RuntimeSettings } from './runtime';
 
-/** Sketch rows, n × (k_o·k_i) Float32, one column per dataset (not a rankable `sample.f.` feature). */
-export const SKETCH_COLUMN = 'sample.infl_sketch';
+export { SKETCH_COLUMN, sketchKey };
 const JOB = 'influence';
 const WINDOW = 64; // samples per committed part: long traces make a window minutes long on WASM
 
@@ -47,10 +50,6 @@ export const DEFAULT_INFLUENCE: InfluenceSettings = {
   maxTokens: DEFAULT_PPL_TOKENS,
 };
 
-/** The job key: what makes stored sketches reusable (model, k, seed, cap). */
-export function sketchKey(mappingVersion: number, s: InfluenceSettings): string {
-  return JSON.stringify([mappingVersion, s.model, s.ko, s.ki, s.seed, s.maxTokens]);
-}
 
 export class InfluenceService {
   private abort?: AbortController;
@@ -62,6 +61,16 @@ export class InfluenceService {
 
   registerLocalModel(name: string, files: { path: string; blob: Blob }[]): string {
     return registerLocalModel(name, files);
+  }
+
+  /** C / I split of two loaded eval datasets (influence-scores.ts). */
+  validationSplit(baseId: string, tunedId: string): Promise<SplitResult> {
+    return validationSplit(baseId, tunedId);
+  }
+
+  /** Influence scores of `trainId` against the recipe's C and I, stored as columns (influence-scores.ts). */
+  computeScores(trainId: string, baseId: string, tunedId: string, r: RecipeInfluence): Promise<ScoreSummary> {
+    return computeScores(trainId, baseId, tunedId, r);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { cancellableWorker } from './cancellable-worker';
 import { readHost } from './model-host';
 import * as Comlink from 'comlink';
+import { INFLUENCE_COLUMNS, INFLUENCE_SCORES_JOB } from '../../models/influence-columns';
 import { columnKey } from '../../core/batch';
 import { FEATURE_NAMES } from '../../core/features/features';
 import { DEFAULT_RETHINK_WORDS } from '../../core/features/rethink';
@@ -28,6 +29,8 @@ export interface FeatureColumns {
   categories: string[];
   /** Sample ids, for the selection hash. */
   ids: string[];
+  /** The recipe influence key the infl_* columns were computed for (core/influence/recipe-section.ts). */
+  influenceKey?: string;
 }
 
 // Cancel answers within a second even when the pass is stuck in one trace (a hostile separator).
@@ -159,9 +162,16 @@ class FeaturesStore {
     if (st?.status === 'complete' && st.key.startsWith(`[${v},`)) {
       for (const n of ['struct_shuffle_gain', 'struct_delete_gain']) cols[n] = await readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array);
     }
+    // Influence scores (models/influence-scores.ts): the job key is [mappingVersion, recipe influence key].
+    const inf = meta.modelJobs?.[INFLUENCE_SCORES_JOB];
+    let influenceKey: string | undefined;
+    if (inf?.status === 'complete' && inf.key.startsWith(`[${v},`)) {
+      for (const n of INFLUENCE_COLUMNS) cols[n] = await readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array);
+      influenceKey = (JSON.parse(inf.key) as [number, string])[1];
+    }
     // A dataset opened after this one started loading wins: its columns must not be overwritten.
     if (this.loading && this.loading.key !== key) return;
-    this.columns = { datasetId: meta.id, n: group.length, cols, group, categories: meta.features.categories, ids };
+    this.columns = { datasetId: meta.id, n: group.length, cols, group, categories: meta.features.categories, ids, influenceKey };
   }
 }
 
