@@ -14,8 +14,8 @@ Commands:
   select    reproduce a shared selection link on a file: same selection hash, same export bytes
   measure   measure a file (or one shard of it) into a Parquet part; --pipe: JSONL stdin → stdout
   merge     join measured parts (any number of shards), then select and export with a recipe
-  score     difficulty quantifier / perplexity (not in the CLI yet: run it in the app)
-  embed     embeddings (not in the CLI yet: run it in the app)
+  score     the difficulty quantifier or perplexity/RSR of every sample → a score file (JSONL)
+  embed     sentence embeddings of every sample → JSONL
   pairs     ThinkPO pairs (not in the CLI yet: run it in the app)
   perturb   SkyThought perturbations (not in the CLI yet: run it in the app)
 
@@ -67,12 +67,32 @@ One part or N parts give the same columns and the same selection hash.
 
   --format, --style, --file-type, --scores, --allow-other-file: as in select
 ${EXITS}`,
-  score: `thinksift score: the difficulty quantifier and perplexity jobs are not in the CLI yet.
-Run them in the app (Measure → model scores), or compute a score column elsewhere (e.g. with vLLM)
-and join it by sample id with select --scores FILE.
-`,
-  embed: `thinksift embed: embeddings are not in the CLI yet; run them in the app (Measure → Embeddings).
-`,
+  score: `thinksift score --in FILE --model MODEL [--job difficulty|perplexity] [--out scores.jsonl] [options]
+
+Runs the app's model job on every sample (transformers.js on onnxruntime-node, CPU) and writes a
+score file: JSONL rows {"id", "model_difficulty"} (difficulty: Select2Reason's quantifier on the
+question) or {"id", "model_nll", "model_rsr", "model_mean_rank", "model_entropy"} (perplexity: token
+statistics of the response given the question). select --scores joins it back by sample id, as it
+joins scores computed elsewhere (e.g. a vLLM pass on a cluster).
+
+  --model MODEL     a model folder (config.json, tokenizer files, onnx/model*.onnx), or a Hub id
+                    (default: the recipe's model)
+  --recipe LINK     the field mapping and the models of a recipe
+  --job J           difficulty (default) or perplexity
+  --variant V       select2reason (default) or binary (difficulty)
+  --max-tokens N    response tokens scored per sample (perplexity; default 8192)
+  --batch N         samples per forward (default 8)
+  --dtype D         auto (q8 when the model has it, else fp32, fp16), fp32, fp16, q8, q4f16
+  --shard i/N       only the records whose index mod N is i
+  --out FILE        default - (stdout)
+  --host URL, --progress MODE
+${EXITS}`,
+  embed: `thinksift embed --in FILE --model MODEL [--think-words N] [--out vectors.jsonl] [options]
+
+The app's embeddings (mean-pooled, normalised vectors of the question, plus the first N words of the
+thinking) as JSONL rows {"id", "embedding": [...]}. Options as in score (--batch default 32).
+Near-duplicate groups, DEITA and RDS+ on these vectors are not in the CLI yet.
+${EXITS}`,
   pairs: `thinksift pairs: ThinkPO pairs are not in the CLI yet; build them in the app (Pairs & Perturb).
 `,
   perturb: `thinksift perturb: perturbations are not in the CLI yet; run them in the app (Pairs & Perturb).

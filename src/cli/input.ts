@@ -11,6 +11,8 @@ import { sniffSource, type SourceSniff } from '../ingest/sniff-source';
 import { decompressed, readParquetRecords, readTextRecords, TruncatedInput, type ReadOptions } from '../ingest/records';
 import { streamToBlob } from '../ingest/source';
 import type { CoreIssue, RawRecord } from '../core/types';
+import { detectMapping, type FieldMapping } from '../core/schema/mapping';
+import { BATCH_CHARS, DETECT_RECORDS } from '../ingest/service';
 import { CliError, EXIT } from './errors';
 
 /** An input file, opened and sniffed. */
@@ -117,4 +119,41 @@ export async function readRecords(
 /** The dataset fingerprint: SHA-256 (hex) of the file's raw bytes, as the app's ingest computes it. */
 export function fingerprint(input: InputFile): Promise<string> {
   return new BlobHasher().digest(input.source.blob!);
+}
+
+/**
+ * Every record of `input` with the field mapping to read it: `mapping` when given (a recipe's),
+ * else the one the app's ingest detects, from the first DETECT_RECORDS records or the first
+ * BATCH_CHARS of text, whichever comes first (records before the choice wait for it).
+ */
+export async function readWithMapping(
+  input: InputFile,
+  mapping: FieldMapping | undefined,
+  onRecord: (rec: StoredRecord, mapping: FieldMapping) => Promise<void> | void,
+  onBytes: (done: number) => void = () => {},
+): Promise<{ mapping: FieldMapping; summary: ReadSummary }> {
+  let chosen = mapping;
+  let pending: StoredRecord[] = [];
+  let pendingChars = 0;
+  const detect = async () => {
+    chosen = detectMapping(pending.map((r) => r.value)).mapping;
+    const recs = pending;
+    pending = [];
+    for (const r of recs) await onRecord(r, chosen);
+  };
+  const summary = await readRecords(
+    input,
+    async (recs) => {
+      if (chosen) {
+        for (const r of recs) await onRecord(r, chosen);
+        return;
+      }
+      pending.push(...recs);
+      for (const r of recs) pendingChars += r.bytes.length;
+      if (pending.length >= DETECT_RECORDS || pendingChars >= BATCH_CHARS) await detect();
+    },
+    onBytes,
+  );
+  if (!chosen) await detect();
+  return { mapping: chosen!, summary };
 }

@@ -22,6 +22,10 @@ import { readPart, writePart } from './parts';
 import { runPipe } from './pipe';
 import { Progress, progressMode } from './progress';
 import { exportSelection, loadRecipe, selectRecipe } from './select';
+import { outputStream, scoreFile, type ScoreJob } from './score';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { DEFAULT_DIFFICULTY } from '../core/models/difficulty';
 
 const COMMON = { values: ['progress', 'host'], switches: ['help'] };
 const FEATURE_FLAGS = ['recipe', 'tokenizer', 'step-separator', 'rethink-words'];
@@ -50,6 +54,8 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.Writabl
       case 'select': return await select(rest, io, progress);
       case 'measure': return await measure(rest, io, progress);
       case 'merge': return await merge(rest, io, progress);
+      case 'score': return await score(rest, io, progress, 'score');
+      case 'embed': return await score(rest, io, progress, 'embed');
       default:
         throw new CliError(`"thinksift ${cmd}" is not available from the command line yet: run it in the app (see thinksift ${cmd} --help)`, EXIT.usage);
     }
@@ -212,5 +218,53 @@ async function merge(args: readonly string[], io: Io, progress: MakeProgress): P
     }
   }
   io.stdout.write(JSON.stringify(summary) + '\n');
+  return EXIT.ok;
+}
+
+/** `--model`: a folder on disk (its parent is the models folder), else a Hub id. */
+function modelLocation(model: string, modelsDir: string | undefined): { model: string; modelsDir: string } {
+  if (existsSync(model) && statSync(model).isDirectory()) return { model: basename(resolve(model)), modelsDir: dirname(resolve(model)) };
+  return { model, modelsDir: modelsDir ?? resolve('models') };
+}
+
+async function score(args: readonly string[], io: Io, progress: MakeProgress, cmd: 'score' | 'embed'): Promise<number> {
+  const p = parseArgs(args, { values: [...COMMON.values, 'recipe', 'in', 'out', 'job', 'model', 'models-dir', 'variant', 'batch', 'max-tokens', 'think-words', 'shard', 'dtype'], switches: [...COMMON.switches] });
+  const path = single(p, 'in');
+  const bar = progress(p);
+  const rec = one(p, 'recipe');
+  const { recipe, issues } = rec ? await loadRecipe(rec) : { recipe: undefined, issues: [] };
+  for (const i of issues) bar.note(`recipe: ${i}`);
+  const job = (cmd === 'embed' ? 'embedding' : one(p, 'job', 'difficulty')) as ScoreJob;
+  if (!['difficulty', 'perplexity', 'embedding'].includes(job)) throw new CliError(`--job: difficulty or perplexity, not "${job}"`, EXIT.usage);
+  const models = recipe?.models;
+  const fromRecipe = job === 'difficulty' ? models?.difficulty.model : job === 'perplexity' ? models?.perplexity.model : models?.embedding.model;
+  const m = one(p, 'model', fromRecipe);
+  if (!m) throw new CliError('--model is required without --recipe (a model folder, or a Hub id)', EXIT.usage);
+  const where = modelLocation(m, one(p, 'models-dir'));
+  const count = (name: string, fallback: number) => {
+    const v = Number(one(p, name, String(fallback)));
+    if (!Number.isInteger(v) || v < (name === 'think-words' ? 0 : 1)) throw new CliError(`--${name}: a whole number, not "${one(p, name)}"`, EXIT.usage);
+    return v;
+  };
+  const shardArg = one(p, 'shard');
+  const input = await openInput(path);
+  const outPath = one(p, 'out', '-')!;
+  const out = outputStream(outPath);
+  const res = await scoreFile(input, {
+    job,
+    ...where,
+    dtype: one(p, 'dtype', 'auto') as 'auto',
+    host: one(p, 'host', ''),
+    mapping: recipe?.mapping as FieldMapping | undefined,
+    shard: shardArg ? parseShard(shardArg) : undefined,
+    batchSize: count('batch', job === 'embedding' ? 32 : DEFAULT_DIFFICULTY.batchSize),
+    variant: (one(p, 'variant', models?.difficulty.variant ?? 'select2reason') as 'select2reason'),
+    maxTokens: count('max-tokens', models?.perplexity.maxTokens ?? 8192),
+    thinkWords: count('think-words', models?.embedding.thinkWords ?? 0),
+    onProgress: (e) => bar.update(e, true),
+  }, out);
+  bar.end();
+  if (out !== process.stdout) await new Promise<void>((r) => out.end(r));
+  bar.note(`${cmd}: ${res.samples} samples scored with ${where.model} (${res.device})${outPath === '-' ? '' : ` → ${outPath}`}`, { samples: res.samples });
   return EXIT.ok;
 }

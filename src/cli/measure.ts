@@ -8,12 +8,11 @@ import { compileStepSeparator, computeFeatures, FEATURE_NAMES, type FeatureName 
 import { compileRethink } from '../core/features/rethink';
 import { extraKeysOf, newFeatureBatch, pushSample } from '../core/features/columns';
 import { RateMeter, type ProgressEvent } from '../core/rate';
-import { detectMapping, mapRecord, type FieldMapping } from '../core/schema/mapping';
+import { mapRecord, type FieldMapping } from '../core/schema/mapping';
 import type { CoreIssue } from '../core/types';
 import type { FeatureJobSettings } from '../features/service';
-import { BATCH_CHARS, DETECT_RECORDS } from '../ingest/service';
 import { loadTokenizer } from '../models/tokenizer';
-import { fingerprint, readRecords, type InputFile, type StoredRecord } from './input';
+import { fingerprint, readWithMapping, type InputFile, type StoredRecord } from './input';
 import { modelsDir } from './paths';
 
 /** Which part of the records a run measures: record index mod `count` = `index`. */
@@ -67,9 +66,6 @@ export async function measureFile(input: InputFile, opts: MeasureOptions): Promi
   const { counter } = await loadTokenizer(settings.tokenizer, modelsDir(), opts.host ?? '');
   const count = (t: string) => counter.count(t);
   const digest = fingerprint(input);
-  let mapping = opts.mapping;
-  let pending: StoredRecord[] = [];
-  let pendingChars = 0;
   let extraKeys: string[] | undefined;
   const catIndex = new Map<string, number>();
   const cols = newFeatureBatch();
@@ -79,11 +75,11 @@ export async function measureFile(input: InputFile, opts: MeasureOptions): Promi
   let bytes = 0;
   let last = 0;
 
-  const measure = (rec: StoredRecord) => {
+  const measure = (rec: StoredRecord, mapping: FieldMapping) => {
     const mine = rec.index % shard.count === shard.index;
     // Records outside the shard are only mapped until the file's first sample fixed the x.* columns.
     if (!mine && extraKeys !== undefined) return;
-    const samples = mapRecord(rec.value, rec.row, mapping!, input.name).samples;
+    const samples = mapRecord(rec.value, rec.row, mapping, input.name).samples;
     if (extraKeys === undefined && samples.length) extraKeys = extraKeysOf(samples[0]);
     if (!mine) return;
     samples.forEach((s, k) => {
@@ -92,12 +88,6 @@ export async function measureFile(input: InputFile, opts: MeasureOptions): Promi
       sub.push(k);
     });
   };
-  // As the ingest: the mapping is chosen from the first records (or the first batch of text).
-  const detect = () => {
-    mapping = detectMapping(pending.map((r) => r.value)).mapping;
-    for (const r of pending) measure(r);
-    pending = [];
-  };
   const emit = (force = false) => {
     const now = performance.now();
     if (!opts.onProgress || (!force && now - last < PROGRESS_MS)) return;
@@ -105,19 +95,15 @@ export async function measureFile(input: InputFile, opts: MeasureOptions): Promi
     meter.add(now, bytes);
     opts.onProgress({ stage: shard.count > 1 ? `measure ${shard.index}/${shard.count}` : 'measure', done: bytes, total: input.size, rate: meter.rate(), eta: meter.eta(bytes, input.size), counts: { samples: record.length } });
   };
-  const summary = await readRecords(
+  const { mapping, summary } = await readWithMapping(
     input,
-    (recs) => {
-      if (!mapping) {
-        pending.push(...recs);
-        for (const r of recs) pendingChars += r.bytes.length;
-        if (pending.length >= DETECT_RECORDS || pendingChars >= BATCH_CHARS) detect();
-      } else for (const r of recs) measure(r);
+    opts.mapping,
+    (rec, m) => {
+      measure(rec, m);
       emit();
     },
     (b) => { bytes = b; },
   );
-  if (!mapping) detect();
   emit(true);
   const f = Object.create(null) as Record<FeatureName, Float32Array>;
   for (const name of FEATURE_NAMES) f[name] = Float32Array.from(cols.f[name]);
@@ -127,7 +113,7 @@ export async function measureFile(input: InputFile, opts: MeasureOptions): Promi
   return {
     name: input.name,
     fingerprint: await digest,
-    mapping: mapping!,
+    mapping,
     settings: { tokenizer: settings.tokenizer, stepSeparator: settings.stepSeparator, rethinkWords: [...settings.rethinkWords] },
     shard,
     records: summary.records,

@@ -31,7 +31,7 @@ export function barLine(p: ProgressEvent, bytes: boolean): string {
 
 /** A progress sink writing to `out` (process.stderr) in `mode`. Call end() before printing anything else. */
 export class Progress {
-  private last = 0;
+  private last = -Infinity; // the first event is always shown
   private drawn = false;
 
   constructor(private readonly mode: ProgressMode, private readonly out: { write(s: string): unknown } = process.stderr) {}
