@@ -68,9 +68,8 @@ describe.skipIf(!hasSharedData('default settings on the real Sky-T1 file'))('def
       // The TRL export: every record re-tagged as <think>…</think> + answer, every question a correct row.
       await page.getByTestId('stage-export').click();
       await page.getByTestId('export-format').selectOption('trl-messages');
-      await page.getByTestId('export-run').click();
-      await page.getByTestId('download-data').waitFor();
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-data').click()]);
+      // One click exports and saves the file.
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export-run').click()]);
       const records = readFileSync((await dl.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
       expect(records).toHaveLength(count);
       const correctQuestions = new Set(rows.filter((r) => r.score[0]).map((r) => r.question));

@@ -220,8 +220,12 @@ describe('difficulty quantifier in Chromium (tiny fixture model, no network)', (
         const g = c.getContext('2d')!;
         const d = g.getImageData(0, 0, c.width, c.height).data;
         const dpr = c.width / c.clientWidth;
+        // Point colours are the theme's --chart-sel / --chart-all (hex in app.css).
+        const rgb = (v: string) => { const h = getComputedStyle(c).getPropertyValue(v).trim(); return [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16)); };
+        const [sel, all] = [rgb('--chart-sel'), rgb('--chart-all')];
+        const is = (i: number, p: number[]) => d[i] === p[0] && d[i + 1] === p[1] && d[i + 2] === p[2];
         for (let i = 0; i < d.length; i += 4) {
-          if ((d[i] === 58 && d[i + 1] === 91 && d[i + 2] === 217) || (d[i] === 150 && d[i + 1] === 160 && d[i + 2] === 190)) {
+          if (is(i, sel) || is(i, all)) {
             const p = i / 4;
             return { x: (p % c.width) / dpr, y: Math.floor(p / c.width) / dpr };
           }

@@ -94,9 +94,9 @@ describe('SkyThought perturbations in the browser', () => {
 
       const section = page.getByTestId('perturb-export');
       await section.getByTestId('export-format').selectOption('trl-messages');
-      await section.getByTestId('export-run').click();
-      await section.getByTestId('download-data').waitFor();
-      const lines = (await download(page, 'download-data')).trim().split('\n').map((l) => JSON.parse(l));
+      // One click exports and saves the file.
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), section.getByTestId('export-run').click()]);
+      const lines = readFileSync((await dl.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       expect(lines.length).toBe(5);
       lines.forEach((rec, i) => {
         const text: string = rec.messages.find((m: { role: string }) => m.role === 'assistant').content;

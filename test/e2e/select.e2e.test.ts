@@ -89,9 +89,8 @@ describe.skipIf(!hasSharedData('select/share/export on real traces'))('select, s
 
       await page.getByTestId('stage-export').click();
       await page.getByTestId('export-format').selectOption('trl-messages');
-      await page.getByTestId('export-run').click();
-      await page.getByTestId('download-data').waitFor();
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-data').click()]);
+      // One click exports and saves the file.
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export-run').click()]);
       const text = readFileSync((await dl.path())!, 'utf8');
       const lines = text.trim().split('\n').map((l) => JSON.parse(l));
       expect(lines.length).toBe(Number(count));
@@ -106,9 +105,8 @@ describe.skipIf(!hasSharedData('select/share/export on real traces'))('select, s
       expect(manifest.recipe.weights.w).toBe(0.5);
 
       // The same selection as Parquet reads back to the same records (messages as list<struct>).
-      await page.getByTestId('export-parquet').click();
-      await page.waitForFunction(() => document.querySelector('[data-testid="download-data"]')?.textContent?.includes('.parquet'));
-      const [dp] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-data').click()]);
+      const [dp] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export-parquet').click()]);
+      expect(dp.suggestedFilename()).toMatch(/\.parquet$/);
       const pq = readFileSync((await dp.path())!);
       const fromParquet = await parquetReadObjects({ file: pq.buffer.slice(pq.byteOffset, pq.byteOffset + pq.byteLength) });
       expect(fromParquet.map((r) => ({ messages: r.messages }))).toEqual(lines);

@@ -26,6 +26,7 @@ type Obj = Record<string, unknown>;
 /** One-letter keys: [long, short] per field, per section. */
 const TOP: [string, string][] = [
   ['fingerprint', 'f'],
+  ['source', 'e'],
   ['mapping', 'm'],
   ['features', 'x'],
   ['filters', 'l'],

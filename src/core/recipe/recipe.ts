@@ -27,6 +27,13 @@ export interface RecipeFeatures {
   tokenizer: string;
 }
 
+export interface RecipeSource {
+  /** File name (or URL) of the dataset; at most RECIPE_LIMITS.maxString characters. */
+  name: string;
+  /** Size in bytes, when known. */
+  size?: number;
+}
+
 export interface RecipeFilters {
   /**
    * Keep only traces verified correct (on by default: Select2Reason ranks a verified pool,
@@ -45,6 +52,12 @@ export interface Recipe {
   v: 1;
   /** Hex SHA-256 of the dataset file the recipe was made on (64 lowercase hex digits). */
   fingerprint?: string;
+  /**
+   * The file the recipe was made on, as the sender's app knew it (name, bytes): shown to whoever
+   * opens the link, so they know which file to drop. Informational only: the fingerprint is what
+   * is checked.
+   */
+  source?: RecipeSource;
   /** The field mapping, opaque here (the schema module owns its shape); a plain JSON object. */
   mapping?: Record<string, unknown>;
   features: RecipeFeatures;
@@ -106,7 +119,7 @@ export function defaultRecipe(): Recipe {
   return structuredClone(DEFAULT_RECIPE) as Recipe;
 }
 
-const TOP_KEYS = new Set(['v', 'fingerprint', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty', 'length', 'models', 'diversity', 'rds', 'influence']);
+const TOP_KEYS = new Set(['v', 'fingerprint', 'source', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty', 'length', 'models', 'diversity', 'rds', 'influence']);
 
 type Obj = Record<string, unknown>;
 
@@ -167,6 +180,15 @@ function normalize(input: unknown): { recipe: Recipe; issues: string[] } {
   if (fp !== undefined) {
     if (typeof fp === 'string' && /^[0-9a-fA-F]{64}$/.test(fp)) recipe.fingerprint = fp.toLowerCase();
     else bad('fingerprint', fp, 'not a SHA-256 in hex (64 hex digits)', undefined);
+  }
+
+  const source = own(input, 'source');
+  if (source !== undefined) {
+    const name = isObject(source) ? own(source, 'name') : undefined;
+    const size = isObject(source) ? own(source, 'size') : undefined;
+    if (isString(name, 1) && (size === undefined || (Number.isSafeInteger(size) && (size as number) >= 0)))
+      recipe.source = size === undefined ? { name } : { name, size: size as number };
+    else bad('source', source, 'not {name: text, size?: whole number of bytes}', undefined);
   }
 
   const mapping = own(input, 'mapping');

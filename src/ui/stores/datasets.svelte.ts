@@ -82,7 +82,10 @@ class DatasetsStore {
           this.message = res.fatal;
           if (this.job) this.job.outcome = 'failed';
         } else {
-          if (this.job) this.job.outcome = res.meta.status === 'complete' ? 'done' : 'stopped — Resume or Discard below';
+          if (this.job) {
+            this.job.outcome = res.meta.status === 'complete' ? 'done' : 'stopped — Resume or Discard below';
+            this.job.datasetId = res.meta.id;
+          }
           this.activeId = res.meta.id;
           this.revision++;
           if (res.meta.status === 'complete') queueMicrotask(() => this.onIngested?.(res.meta));
@@ -115,8 +118,10 @@ class DatasetsStore {
         if (this.job) this.job.progress = p;
       });
       await ingestWorker().remap(id, mapping, onProgress);
+      if (this.job) this.job.outcome = 'done';
       this.revision++;
     } catch (err) {
+      if (this.job) this.job.outcome = 'failed';
       this.message = { code: 'internal', message: `Re-mapping failed: ${(err as Error).message}`, where: { file: d?.name } };
     } finally {
       if (this.job) this.job.running = false;

@@ -51,6 +51,11 @@ class FeaturesStore {
   running = $state<string | undefined>();
   progress = $state<ProgressEvent | undefined>();
   error = $state('');
+  /** The dataset of the current or last pass, how it ended, and its timing (for the status line). */
+  ranOn = $state<string | undefined>();
+  outcome = $state<'running' | 'done' | 'failed' | 'cancelled' | undefined>();
+  startedAt = 0;
+  endedAt = $state(0);
   columns = $state.raw<FeatureColumns | undefined>();
 
   /** A dataset whose pass was asked for while another one ran (the latest ask wins). */
@@ -69,6 +74,9 @@ class FeaturesStore {
     this.running = meta.id;
     this.error = '';
     this.progress = undefined;
+    this.ranOn = meta.id;
+    this.outcome = 'running';
+    this.startedAt = performance.now();
     try {
       // A path, not a full URL: transformers.js joins paths in a way that breaks 'http://'.
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
@@ -76,7 +84,10 @@ class FeaturesStore {
     } catch (err) {
       const msg = (err as Error).message ?? String(err);
       this.error = /cancel/i.test(msg) ? 'Cancelled: the measured part is kept; Run resumes from there.' : `Measuring failed: ${msg}`;
+      this.outcome = /cancel/i.test(msg) ? 'cancelled' : 'failed';
     } finally {
+      if (this.outcome === 'running') this.outcome = 'done';
+      this.endedAt = performance.now();
       this.running = undefined;
       await datasets.refresh();
       const m = datasets.list.find((d) => d.id === meta.id);

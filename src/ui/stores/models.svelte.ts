@@ -53,6 +53,24 @@ class ModelsStore {
   private picked = new Map<string, { name: string; files: { path: string; blob: Blob }[] }>();
   status = $state('');
   error = $state('');
+  /** The dataset of the current or last job: its progress and outcome are shown under that dataset only. */
+  jobDataset = $state<string | undefined>();
+  /** How the last job ended (undefined while none ran), and when it started / ended (ms). */
+  outcome = $state<'running' | 'done' | 'failed' | 'cancelled' | undefined>();
+  startedAt = 0;
+  endedAt = $state(0);
+
+  /** Mark a job's start for `meta` (status lines of another dataset's job are not shown under it). */
+  private begin(id: string): void {
+    this.jobDataset = id;
+    this.outcome = 'running';
+    this.startedAt = performance.now();
+  }
+
+  private end(err: unknown): void {
+    this.outcome = err === undefined ? 'done' : /cancel/i.test((err as Error)?.message ?? String(err)) ? 'cancelled' : 'failed';
+    this.endedAt = performance.now();
+  }
   private lm = cancellableWorker<DifficultyService>(() => new Worker(new URL('../../../workers/difficulty.worker.ts', import.meta.url), { type: 'module', name: 'difficulty' }));
   /** Device, weights and batch of the embedding job (model, thinking words and τ come from the recipe). */
   embedding = $state<Pick<EmbeddingSettings, 'device' | 'dtype' | 'batchSize'>>({ device: 'auto', dtype: 'auto', batchSize: 32 });
@@ -125,6 +143,9 @@ class ModelsStore {
     this.running = true;
     this.error = '';
     this.downloads = {};
+    this.progress = undefined;
+    this.begin(meta.id);
+    let failure: unknown;
     try {
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
       const e = recipeStore.recipe.models.embedding;
@@ -133,9 +154,11 @@ class ModelsStore {
       await this.emb.api.embedDataset(meta.id, settings, models, Comlink.proxy((p: ProgressEvent) => { this.onProgress(p); }));
       forgetEmbeddings();
     } catch (err) {
+      failure = err ?? 'failed';
       const msg = (err as Error).message ?? String(err);
       this.error = /cancel/i.test(msg) ? 'Cancelled: embedded windows are kept; Resume continues from there.' : `Embeddings failed: ${msg}`;
     } finally {
+      this.end(failure);
       this.running = false;
       this.emb.terminate(); // frees the model's memory; the vectors are stored
       await datasets.refresh();
@@ -165,6 +188,8 @@ class ModelsStore {
     this.error = '';
     this.progress = undefined;
     this.downloads = {};
+    this.begin(meta.id);
+    let failure: unknown;
     try {
       const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
       const rm = recipeStore.recipe.models;
@@ -182,11 +207,13 @@ class ModelsStore {
       else if (job === 'perplexity') await this.api().perplexityDataset(meta.id, s, models, onProgress);
       else await this.api().structureDataset(meta.id, s, models, onProgress);
     } catch (err) {
+      failure = err ?? 'failed';
       const msg = (err as Error).message ?? String(err);
       this.error = /cancel/i.test(msg) ? 'Cancelled: scored windows are kept; Run resumes.' : `${{ difficulty: 'Difficulty scoring', perplexity: 'Perplexity', structure: 'Structure sensitivity' }[job]} failed: ${msg}`;
       // A failed load can leave ONNX Runtime's state in the worker unusable: the next run gets a fresh one.
       if (!/cancel/i.test(msg)) this.terminate();
     } finally {
+      this.end(failure);
       this.running = false;
       await datasets.refresh();
       const m = datasets.list.find((d) => d.id === meta.id);
@@ -208,6 +235,9 @@ class ModelsStore {
     const entries = list.map((f) => ({ path: f.webkitRelativePath.split('/').slice(1).join('/'), blob: f as Blob }));
     const missing = missingFolderFiles(entries.map((e) => e.path));
     if (missing.length) {
+      // Not a dataset's job: shown whichever dataset is open (see ModelScores' `mine`).
+      this.jobDataset = undefined;
+      this.progress = undefined;
       this.error = `The folder "${name}" is not a transformers.js model: missing ${missing.join(', ')}. Expected config.json, tokenizer files and onnx/*.onnx.`;
       return;
     }

@@ -12,6 +12,8 @@ class RecipeStore {
   issues = $state<string[]>([]);
   /** The recipe came from a shared link (so a fingerprint mismatch is worth a warning). */
   fromLink = $state(false);
+  /** The recipe exactly as the link gave it (the arrival banner describes it, not later edits). */
+  arrived = $state.raw<Recipe | undefined>();
   private writing = 0;
 
   /** Read `#r=` from the address, if any. Malformed or hostile state gives defaults and messages, never a crash. */
@@ -19,6 +21,7 @@ class RecipeStore {
     const res = await recipeFromHash(location.hash);
     if (!res) return;
     this.recipe = res.recipe;
+    this.arrived = structuredClone(res.recipe);
     this.issues = res.issues;
     this.fromLink = true;
   }

@@ -7,6 +7,7 @@ import { DEFAULT_RECIPE, defaultRecipe, type Recipe } from '../../../src/core/re
 const custom: Recipe = {
   v: 1,
   fingerprint: 'ab'.repeat(32),
+  source: { name: 'Sky-T1 MATH500.jsonl', size: 12_345_678 },
   mapping: { question: 'problem', think: ['generations', 0], nested: { a: [1, 2, { b: null }], ok: true } },
   features: { stepSeparator: '\n---\n', rethinkWords: ['wait', 'hmm', 'Überlegung'], tokenizer: 'Qwen/Qwen2.5-7B-Instruct' },
   filters: { correctOnly: false, excludeTruncated: false, maxTokens: null, onePerGroup: true, categories: ['Algebra', 'Number Theory'] },
@@ -52,7 +53,7 @@ describe('encodeRecipe / decodeRecipe', () => {
   it('round-trips a fully customised recipe, URL-safe', async () => {
     const s = await encodeRecipe(custom);
     expect(s).toMatch(/^2\.[A-Za-z0-9_-]+$/);
-    expect(s.length).toBeLessThan(640); // every field changed, three model ids and two hashes included
+    expect(s.length).toBeLessThan(680); // every field changed (the source name too), three model ids and two hashes included
     const { recipe, issues } = await decodeRecipe(s);
     expect(issues).toEqual([]);
     expect(recipe).toEqual(custom);
@@ -175,6 +176,15 @@ describe('decodeRecipe on hostile input never throws', () => {
     ];
     for (const f of fields) expect(issues.some((i) => i.startsWith(`${f}:`)), f).toBe(true);
     expect(issues).toHaveLength(fields.length);
+  });
+
+  it("keeps the source file's name and size, and refuses a malformed one by name", async () => {
+    expect((await decodeJson({ e: { name: 'a.jsonl' } })).recipe.source).toEqual({ name: 'a.jsonl' });
+    for (const bad of [{ name: '' }, { name: 'a', size: -1 }, { name: 'a', size: 1.5 }, 'a.jsonl', { size: 3 }]) {
+      const { recipe, issues } = await decodeJson({ e: bad });
+      expect(recipe.source).toBeUndefined();
+      expect(issues.some((i) => i.startsWith('source:')), JSON.stringify(bad)).toBe(true);
+    }
   });
 
   it('rejects out-of-range numbers', async () => {
