@@ -60,18 +60,19 @@ export async function scoreFile(input: InputFile, opts: ScoreOptions, out: NodeJ
   const shard = opts.shard ?? { index: 0, count: 1 };
   const dtype = folderWeights(opts.modelsDir, opts.model, opts.dtype ?? 'auto');
   const settings = { model: opts.model, variant: opts.variant, device: 'wasm' as const, dtype, batchSize: opts.batchSize, host: opts.host };
-  let device = '';
+  // In Node transformers.js runs onnxruntime-node whatever the browser's probe would choose.
+  const device = 'onnxruntime-node, CPU';
   let score: (samples: Sample[]) => Promise<Record<string, unknown>[]>;
   if (opts.job === 'embedding') {
     const svc = new EmbeddingService();
-    device = (await svc.load({ model: opts.model, device: 'wasm', dtype: dtype === 'q4f16' ? 'auto' : dtype, host: opts.host, thinkWords: opts.thinkWords, tau: 0.95, batchSize: opts.batchSize }, opts.modelsDir)).reason;
+    await (svc.load({ model: opts.model, device: 'wasm', dtype: dtype === 'q4f16' ? 'auto' : dtype, host: opts.host, thinkWords: opts.thinkWords, tau: 0.95, batchSize: opts.batchSize }, opts.modelsDir));
     score = async (samples) => {
       const { data, dim } = await svc.embed(samples.map((s) => embeddingText(s, opts.thinkWords)), opts.batchSize);
       return samples.map((s, i) => ({ id: s.id, embedding: Array.from(data.subarray(i * dim, (i + 1) * dim)) }));
     };
   } else if (opts.job === 'difficulty') {
     const svc = new DifficultyService();
-    device = (await svc.load(settings, opts.modelsDir, () => {}, 'logits')).reason;
+    await svc.load(settings, opts.modelsDir, () => {}, 'logits');
     // As the app's scoreDataset: the question of each sample, in order.
     score = async (samples) => {
       const v = await svc.scoreQuestions(samples.map((s) => s.question), opts.variant, opts.batchSize);
@@ -79,7 +80,7 @@ export async function scoreFile(input: InputFile, opts: ScoreOptions, out: NodeJ
     };
   } else {
     const svc = new DifficultyService();
-    device = (await svc.load(settings, opts.modelsDir, () => {}, 'stats')).reason;
+    await svc.load(settings, opts.modelsDir, () => {}, 'stats');
     // As the app's perplexityDataset: the question, and the response as it is trained on.
     score = async (samples) => {
       const c = statColumns(await svc.responseStats(samples.map((s) => ({ question: s.question, response: responseText(s) })), opts.maxTokens));

@@ -1,0 +1,60 @@
+/**
+ * The CLI's export (ExportService.write over the file, src/cli/reader.ts) against the app's
+ * (ExportService.run over IndexedDB, here fake-indexeddb): the same bytes in every format, JSONL
+ * and Parquet, and the same manifest but for its creation time.
+ */
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { EXPORT_FORMATS } from '../../src/core/export/formats';
+import { defaultRecipe } from '../../src/core/recipe/recipe';
+import { ExportService } from '../../src/export/service';
+import { openInput } from '../../src/cli/input';
+import { measureFile } from '../../src/cli/measure';
+import { featureColumns } from '../../src/cli/columns';
+import { exportSelection, selectRecipe } from '../../src/cli/select';
+import { appVersion } from '../../src/cli/paths';
+import { ingestFile } from '../ingest/helpers';
+import { hasSharedData, sharedFile } from '../shared-data';
+import { openR1File, SETTINGS, tempDir } from './helpers';
+
+async function compare(path: string, recipe = defaultRecipe()) {
+  const input = await openInput(path);
+  const m = await measureFile(input, { settings: SETTINGS });
+  const sel = await selectRecipe(recipe, featureColumns(m), m.fingerprint, true);
+  const { meta } = await ingestFile(new File([readFileSync(path)], basename(path)));
+  let checked = 0;
+  for (const fmt of EXPORT_FORMATS) {
+    for (const fileType of ['jsonl', 'parquet'] as const) {
+      const cli = await exportSelection(input, m, sel, { format: fmt.id, style: 'think-tags', fileType }, tempDir());
+      const app = await new ExportService().run({ datasetId: meta.id, rows: sel.result.rows, format: fmt.id, options: { style: 'think-tags' }, recipe: sel.recipe, selectionHash: sel.hash, appVersion: appVersion(), baseName: cli.result.fileName.replace(/\.[^.]+\.(jsonl|parquet)$/, ''), fileType }, () => {});
+      expect(cli.result.fileName).toBe(app.fileName);
+      const a = new Uint8Array(await app.data.arrayBuffer());
+      const b = readFileSync(cli.data);
+      expect(b.length, `${fmt.id} ${fileType}`).toBeGreaterThan(100);
+      expect(Buffer.from(a).equals(b), `${fmt.id} ${fileType}`).toBe(true);
+      const { createdAt: _a, ...ma } = JSON.parse(await app.manifest.text());
+      const { createdAt: _b, ...mb } = JSON.parse(readFileSync(cli.manifest, 'utf8'));
+      expect(mb).toEqual(ma);
+      expect(cli.extras.length).toBe(app.extras.length);
+      checked++;
+    }
+  }
+  return { checked, selected: sel.result.rows.length };
+}
+
+describe('thinksift select --out writes what the app exports', () => {
+  it('every format, JSONL and Parquet, on a multi-generation file', async () => {
+    const r = defaultRecipe();
+    r.filters.correctOnly = false;
+    const { checked, selected } = await compare(openR1File(80), r);
+    expect(checked).toBe(EXPORT_FORMATS.length * 2);
+    expect(selected).toBeGreaterThan(4);
+  }, 180_000);
+
+  it.skipIf(!hasSharedData('CLI vs app exports on the Sky-T1 file'))('every format on the real Sky-T1 27B MATH500 file (the default selection)', async () => {
+    const { selected } = await compare(sharedFile('longcot/skyt1_correct5k_27b__math500.jsonl'));
+    expect(selected).toBe(28);
+  }, 300_000);
+});
