@@ -92,6 +92,14 @@ export function readGraph(bytes: Uint8Array): { nodes: NodeInfo[]; initializers:
   return { nodes, initializers, outputs };
 }
 
+/** True when `name` is computed by a matrix product within `depth` pass-through ops. */
+function feedsFromMatMul(name: string, producer: Map<string, NodeInfo>, depth: number): boolean {
+  const n = producer.get(name);
+  if (!n || depth < 0) return false;
+  if (MATMUL.has(n.op)) return true;
+  return PASS.has(n.op) && n.inputs.some((x) => feedsFromMatMul(x, producer, depth - 1));
+}
+
 /**
  * The LM head of a causal LM whose graph output `logits` is W·h up to constant scale or bias
  * (Cast/Reshape/Mul/Add between them are allowed). Returns `{reason}` in words when the export has
@@ -122,12 +130,16 @@ export function findLmHead(bytes: Uint8Array, logits = 'logits'): LmHead {
       for (let q = producer.get(h); quantized && q && QUANT.has(q.op); q = producer.get(h)) h = q.inputs[0];
       const w = g.initializers.has(weightIn) ? weightIn : producer.get(weightIn)?.inputs.find((x) => g.initializers.has(x));
       if (g.initializers.has(h)) return { reason: 'the LM-head product has a constant first input; its activation is not the hidden state' };
+      if (!w) return { reason: `the ${n.op} that computes "${logits}" multiplies by a computed tensor, not a stored weight matrix` };
       return { hidden: h, matmul: n.op, weight: w, path };
     }
     if (!PASS.has(n.op)) return { reason: `"${logits}" is computed from the LM head through ${n.op}, which the LM-head gradient formula does not cover (export logits = W·h directly)` };
     // Follow the one non-constant input; two computed inputs (e.g. a residual Add) is not a scale or bias.
     const shapeOnly = n.op === 'Reshape' || n.op === 'Squeeze' || n.op === 'Unsqueeze'; // input 1 is a shape or axes
-    const live = shapeOnly ? [n.inputs[0]] : n.inputs.filter((x) => x && !g.initializers.has(x) && producer.get(x)?.op !== 'Constant');
+    let live = shapeOnly ? [n.inputs[0]] : n.inputs.filter((x) => x && !g.initializers.has(x) && producer.get(x)?.op !== 'Constant');
+    // A q8 head multiplies the integer product by a scale computed from h's quantizer: of two
+    // computed inputs, follow the one a matrix product feeds (a residual Add has two and is refused).
+    if (live.length > 1 && n.op === 'Mul') live = live.filter((x) => feedsFromMatMul(x, producer, 4));
     if (live.length !== 1) return { reason: `"${logits}" is not a scaled LM-head product (${n.op} with ${live.length} computed inputs)` };
     cur = live[0];
   }

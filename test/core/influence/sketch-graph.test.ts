@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { findLmHead } from '../../../src/core/influence/lm-head';
+import { initializer, model, node, valueInfo } from '../../../src/core/models/onnx-proto';
 import { makeProjection } from '../../../src/core/influence/projection';
 import { fuseSketch, SKETCH_IO } from '../../../src/core/influence/sketch-graph';
 import { createRng } from '../../../src/core/rng';
@@ -119,4 +120,44 @@ describe('influence sketch fused into tiny-lmhead (onnxruntime-node) against flo
     expect(rOff).toBeGreaterThanOrEqual(0.85);
     await session.release();
   }, 60_000);
+});
+
+/** A graph of the given nodes (only the wiring matters to findLmHead), with `logits` as its output. */
+function wiring(nodes: [string, string[], string[]][], initializers: string[]): Uint8Array {
+  return model({
+    name: 'g',
+    nodes: nodes.map(([op, i, o]) => node(op, i, o)),
+    inputs: [valueInfo('input_ids', 'int64', ['b', 's'])],
+    outputs: [valueInfo('logits', 'float', ['b', 's', 8])],
+    initializers: initializers.map((n) => initializer(n, 'float', [1], [0])),
+  });
+}
+
+describe('LM heads as Hugging Face / Optimum exports write them', () => {
+  it('plain fp32 head (/lm_head/MatMul of the final norm), and a bias Add after it', () => {
+    const g = wiring([['Mul', ['x', 'w_norm'], ['/model/norm/Mul_1_output_0']], ['MatMul', ['/model/norm/Mul_1_output_0', 'lm_head.weight'], ['logits']]], ['w_norm', 'lm_head.weight']);
+    expect(findLmHead(g)).toMatchObject({ hidden: '/model/norm/Mul_1_output_0', weight: 'lm_head.weight' });
+    const b = wiring([['MatMul', ['h', 'W'], ['z']], ['Add', ['z', 'bias'], ['logits']]], ['W', 'bias']);
+    expect(findLmHead(b)).toMatchObject({ hidden: 'h', path: ['Add', 'MatMul'] });
+  });
+  it('q4 (MatMulNBits) and q8 (DynamicQuantizeLinear → MatMulInteger → Cast → Mul): the float h before the quantizer', () => {
+    expect(findLmHead(wiring([['MatMulNBits', ['h', 'Wq', 'scales'], ['logits']]], ['Wq', 'scales']))).toMatchObject({ hidden: 'h', matmul: 'MatMulNBits' });
+    const q8 = wiring([
+      ['DynamicQuantizeLinear', ['h'], ['hq', 'hs', 'hz']],
+      ['MatMulInteger', ['hq', 'Wq', 'hz', 'wz'], ['acc']],
+      ['Cast', ['acc'], ['accf']],
+      ['Mul', ['hs', 'ws'], ['scale']],
+      ['Mul', ['accf', 'scale'], ['logits']],
+    ], ['Wq', 'wz', 'ws']);
+    // Mul(accf, scale): the scale comes from h's quantizer, the product from MatMulInteger: follow the product.
+    expect(findLmHead(q8)).toMatchObject({ hidden: 'h', matmul: 'MatMulInteger', path: ['Mul', 'Cast', 'MatMulInteger'] });
+    // Two products added (a residual) is not one head: refused, naming it.
+    const two = findLmHead(wiring([['MatMul', ['h', 'W'], ['z1']], ['MatMul', ['g', 'V'], ['z2']], ['Add', ['z1', 'z2'], ['logits']]], ['W', 'V']));
+    expect('reason' in two && two.reason).toMatch(/Add with 2 computed inputs/);
+  });
+  it('refuses positions cut after the head and a soft-cap, saying why', () => {
+    expect('reason' in findLmHead(wiring([['MatMul', ['h', 'W'], ['z']], ['Slice', ['z', 's0', 's1'], ['logits']]], ['W', 's0', 's1'])) && 'ok').toBe('ok');
+    const cap = findLmHead(wiring([['MatMul', ['h', 'W'], ['z']], ['Div', ['z', 'c'], ['zc']], ['Tanh', ['zc'], ['t']], ['Mul', ['t', 'c'], ['logits']]], ['W', 'c']));
+    expect('reason' in cap && cap.reason).toMatch(/through Tanh/);
+  });
 });
