@@ -12,7 +12,7 @@ import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/trans
 import { beforeAll, describe, expect, it } from 'vitest';
 import { columnKey } from '../../src/core/batch';
 import { makeProjection } from '../../src/core/influence/projection';
-import { readColumn } from '../../src/db/datasets';
+import { getDataset, readColumn } from '../../src/db/datasets';
 import { InfluenceService, SKETCH_COLUMN, type InfluenceSettings } from '../../src/models/influence-service';
 import { dot, exactInner, fixtureWeights, LM_HIDDEN as d, LM_VOCAB as V, pearson, referenceSketch, tokenErrors } from '../core/influence/reference';
 import { responseText } from '../../src/core/export/assistant';
@@ -170,6 +170,27 @@ describe('influence sketches of tiny-lmhead through transformers.js (onnxruntime
     const direct = await svc.sketchPairs((await allSamples(meta)).map((s) => ({ question: s.question, response: responseText(s) })), 64);
     for (let j = 0; j < col.length; j++) expect(Math.abs(col[j] - direct[j])).toBeLessThan(1e-6);
   }, 60_000);
+
+  it('Cancel keeps the committed window; the next run resumes there and gives the same column as one uninterrupted run', async () => {
+    const rows = Array.from({ length: 70 }, (_, i) => ({ id: `r${i}`, question: `Question ${i}`, response: words.slice(i % 9, (i % 9) + 3).join(' ') }));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'resume.jsonl'));
+    let parts = 0;
+    await expect(svc.sketchDataset(meta.id, SETTINGS, MODELS, (p) => {
+      if (p.stage === 'influence sketches' && ++parts === 1) svc.cancel();
+    })).rejects.toThrow(/cancel/i);
+    const after = await getDataset(meta.id);
+    expect(after?.modelJobs?.influence).toMatchObject({ status: 'incomplete', done: 64, parts: 1 });
+    const seen: number[] = [];
+    const st = await svc.sketchDataset(meta.id, SETTINGS, MODELS, (p) => { if (p.stage === 'influence sketches') seen.push(p.done); });
+    expect(st).toMatchObject({ status: 'complete', done: 70, parts: 2 });
+    expect(seen).toEqual([70]); // only the second window ran
+    const col = await readColumn(meta.id, columnKey(SKETCH_COLUMN, 0), Float32Array);
+    const direct = await svc.sketchPairs((await allSamples(meta)).map((x) => ({ question: x.question, response: responseText(x) })), 64);
+    expect(col.length).toBe(direct.length);
+    let worst = 0;
+    for (let j = 0; j < col.length; j++) worst = Math.max(worst, Math.abs(col[j] - direct[j]));
+    expect(worst).toBeLessThan(1e-6);
+  }, 120_000);
 
   it('refuses a model whose logits are not a MatMul of a hidden state, naming the export needed', async () => {
     await expect(new InfluenceService().load({ ...SETTINGS, model: 'tiny-qwen3' }, MODELS)).rejects.toThrow(/cannot run on "tiny-qwen3".*no LM-head input.*MatMul of the final hidden state/);
