@@ -17,7 +17,7 @@ Commands:
   score     the difficulty quantifier or perplexity/RSR of every sample → a score file (JSONL)
   embed     sentence embeddings of every sample → JSONL
   pairs     ThinkPO pairs (not in the CLI yet: run it in the app)
-  perturb   SkyThought perturbations (not in the CLI yet: run it in the app)
+  perturb   SkyThought perturbations of the selection, exported as the app does
 
 Run thinksift <command> --help for its options.
 ${EXITS}`,
@@ -95,6 +95,20 @@ Near-duplicate groups, DEITA and RDS+ on these vectors are not in the CLI yet.
 ${EXITS}`,
   pairs: `thinksift pairs: ThinkPO pairs are not in the CLI yet; build them in the app (Pairs & Perturb).
 `,
-  perturb: `thinksift perturb: perturbations are not in the CLI yet; run them in the app (Pairs & Perturb).
-`,
+  perturb: `thinksift perturb --recipe LINK --in FILE --out DIR --op OP [--p PERCENT] [--seed N] [options]
+
+SkyThought's perturbations of the recipe's selection (or of every sample with --all), written in any
+export format with a manifest naming the operation, p, the seed and the edited region: the same
+files as the app's Pairs & Perturb stage → Export.
+
+  --op OP            shuffle (default), delete, insert (steps from other samples of the set),
+                     digits (corrupt numbers), keywords (remove rethinking words), none
+  --p PERCENT        share of steps / matches, 0–100 (default 33)
+  --seed N           default 0; each sample has its own stream seeded by N and its id
+  --region R         digits / keywords: turn (thinking and answer) or thinking
+  --keywords a,b,…   keywords: the words removed (default: the app's list)
+  --wrong-answers    keep only samples marked incorrect
+  --all              every sample, not the recipe's selection
+  --format, --style, --file-type, --columns, --scores, --allow-other-file: as in select
+${EXITS}`,
 } as const;

@@ -21,7 +21,9 @@ import { measureFile, type Measured } from './measure';
 import { readPart, writePart } from './parts';
 import { runPipe } from './pipe';
 import { Progress, progressMode } from './progress';
-import { exportSelection, loadRecipe, selectRecipe } from './select';
+import { exportSelection, loadRecipe, selectRecipe, wholeSet } from './select';
+import { DEFAULT_PERTURB_KEYWORDS, DEFAULT_STEP_SEPARATOR, defaultRegion, PERTURB_OPS, type ContentRegion, type PerturbSpec } from '../core/perturb/spec';
+import { validateSpec } from '../core/perturb/ops';
 import { outputStream, scoreFile, type ScoreJob } from './score';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -56,6 +58,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.Writabl
       case 'merge': return await merge(rest, io, progress);
       case 'score': return await score(rest, io, progress, 'score');
       case 'embed': return await score(rest, io, progress, 'embed');
+      case 'perturb': return await perturb(rest, io, progress);
       default:
         throw new CliError(`"thinksift ${cmd}" is not available from the command line yet: run it in the app (see thinksift ${cmd} --help)`, EXIT.usage);
     }
@@ -106,11 +109,12 @@ async function measureInput(path: string, p: Parsed, settings: FeatureJobSetting
   return m;
 }
 
-async function select(args: readonly string[], io: Io, progress: MakeProgress): Promise<number> {
-  const p = parseArgs(args, { values: [...COMMON.values, 'recipe', 'in', 'out', 'format', 'style', 'file-type', 'columns', 'scores'], switches: [...COMMON.switches, 'allow-other-file'] });
+const SELECT_FLAGS = [...COMMON.values, 'recipe', 'in', 'out', 'format', 'style', 'file-type', 'columns', 'scores'];
+
+/** The file, its columns (measured, or read from --columns, plus --scores) and the recipe's selection. */
+async function selection(p: Parsed, bar: Progress, whole = false) {
   const recipeArg = single(p, 'recipe');
   const path = single(p, 'in');
-  const bar = progress(p);
   const { recipe, issues } = await loadRecipe(recipeArg);
   for (const i of issues) bar.note(`recipe: ${i}`);
   const input = await openInput(path);
@@ -132,7 +136,19 @@ async function select(args: readonly string[], io: Io, progress: MakeProgress): 
     const j = joinScores(fc, rows);
     bar.note(`${s}: joined ${j.columns.join(', ') || 'no numeric column'} by sample id (${j.matched} rows matched, ${j.unmatched} matched no sample)`);
   }
-  const sel = await selectRecipe(recipe, fc, m.fingerprint, p.switches.has('allow-other-file'));
+  if (whole && recipe.fingerprint && recipe.fingerprint !== m.fingerprint && !p.switches.has('allow-other-file')) await selectRecipe(recipe, fc, m.fingerprint); // throws the app's reason
+  const sel = whole ? await wholeSet(recipe, fc) : await selectRecipe(recipe, fc, m.fingerprint, p.switches.has('allow-other-file'));
+  return { input, m, fc, sel };
+}
+
+function exportChoice(p: Parsed) {
+  return { format: one(p, 'format', 'trl-messages') as ExportFormatId, style: one(p, 'style', 'think-tags') as ResponseStyle, fileType: fileType(one(p, 'file-type', 'jsonl')!) };
+}
+
+async function select(args: readonly string[], io: Io, progress: MakeProgress): Promise<number> {
+  const p = parseArgs(args, { values: SELECT_FLAGS, switches: [...COMMON.switches, 'allow-other-file'] });
+  const bar = progress(p);
+  const { input, m, fc, sel } = await selection(p, bar);
   const summary: Record<string, unknown> = {
     selectionHash: sel.hash,
     selected: sel.result.rows.length,
@@ -144,15 +160,38 @@ async function select(args: readonly string[], io: Io, progress: MakeProgress): 
   };
   const out = one(p, 'out');
   if (out) {
-    const w = await exportSelection(input, m, sel, {
-      format: one(p, 'format', 'trl-messages') as ExportFormatId,
-      style: one(p, 'style', 'think-tags') as ResponseStyle,
-      fileType: fileType(one(p, 'file-type', 'jsonl')!),
-    }, out, (e) => bar.update(e));
+    const w = await exportSelection(input, m, sel, exportChoice(p), out, (e) => bar.update(e));
     bar.end();
     Object.assign(summary, { written: w.result.written, skipped: w.result.skipped, files: [w.data, w.manifest, ...w.extras] });
   }
   io.stdout.write(JSON.stringify(summary) + '\n');
+  return EXIT.ok;
+}
+
+async function perturb(args: readonly string[], io: Io, progress: MakeProgress): Promise<number> {
+  const p = parseArgs(args, { values: [...SELECT_FLAGS, 'op', 'p', 'seed', 'region', 'keywords'], switches: [...COMMON.switches, 'allow-other-file', 'wrong-answers', 'all'] });
+  const op = one(p, 'op', 'shuffle')!;
+  if (op !== 'none' && !(PERTURB_OPS as readonly string[]).includes(op)) throw new CliError(`--op: one of none, ${PERTURB_OPS.join(', ')}; not "${op}"`, EXIT.usage);
+  const percent = Number(one(p, 'p', '33'));
+  const seed = Number(one(p, 'seed', '0'));
+  const region = one(p, 'region');
+  if (region !== undefined && region !== 'turn' && region !== 'thinking') throw new CliError(`--region: turn or thinking, not "${region}"`, EXIT.usage);
+  const out = single(p, 'out');
+  const bar = progress(p);
+  const { input, m, sel } = await selection(p, bar, p.switches.has('all'));
+  // As the app's Perturb stage builds it (PerturbSection.svelte): the same keys in the same order.
+  const spec: PerturbSpec | null = op === 'none' ? null : {
+    op: op as PerturbSpec['op'], p: percent / 100, seed, stepSeparator: sel.recipe.features.stepSeparator || DEFAULT_STEP_SEPARATOR,
+    ...(op === 'digits' || op === 'keywords' ? { region: (region ?? defaultRegion(op)) as ContentRegion } : {}),
+    ...(op === 'keywords' ? { keywords: (one(p, 'keywords') ?? DEFAULT_PERTURB_KEYWORDS.join(',')).split(',').map((k) => k.trim()).filter(Boolean) } : {}),
+  };
+  const bad = spec && validateSpec(spec);
+  if (bad) throw new CliError(`Perturbation setting ${bad}`, EXIT.usage);
+  const wrongAnswers = p.switches.has('wrong-answers');
+  const label = `${op === 'none' ? 'orig' : `${op}-p${percent}-s${seed}`}${wrongAnswers ? '-wrong' : ''}`;
+  const w = await exportSelection(input, m, sel, { ...exportChoice(p), perturb: { spec, wrongAnswers }, label }, out, (e) => bar.update(e));
+  bar.end();
+  io.stdout.write(JSON.stringify({ selectionHash: sel.hash, set: sel.result.rows.length, written: w.result.written, skipped: w.result.skipped, files: [w.data, w.manifest, ...w.extras] }) + '\n');
   return EXIT.ok;
 }
 

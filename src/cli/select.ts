@@ -14,6 +14,7 @@ import { selectionHash } from '../core/recipe/hash';
 import { normalizeRecipe, type Recipe } from '../core/recipe/recipe';
 import { recipeFromHash } from '../core/recipe/codec';
 import { ExportService, type ExportResult } from '../export/service';
+import type { PerturbRequest } from '../perturb/service';
 import { needsEmbeddings, runSelection, type SelectionResult } from '../ui/stores/selection';
 import type { FeatureColumns } from '../ui/stores/features.svelte';
 import { CliError, EXIT } from './errors';
@@ -81,6 +82,9 @@ export interface ExportChoice {
   format: ExportFormatId;
   style: ResponseStyle;
   fileType: 'jsonl' | 'parquet';
+  /** A SkyThought perturbation of every written sample, and its file-name label (as the app's Perturb stage). */
+  perturb?: PerturbRequest;
+  label?: string;
 }
 
 /** The written files (absolute or relative to the cwd, as `outDir` was given). */
@@ -99,11 +103,11 @@ export async function exportSelection(input: InputFile, m: Measured, sel: Select
   if (!exportFormat(choice.format)) throw new CliError(`Unknown export format "${choice.format}"`, EXIT.usage);
   const reader = await FileReader.open(input, m.mapping, m.record, m.sub, sel.result.rows);
   // As ExportPanel.svelte names it: the file name without its extension, then the method.
-  const baseName = input.name.replace(/\.(jsonl|json|csv|parquet)(\.gz)?$/i, '') + `.${sel.recipe.method}`;
+  const baseName = input.name.replace(/\.(jsonl|json|csv|parquet)(\.gz)?$/i, '') + `.${sel.recipe.method}` + (choice.label ? `.${choice.label}` : '');
   const res = await new ExportService().write(
     { fingerprint: m.fingerprint, mapping: m.mapping },
     reader,
-    { datasetId: m.fingerprint, rows: sel.result.rows, format: choice.format, options: { style: choice.style }, recipe: sel.recipe, selectionHash: sel.hash, appVersion: appVersion(), baseName, fileType: choice.fileType },
+    { datasetId: m.fingerprint, rows: sel.result.rows, format: choice.format, options: { style: choice.style }, recipe: sel.recipe, selectionHash: sel.hash, appVersion: appVersion(), baseName, fileType: choice.fileType, ...(choice.perturb ? { perturb: choice.perturb } : {}) },
     onProgress,
     async () => m.ids,
   );
@@ -119,4 +123,14 @@ export async function exportSelection(input: InputFile, m: Measured, sel: Select
     extras.push(p);
   }
   return { data, manifest, extras, result: res };
+}
+
+/**
+ * Every sample as one set, as the app's Perturb stage offers it ("the whole dataset"): all rows,
+ * the hash of all ids, the recipe as a 100 % random draw.
+ */
+export async function wholeSet(recipe: Recipe, fc: FeatureColumns): Promise<Selected> {
+  const rows = Uint32Array.from({ length: fc.n }, (_, i) => i);
+  const result = { ...runSelection(recipe, fc), rows };
+  return { result, hash: await selectionHash(fc.ids), recipe: { ...recipe, method: 'random', budget: { kind: 'percent', value: 100 } } };
 }

@@ -5,8 +5,9 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { PerturbRequest } from '../../src/perturb/service';
 import { EXPORT_FORMATS } from '../../src/core/export/formats';
 import { defaultRecipe } from '../../src/core/recipe/recipe';
 import { ExportService } from '../../src/export/service';
@@ -57,4 +58,46 @@ describe('thinksift select --out writes what the app exports', () => {
     const { selected } = await compare(sharedFile('longcot/skyt1_correct5k_27b__math500.jsonl'));
     expect(selected).toBe(28);
   }, 300_000);
+});
+
+describe('thinksift perturb writes what the app\'s Perturb stage exports', () => {
+  it('shuffle, insert and digits of the selection, and the wrong answers of every sample: same bytes and manifest', async () => {
+    const { main } = await import('../../src/cli/main');
+    const { PassThrough } = await import('node:stream');
+    const path = openR1File(60);
+    const { meta } = await ingestFile(new File([readFileSync(path)], basename(path)));
+    const recipe = join(tempDir(), 'r.json');
+    writeFileSync(recipe, JSON.stringify({ filters: { correctOnly: false } }));
+    const cases: [string[], PerturbRequest, string][] = [
+      [['--op', 'shuffle', '--p', '67', '--seed', '3'], { spec: { op: 'shuffle', p: 0.67, seed: 3, stepSeparator: '\\n\\s*\\n' }, wrongAnswers: false }, 'shuffle-p67-s3'],
+      [['--op', 'insert', '--p', '100'], { spec: { op: 'insert', p: 1, seed: 0, stepSeparator: '\\n\\s*\\n' }, wrongAnswers: false }, 'insert-p100-s0'],
+      [['--op', 'digits', '--format', 'llamafactory-alpaca'], { spec: { op: 'digits', p: 0.33, seed: 0, stepSeparator: '\\n\\s*\\n', region: 'turn' }, wrongAnswers: false }, 'digits-p33-s0'],
+      [['--op', 'none', '--all', '--wrong-answers'], { spec: null, wrongAnswers: true }, 'orig-wrong'],
+    ];
+    for (const [flags, perturb, label] of cases) {
+      const out = tempDir();
+      const stdout = new PassThrough();
+      let text = '';
+      stdout.on('data', (d) => (text += d));
+      const code = await main(['perturb', '--recipe', recipe, '--in', path, '--out', out, '--progress', 'none', ...flags], { stdout, stderr: new PassThrough(), stdin: new PassThrough(), isTty: false });
+      expect(code, label).toBe(0);
+      const res = JSON.parse(text);
+      const dataPath = res.files[0] as string;
+      expect(basename(dataPath)).toContain(`.${label}.`);
+      const manifest = JSON.parse(readFileSync(res.files[1], 'utf8'));
+      const format = manifest.format;
+      const all = label === 'orig-wrong';
+      const input = await openInput(path);
+      const m = await measureFile(input, { settings: SETTINGS });
+      const fc = featureColumns(m);
+      const rows = all ? Uint32Array.from({ length: fc.n }, (_, i) => i) : (await selectRecipe(manifest.recipe, fc, m.fingerprint)).result.rows;
+      const app = await new ExportService().run({ datasetId: meta.id, rows, format, options: { style: 'think-tags' }, recipe: manifest.recipe, selectionHash: res.selectionHash, appVersion: appVersion(), baseName: basename(dataPath).replace(`.${format}.jsonl`, ''), fileType: 'jsonl', perturb }, () => {});
+      expect(Buffer.from(await app.data.arrayBuffer()).equals(readFileSync(dataPath)), label).toBe(true);
+      const { createdAt: _a, ...ma } = JSON.parse(await app.manifest.text());
+      const { createdAt: _b, ...mb } = manifest;
+      expect(mb, label).toEqual(ma);
+      if (perturb.spec) expect(manifest.counts.perturbed, label).toBeGreaterThan(0);
+      else expect(manifest.counts.written ?? manifest.counts.selected, label).toBeLessThan(fc.n);
+    }
+  }, 240_000);
 });
