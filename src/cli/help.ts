@@ -16,7 +16,7 @@ Commands:
   merge     join measured parts (any number of shards), then select and export with a recipe
   score     the difficulty quantifier or perplexity/RSR of every sample → a score file (JSONL)
   embed     sentence embeddings of every sample → JSONL
-  pairs     ThinkPO pairs (not in the CLI yet: run it in the app)
+  pairs     ThinkPO preference pairs (long vs short CoT), exported as the app does
   perturb   SkyThought perturbations of the selection, exported as the app does
 
 Run thinksift <command> --help for its options.
@@ -93,8 +93,29 @@ The app's embeddings (mean-pooled, normalised vectors of the question, plus the 
 thinking) as JSONL rows {"id", "embedding": [...]}. Options as in score (--batch default 32).
 Near-duplicate groups, DEITA and RDS+ on these vectors are not in the CLI yet.
 ${EXITS}`,
-  pairs: `thinksift pairs: ThinkPO pairs are not in the CLI yet; build them in the app (Pairs & Perturb).
-`,
+  pairs: `thinksift pairs --in LONG [--in SHORT] --out DIR [options]
+
+ThinkPO preference pairs built and exported by the app's pair code: chosen = a long CoT of LONG,
+rejected = a short CoT of SHORT joined on the question (--source join, the default with two files),
+a short solution field of the same rows (--source field), or the shortest generation of the same
+question (--source group, the default with one file). Defaults are ThinkPO's rule: the two final
+answers agree and the chosen side has < 8,192 tokens. Prints {"pairs", "candidates", "dropped", …}.
+
+  --join-key K                 question (normalised text, default) or id
+  --field F                    --source field: the row field with the short solution (default solution)
+  --chosen-answer-field F      answer read when a side has no \\boxed{} (default: the file's own, e.g. pred; "" = boxes only)
+  --rejected-answer-field F
+  --no-agree                   do not require the two answers to agree
+  --require-reference          also require agreement with the reference answer (ours)
+  --min-ratio R                chosen ≥ R × rejected tokens (ours; default 0 = off)
+  --max-chosen-tokens N|none   default 8191 (ThinkPO's < 8192)
+  --max-rejected-tokens N|none default none
+  --bucket B, --bucket-size N  all (default), smallest, middle, largest; 1000
+  --style S                    think-tags (default), sky, answer-only, original
+  --format F                   trl-preference (default), trl-preference-implicit, llamafactory-ranking, openrlhf-pairs
+  --recipe LINK                the tokenizer and field mapping of a recipe; --only-selection: its selection only
+  --tokenizer ID, --progress MODE
+${EXITS}`,
   perturb: `thinksift perturb --recipe LINK --in FILE --out DIR --op OP [--p PERCENT] [--seed N] [options]
 
 SkyThought's perturbations of the recipe's selection (or of every sample with --all), written in any

@@ -124,19 +124,23 @@ export function fingerprint(input: InputFile): Promise<string> {
 /**
  * Every record of `input` with the field mapping to read it: `mapping` when given (a recipe's),
  * else the one the app's ingest detects, from the first DETECT_RECORDS records or the first
- * BATCH_CHARS of text, whichever comes first (records before the choice wait for it).
+ * BATCH_CHARS of text, whichever comes first (records before the choice wait for it); `columns`
+ * are the field names detection saw (undefined when `mapping` was given).
  */
 export async function readWithMapping(
   input: InputFile,
   mapping: FieldMapping | undefined,
   onRecord: (rec: StoredRecord, mapping: FieldMapping) => Promise<void> | void,
   onBytes: (done: number) => void = () => {},
-): Promise<{ mapping: FieldMapping; summary: ReadSummary }> {
+): Promise<{ mapping: FieldMapping; summary: ReadSummary; columns?: string[] }> {
   let chosen = mapping;
+  let columns: string[] | undefined;
   let pending: StoredRecord[] = [];
   let pendingChars = 0;
   const detect = async () => {
-    chosen = detectMapping(pending.map((r) => r.value)).mapping;
+    const det = detectMapping(pending.map((r) => r.value));
+    chosen = det.mapping;
+    columns = det.columns;
     const recs = pending;
     pending = [];
     for (const r of recs) await onRecord(r, chosen);
@@ -155,5 +159,5 @@ export async function readWithMapping(
     onBytes,
   );
   if (!chosen) await detect();
-  return { mapping: chosen!, summary };
+  return { mapping: chosen!, summary, columns };
 }

@@ -6,7 +6,7 @@
 import { mapRecord, type FieldMapping } from '../core/schema/mapping';
 import type { Sample } from '../core/types';
 import type { ExportReader } from '../export/service';
-import { readRecords, type InputFile } from './input';
+import { readRecords, readWithMapping, type InputFile } from './input';
 
 /** Samples of a measured file by index; the records behind `rows` are held in memory. */
 export class FileReader implements ExportReader {
@@ -30,6 +30,25 @@ export class FileReader implements ExportReader {
       for (const r of recs) if (want.has(r.index)) held.set(r.index, { row: r.row, bytes: r.bytes.slice() });
     });
     return new FileReader(input.name, mapping, record, sub, held);
+  }
+
+  /**
+   * Every record of `input` held in memory, with its samples numbered as the app numbers them
+   * (pairs read all of a file's samples). Returns the reader and the field names detection saw.
+   */
+  static async whole(input: InputFile, mapping: FieldMapping | undefined): Promise<{ reader: FileReader; mapping: FieldMapping; columns: string[] }> {
+    const held = new Map<number, { row: number; bytes: Uint8Array }>();
+    const record: number[] = [];
+    const sub: number[] = [];
+    const r = await readWithMapping(input, mapping, (rec, m) => {
+      held.set(rec.index, { row: rec.row, bytes: rec.bytes.slice() });
+      const n = mapRecord(rec.value, rec.row, m, input.name).samples.length;
+      for (let k = 0; k < n; k++) {
+        record.push(rec.index);
+        sub.push(k);
+      }
+    });
+    return { reader: new FileReader(input.name, r.mapping, Uint32Array.from(record), Uint16Array.from(sub), held), mapping: r.mapping, columns: r.columns ?? [] };
   }
 
   get size(): number {

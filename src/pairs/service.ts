@@ -63,6 +63,15 @@ export interface PairSummary {
   hash: string;
 }
 
+/** What pairs read of a dataset: samples by index and their source rows (DatasetReader has all of it). */
+export type PairReader = Pick<DatasetReader, 'size' | 'sample' | 'record' | 'recordOf'>;
+
+/** A dataset for pairs: its name and fingerprint (for the manifest), and a reader. */
+export interface PairDataset {
+  meta: Pick<DatasetMeta, 'name' | 'fingerprint'>;
+  reader: PairReader;
+}
+
 /** Same files as an SFT export (data, manifest, extras); pairs are never skipped after the filter. */
 export type PairExportResult = Omit<ExportResult, 'skipped'>;
 
@@ -84,20 +93,39 @@ export class PairsService {
 
   async build(req: PairRequest, localModelPath: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<PairSummary> {
     this.abort = new AbortController();
-    const signal = this.abort.signal;
+    resolvePairFilter(req.filter); // throws RangeError naming a bad option, before anything is read
+    const longMeta = await need(req.longId, 'long (chosen)');
+    const long = { meta: longMeta, reader: await DatasetReader.open(longMeta) };
+    let short: PairDataset | undefined;
+    if (req.source === 'join') {
+      if (!req.shortId) throw new Error('Choose the dataset of short CoTs (the rejected side).');
+      const shortMeta = await need(req.shortId, 'short (rejected)');
+      short = { meta: shortMeta, reader: await DatasetReader.open(shortMeta) };
+    }
+    return this.buildFrom(req, long, short, localModelPath, onProgress, this.abort.signal);
+  }
+
+  /**
+   * build() over any readers of the two datasets: the app's IndexedDB readers, or the CLI's
+   * readers of the files (src/cli/). `short` is the rejected side's dataset for source 'join'.
+   */
+  async buildFrom(
+    req: PairRequest,
+    long: PairDataset,
+    short: PairDataset | undefined,
+    localModelPath: string,
+    onProgress: (p: ProgressEvent) => void = () => {},
+    signal: AbortSignal = (this.abort = new AbortController()).signal,
+  ): Promise<PairSummary> {
     const filter = resolvePairFilter(req.filter); // throws RangeError naming a bad option
     const { counter } = await loadTokenizer(req.tokenizer, localModelPath);
     const count = (t: string) => counter.count(t);
-    const longMeta = await need(req.longId, 'long (chosen)');
-    const longReader = await DatasetReader.open(longMeta);
+    const longMeta = long.meta;
+    const longReader = long.reader;
     const longRows = req.rows ?? Uint32Array.from({ length: longReader.size }, (_, i) => i);
-    let shortMeta: DatasetMeta | undefined;
-    let shortReader: DatasetReader | undefined;
-    if (req.source === 'join') {
-      if (!req.shortId) throw new Error('Choose the dataset of short CoTs (the rejected side).');
-      shortMeta = await need(req.shortId, 'short (rejected)');
-      shortReader = await DatasetReader.open(shortMeta);
-    }
+    const shortMeta = short?.meta;
+    const shortReader = short?.reader;
+    if (req.source === 'join' && !short) throw new Error('Choose the dataset of short CoTs (the rejected side).');
     if (req.source === 'field' && !req.field) throw new Error('Choose the field that holds the short solution.');
     const total = longRows.length + (shortReader?.size ?? 0);
     const meter = new RateMeter();
@@ -217,7 +245,7 @@ function rejectedStyle(s: Sample, style: ResponseStyle): ResponseStyle {
  * A list field is read per generation: j's position among its record's samples, which are stored
  * consecutively in response order.
  */
-async function fieldAnswer(reader: DatasetReader, j: number, field: string | undefined): Promise<string | undefined> {
+async function fieldAnswer(reader: PairReader, j: number, field: string | undefined): Promise<string | undefined> {
   if (!field) return undefined;
   const r = reader.recordOf(j);
   let generation = 0;
