@@ -65,7 +65,7 @@ export async function main(argv: readonly string[], io: { stdout: NodeJS.Writabl
       case 'perturb': return await perturb(rest, io, progress);
       case 'pairs': return await pairs(rest, io, progress);
       default:
-        throw new CliError(`"thinksift ${cmd}" is not available from the command line yet: run it in the app (see thinksift ${cmd} --help)`, EXIT.usage);
+        throw new CliError(`Unknown command "${cmd}" (see thinksift --help)`, EXIT.usage);
     }
   } catch (err) {
     if (err instanceof CliError) {

@@ -34,7 +34,7 @@ describe('thinksift commands', () => {
     expect(u.err).toMatch(/Unknown command "sift"/);
     const p = await call(['pairs', '--in', 'x']);
     expect(p.code).toBe(2);
-    expect(p.err).toMatch(/not available from the command line yet/);
+    expect(p.err).toMatch(/--out is required/);
   });
 
   it('a recipe from a link, "#r=", "r=", a JSON file or a manifest', async () => {
