@@ -68,6 +68,7 @@ async function tour(page: Page, tag: string): Promise<Record<string, string[]>> 
     // No status outlives its job: the selection is shown, so "Selecting…" is not.
     if (s.id === 'select') expect(await page.getByTestId('selection-pending').count()).toBe(0);
     await page.screenshot({ path: resolve(SHOTS, `${tag}-${i + 1}-${s.id}.png`), fullPage: true });
+    await page.screenshot({ path: resolve(SHOTS, `${tag}-${i + 1}-${s.id}-top.png`) }); // the first screen, as a user sees it
     const v = await scan(page);
     if (v.length) found[s.id] = v;
   }
