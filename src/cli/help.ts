@@ -85,6 +85,9 @@ joins scores computed elsewhere (e.g. a vLLM pass on a cluster).
   --dtype D         auto (q8 when the model has it, else fp32, fp16), fp32, fp16, q8, q4f16
   --shard i/N       only the records whose index mod N is i
   --out FILE        default - (stdout)
+  --pipe            JSONL rows on stdin → the same rows on stdout with "thinksift": {"samples":
+                    [{"id", <columns>}]} (32 rows per model call; bad rows passed through, as measure --pipe)
+  --name NAME       (--pipe) the file name sample ids are made with
   --host URL, --progress MODE
 ${EXITS}`,
   embed: `thinksift embed --in FILE --model MODEL [--think-words N] [--out vectors.jsonl] [options]

@@ -24,7 +24,11 @@ import { Progress, progressMode } from './progress';
 import { exportSelection, loadRecipe, selectRecipe, wholeSet } from './select';
 import { DEFAULT_PERTURB_KEYWORDS, DEFAULT_STEP_SEPARATOR, defaultRegion, PERTURB_OPS, type ContentRegion, type PerturbSpec } from '../core/perturb/spec';
 import { validateSpec } from '../core/perturb/ops';
-import { outputStream, scoreFile, type ScoreJob } from './score';
+import { makeScorer, outputStream, scoreFile, type ScoreJob } from './score';
+import type { ProgressEvent } from '../core/rate';
+
+/** Rows of stdin per model call with score --pipe: enough samples to fill a batch, few enough to stream. */
+const PIPE_ROWS = 32;
 import { buildPairs } from './pairs';
 import { THINKPO_MAX_CHOSEN_TOKENS, PAIR_BUCKETS, type PairBucket } from '../core/pairs/filter';
 import type { PairFormatId } from '../core/pairs/formats';
@@ -272,8 +276,10 @@ function modelLocation(model: string, modelsDir: string | undefined): { model: s
 }
 
 async function score(args: readonly string[], io: Io, progress: MakeProgress, cmd: 'score' | 'embed'): Promise<number> {
-  const p = parseArgs(args, { values: [...COMMON.values, 'recipe', 'in', 'out', 'job', 'model', 'models-dir', 'variant', 'batch', 'max-tokens', 'think-words', 'shard', 'dtype'], switches: [...COMMON.switches] });
-  const path = single(p, 'in');
+  const p = parseArgs(args, { values: [...COMMON.values, 'recipe', 'in', 'out', 'job', 'model', 'models-dir', 'variant', 'batch', 'max-tokens', 'think-words', 'shard', 'dtype', 'name'], switches: [...COMMON.switches, 'pipe'] });
+  const pipe = p.switches.has('pipe');
+  if (pipe && (p.values.has('in') || p.values.has('shard') || p.values.has('out'))) throw new CliError('--pipe reads stdin and writes stdout: --in, --out and --shard do not apply', EXIT.usage);
+  const path = pipe ? '' : single(p, 'in');
   const bar = progress(p);
   const rec = one(p, 'recipe');
   const { recipe, issues } = rec ? await loadRecipe(rec) : { recipe: undefined, issues: [] };
@@ -291,10 +297,7 @@ async function score(args: readonly string[], io: Io, progress: MakeProgress, cm
     return v;
   };
   const shardArg = one(p, 'shard');
-  const input = await openInput(path);
-  const outPath = one(p, 'out', '-')!;
-  const out = outputStream(outPath);
-  const res = await scoreFile(input, {
+  const opts = {
     job,
     ...where,
     dtype: one(p, 'dtype', 'auto') as 'auto',
@@ -305,8 +308,24 @@ async function score(args: readonly string[], io: Io, progress: MakeProgress, cm
     variant: (one(p, 'variant', models?.difficulty.variant ?? 'select2reason') as 'select2reason'),
     maxTokens: count('max-tokens', models?.perplexity.maxTokens ?? 8192),
     thinkWords: count('think-words', models?.embedding.thinkWords ?? 0),
-    onProgress: (e) => bar.update(e, true),
-  }, out);
+    onProgress: (e: ProgressEvent) => bar.update(e, true),
+  };
+  if (pipe) {
+    // The rows of stdin, each with its samples' scores, in order: a batch of rows per model call.
+    const { score: scorer } = await makeScorer(opts);
+    const s = await runPipe(
+      io.stdin as AsyncIterable<Uint8Array>,
+      (text) => new Promise<void>((res, rej) => { io.stdout.write(text, (err) => (err ? rej(err) : res())); }),
+      (message, line) => bar.note(`thinksift: line ${line}: ${message}`, { line }),
+      { settings: recipe ? { ...recipe.features } : { tokenizer: TOKENIZER, stepSeparator: '\\n\\s*\\n', rethinkWords: [] }, mapping: opts.mapping, name: one(p, 'name'), scorer, batchRows: PIPE_ROWS },
+    );
+    bar.note(`${s.rows} rows, ${s.samples} samples scored with ${where.model}, ${s.errors} rows with errors passed through`, { rows: s.rows, samples: s.samples, errors: s.errors });
+    return EXIT.ok;
+  }
+  const input = await openInput(path);
+  const outPath = one(p, 'out', '-')!;
+  const out = outputStream(outPath);
+  const res = await scoreFile(input, opts, out);
   bar.end();
   if (out !== process.stdout) await new Promise<void>((r) => out.end(r));
   bar.note(`${cmd}: ${res.samples} samples scored with ${where.model} (${res.device})${outPath === '-' ? '' : ` → ${outPath}`}`, { samples: res.samples });

@@ -10,17 +10,25 @@ import { compileStepSeparator, computeFeatures, FEATURE_NAMES } from '../core/fe
 import { compileRethink } from '../core/features/rethink';
 import { detectMapping, mapRecord, type FieldMapping } from '../core/schema/mapping';
 import type { FeatureJobSettings } from '../features/service';
+import type { Sample } from '../core/types';
 import { DETECT_RECORDS } from '../ingest/service';
 import { loadTokenizer } from '../models/tokenizer';
 import { modelsDir } from './paths';
 
+/** Values for a batch of samples, one object per sample in order (features, or a model's scores). */
+export type SampleScorer = (samples: Sample[]) => Promise<Record<string, unknown>[]>;
+
 export interface PipeOptions {
   settings: FeatureJobSettings;
+  /** What each sample gets; default: its features (the app's feature pass). */
+  scorer?: SampleScorer;
   /** The recipe's mapping; undefined = detected from the first rows, as the app's ingest does. */
   mapping?: FieldMapping;
   /** Name used in sample ids and messages, as a file name would be. */
   name?: string;
   host?: string;
+  /** Rows per scorer call (default 1: each row is written as soon as it is measured). */
+  batchRows?: number;
 }
 
 /** What a pipe run did. */
@@ -50,30 +58,29 @@ export async function runPipe(
   opts: PipeOptions,
 ): Promise<PipeSummary> {
   const { settings } = opts;
-  compileStepSeparator(settings.stepSeparator);
-  const matcher = compileRethink(settings.rethinkWords);
-  const { counter } = await loadTokenizer(settings.tokenizer, modelsDir(), opts.host ?? '');
-  const count = (t: string) => counter.count(t);
+  let scorer = opts.scorer;
+  if (!scorer) {
+    compileStepSeparator(settings.stepSeparator);
+    const matcher = compileRethink(settings.rethinkWords);
+    const { counter } = await loadTokenizer(settings.tokenizer, modelsDir(), opts.host ?? '');
+    const count = (t: string) => counter.count(t);
+    scorer = async (samples) => samples.map((s) => {
+      const f = computeFeatures(s, settings, count, matcher);
+      const o: Record<string, unknown> = { id: s.id };
+      for (const k of FEATURE_NAMES) o[k] = Number.isNaN(f[k]) ? null : f[k];
+      return o;
+    });
+  }
   const name = opts.name ?? 'stdin.jsonl';
   let mapping = opts.mapping;
   const summary: PipeSummary = { rows: 0, samples: 0, errors: 0 };
   let pending: Line[] = [];
+  let batch: Line[] = [];
+  let batchRows = 0;
   let row = 0;
 
-  const out = (l: Line): string => {
-    let extra: Record<string, unknown>;
-    if (l.error === undefined) {
-      const { samples, issue } = mapRecord(l.value, l.n - 1, mapping!, name);
-      if (!samples.length) l.error = issue?.message ?? 'the row holds no sample under this mapping';
-      const list = samples.map((s) => {
-        const f = computeFeatures(s, settings, count, matcher);
-        const o: Record<string, unknown> = { id: s.id };
-        for (const k of FEATURE_NAMES) o[k] = Number.isNaN(f[k]) ? null : f[k];
-        return o;
-      });
-      summary.samples += list.length;
-      extra = l.error === undefined ? { samples: list } : { error: l.error, line: l.n };
-    } else extra = { error: l.error, line: l.n };
+  const format = (l: Line, list: Record<string, unknown>[] | undefined): string => {
+    const extra = l.error === undefined ? { samples: list } : { error: l.error, line: l.n };
     if (l.error !== undefined) {
       summary.errors++;
       report(l.error, l.n);
@@ -86,10 +93,32 @@ export async function runPipe(
     const body = t.slice(0, -1).trimEnd();
     return `${body}${body.endsWith('{') ? '' : ','}${field}}\n`;
   };
-  const flush = async (lines: Line[]) => {
+  // Rows are scored in batches (a model runs on many samples at once) and written in input order.
+  const flushBatch = async () => {
+    const lines = batch;
+    batch = [];
+    batchRows = 0;
+    const per = lines.map((l) => {
+      if (l.error !== undefined) return [];
+      const { samples, issue } = mapRecord(l.value, l.n - 1, mapping!, name);
+      if (!samples.length) l.error = issue?.message ?? 'the row holds no sample under this mapping';
+      return samples;
+    });
+    const all = per.flat();
+    const scored = all.length ? await scorer!(all) : [];
+    summary.samples += all.length;
+    let at = 0;
     let s = '';
-    for (const l of lines) s += out(l);
+    lines.forEach((l, i) => {
+      s += format(l, scored.slice(at, at + per[i].length));
+      at += per[i].length;
+    });
     if (s) await write(s);
+  };
+  const push = async (l: Line) => {
+    batch.push(l);
+    batchRows++;
+    if (batchRows >= (opts.batchRows ?? 1)) await flushBatch();
   };
   const take = async (text: string) => {
     row++;
@@ -101,7 +130,7 @@ export async function runPipe(
     } catch (err) {
       l.error = `line ${row} is not valid JSON: ${(err as Error).message}`;
     }
-    if (mapping) return flush([l]);
+    if (mapping) return push(l);
     pending.push(l);
     if (pending.length >= DETECT_RECORDS) await detect();
   };
@@ -109,7 +138,7 @@ export async function runPipe(
     mapping = detectMapping(pending.filter((l) => l.error === undefined).map((l) => l.value)).mapping;
     const lines = pending;
     pending = [];
-    await flush(lines);
+    for (const l of lines) await push(l);
   };
 
   const decoder = new TextDecoder();
@@ -123,5 +152,6 @@ export async function runPipe(
   const rest = carry + decoder.decode();
   if (rest) await take(rest);
   if (!mapping) await detect();
+  await flushBatch();
   return summary;
 }

@@ -58,35 +58,7 @@ const WINDOW = 128; // samples per model call: the app's job window
  */
 export async function scoreFile(input: InputFile, opts: ScoreOptions, out: NodeJS.WritableStream): Promise<{ samples: number; device: string }> {
   const shard = opts.shard ?? { index: 0, count: 1 };
-  const dtype = folderWeights(opts.modelsDir, opts.model, opts.dtype ?? 'auto');
-  const settings = { model: opts.model, variant: opts.variant, device: 'wasm' as const, dtype, batchSize: opts.batchSize, host: opts.host };
-  // In Node transformers.js runs onnxruntime-node whatever the browser's probe would choose.
-  const device = 'onnxruntime-node, CPU';
-  let score: (samples: Sample[]) => Promise<Record<string, unknown>[]>;
-  if (opts.job === 'embedding') {
-    const svc = new EmbeddingService();
-    await (svc.load({ model: opts.model, device: 'wasm', dtype: dtype === 'q4f16' ? 'auto' : dtype, host: opts.host, thinkWords: opts.thinkWords, tau: 0.95, batchSize: opts.batchSize }, opts.modelsDir));
-    score = async (samples) => {
-      const { data, dim } = await svc.embed(samples.map((s) => embeddingText(s, opts.thinkWords)), opts.batchSize);
-      return samples.map((s, i) => ({ id: s.id, embedding: Array.from(data.subarray(i * dim, (i + 1) * dim)) }));
-    };
-  } else if (opts.job === 'difficulty') {
-    const svc = new DifficultyService();
-    await svc.load(settings, opts.modelsDir, () => {}, 'logits');
-    // As the app's scoreDataset: the question of each sample, in order.
-    score = async (samples) => {
-      const v = await svc.scoreQuestions(samples.map((s) => s.question), opts.variant, opts.batchSize);
-      return samples.map((s, i) => ({ id: s.id, model_difficulty: num(v[i]) }));
-    };
-  } else {
-    const svc = new DifficultyService();
-    await svc.load(settings, opts.modelsDir, () => {}, 'stats');
-    // As the app's perplexityDataset: the question, and the response as it is trained on.
-    score = async (samples) => {
-      const c = statColumns(await svc.responseStats(samples.map((s) => ({ question: s.question, response: responseText(s) })), opts.maxTokens));
-      return samples.map((s, i) => ({ id: s.id, model_nll: num(c.meanNll[i]), model_rsr: num(c.rsr[i]), model_mean_rank: num(c.meanRank[i]), model_entropy: num(c.meanEntropy[i]) }));
-    };
-  }
+  const { score, device } = await makeScorer(opts);
   const meter = new RateMeter();
   let window: Sample[] = [];
   let done = 0;
@@ -127,6 +99,49 @@ export function folderWeights(modelsDir: string, model: string, setting: 'auto' 
   const pick = pickDtype(setting, dtypePreference({ device: 'wasm', dtype: 'q8' }), available, available, model);
   if ('error' in pick) throw new CliError(pick.error, EXIT.usage);
   return pick.dtype;
+}
+
+/**
+ * Load the job's model and return what it gives a batch of samples, one row per sample (`{id,
+ * <columns>}`), computed as the app's dataset job computes it.
+ */
+export async function makeScorer(opts: Omit<ScoreOptions, 'mapping' | 'shard' | 'onProgress'>): Promise<{ score: (samples: Sample[]) => Promise<Record<string, unknown>[]>; device: string }> {
+  const dtype = folderWeights(opts.modelsDir, opts.model, opts.dtype ?? 'auto');
+  const settings = { model: opts.model, variant: opts.variant, device: 'wasm' as const, dtype, batchSize: opts.batchSize, host: opts.host };
+  // In Node transformers.js runs onnxruntime-node whatever the browser's probe would choose.
+  const device = 'onnxruntime-node, CPU';
+  if (opts.job === 'embedding') {
+    const svc = new EmbeddingService();
+    await svc.load({ model: opts.model, device: 'wasm', dtype: dtype === 'q4f16' ? 'auto' : dtype, host: opts.host, thinkWords: opts.thinkWords, tau: 0.95, batchSize: opts.batchSize }, opts.modelsDir);
+    return {
+      device,
+      score: async (samples) => {
+        const { data, dim } = await svc.embed(samples.map((s) => embeddingText(s, opts.thinkWords)), opts.batchSize);
+        return samples.map((s, i) => ({ id: s.id, embedding: Array.from(data.subarray(i * dim, (i + 1) * dim)) }));
+      },
+    };
+  }
+  const svc = new DifficultyService();
+  if (opts.job === 'difficulty') {
+    await svc.load(settings, opts.modelsDir, () => {}, 'logits');
+    // As the app's scoreDataset: the question of each sample, in order.
+    return {
+      device,
+      score: async (samples) => {
+        const v = await svc.scoreQuestions(samples.map((s) => s.question), opts.variant, opts.batchSize);
+        return samples.map((s, i) => ({ id: s.id, model_difficulty: num(v[i]) }));
+      },
+    };
+  }
+  await svc.load(settings, opts.modelsDir, () => {}, 'stats');
+  // As the app's perplexityDataset: the question, and the response as it is trained on.
+  return {
+    device,
+    score: async (samples) => {
+      const c = statColumns(await svc.responseStats(samples.map((s) => ({ question: s.question, response: responseText(s) })), opts.maxTokens));
+      return samples.map((s, i) => ({ id: s.id, model_nll: num(c.meanNll[i]), model_rsr: num(c.rsr[i]), model_mean_rank: num(c.meanRank[i]), model_entropy: num(c.meanEntropy[i]) }));
+    },
+  };
 }
 
 /** NaN is not JSON: written as null (a sample without a score). */

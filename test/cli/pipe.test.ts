@@ -12,12 +12,13 @@ import { measureFile } from '../../src/cli/measure';
 import { FEATURE_NAMES } from '../../src/core/features/features';
 import { openR1File, SETTINGS, tempDir } from './helpers';
 import { buildCliOnce } from './build';
+import { FIXTURES, referenceDifficulty, tinyTokenizer } from '../e2e/tiny-reference';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-function pipe(input: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function pipe(input: string, args: string[] = [], cmd = 'measure'): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [resolve(ROOT, 'bin/thinksift.mjs'), 'measure', '--pipe', ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [resolve(ROOT, 'bin/thinksift.mjs'), cmd, '--pipe', ...args], { cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -72,4 +73,23 @@ describe('thinksift measure --pipe', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/--pipe reads stdin/);
   }, 60_000);
+
+  it('score --pipe: each row with its samples\' model_difficulty (the fixture\'s formula), 32 rows per model call, a bad row passed through', async () => {
+    const qs = Array.from({ length: 70 }, (_, i) => `Question ${i}: what is ${i} times ${i % 9}?`);
+    const lines = qs.map((q, i) => JSON.stringify({ id: `q${i}`, question: q, response: `<think>ok</think>\\boxed{${i}}` }));
+    lines.splice(40, 0, 'not json');
+    const { code, stdout, stderr } = await pipe(lines.join('\n') + '\n', ['--model', resolve(FIXTURES, 'tiny-qwen3'), '--batch', '4', '--progress', 'json'], 'score');
+    expect(code).toBe(0);
+    const rows = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(71);
+    expect(rows[40].thinksift).toMatchObject({ line: 41, raw: 'not json' });
+    const tok = await tinyTokenizer();
+    const good = rows.filter((_, i) => i !== 40);
+    good.forEach((r, i) => {
+      expect(r.id).toBe(`q${i}`);
+      expect(r.thinksift.samples[0].id).toBe(`q${i}`);
+      expect(r.thinksift.samples[0].model_difficulty).toBeCloseTo(referenceDifficulty(tok, qs[i]), 5);
+    });
+    expect(JSON.parse(stderr.trimEnd().split('\n').at(-1)!)).toMatchObject({ rows: 71, samples: 70, errors: 1 });
+  }, 120_000);
 });
