@@ -5,21 +5,16 @@
  * only edit the graph bytes on their way into ONNX Runtime, by wrapping `InferenceSession.create`
  * for the duration of one load. One session, one copy of the weights.
  */
-import { InferenceSession as WebSession } from 'onnxruntime-web/webgpu';
 import { fuseStats, RANK_CLIP } from '../core/models/stats-graph';
 import { readModelInfo } from '../core/models/onnx-edit';
 import { statsRank } from './token-stats';
+import { ortClasses } from './ort-classes';
 
 type Create = (model: Uint8Array | string, options?: object) => Promise<unknown>;
 type SessionClass = { create: Create };
 
-/** Same test as transformers.js, so we wrap the ONNX Runtime it uses (onnxruntime-node in Node). */
-const IS_NODE = typeof process !== 'undefined' && (process as { release?: { name?: string } }).release?.name === 'node';
-
 async function sessionClass(): Promise<SessionClass> {
-  if (!IS_NODE) return WebSession as unknown as SessionClass;
-  const node = 'onnxruntime-node'; // a variable: the browser bundle must not try to include it
-  return ((await import(/* @vite-ignore */ node)) as { InferenceSession: SessionClass }).InferenceSession;
+  return (await ortClasses()).InferenceSession as unknown as SessionClass;
 }
 
 async function bytesOf(model: Uint8Array | string): Promise<Uint8Array> {

@@ -8,7 +8,7 @@
  *   reduces them; on WebGPU the logits go into a GPU buffer we allocate and pass from one session
  *   to the other, so they never leave the GPU; on WASM they are copied out and back in.
  */
-import { Tensor as TjsTensor, env, type PreTrainedModel } from '@huggingface/transformers';
+import { env, type PreTrainedModel } from '@huggingface/transformers';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import { planStats, STATS_BUDGET_BYTES, windowTokens } from '../core/models/stats-plan';
 
@@ -16,6 +16,7 @@ export { STATS_BUDGET_BYTES };
 import { FUSED_IO, RANK_CLIP, STATS_IO, statsGraph } from '../core/models/stats-graph';
 import type { StatSums } from '../core/models/rsr';
 import { WebGpuStats, type GpuBuffer, type GpuDevice } from './webgpu-stats';
+import { ortClasses } from './ort-classes';
 
 /** A sequence to score: prompt tokens then response tokens; the response starts at `start`. */
 export interface StatsSeq {
@@ -48,8 +49,8 @@ export class TokenStats {
    */
   static async create(model: PreTrainedModel, device: string, pad: number): Promise<TokenStats> {
     const lm = (model.sessions.decoder_model_merged ?? model.sessions.model) as unknown as OrtSession;
-    // The classes of transformers.js' own ONNX Runtime: a second copy of ORT could not share its GPU buffers.
-    const T = (new TjsTensor('int64', BigInt64Array.of(0n), [1]) as unknown as { ort_tensor: OrtTensor }).ort_tensor.constructor as OrtTensorCtor;
+    // The classes of the ONNX Runtime the session runs on (ort-classes.ts: not transformers.js' re-export).
+    const T = (await ortClasses()).Tensor as unknown as OrtTensorCtor;
     const Session = lm.constructor as unknown as typeof InferenceSession;
     // Input/output element types where this ORT reports them (onnxruntime-web ≥ 1.22); float32 otherwise.
     const meta = lm as { outputMetadata?: readonly { name: string; type?: string }[]; inputMetadata?: readonly { name: string; type?: string }[] };
@@ -91,9 +92,12 @@ export class TokenStats {
     return this.opts.gpu ? 'statistics graph on the GPU-resident logits' : 'statistics graph in a second session';
   }
 
-  /** True when on WebGPU the logits never leave the GPU: fused, or handed over in a GPU buffer. */
+  /** Set when a run returned its logits on the CPU although a GPU buffer was given for them. */
+  private logitsReadBack = false;
+
+  /** True when on WebGPU the logits never left the GPU in any run so far: fused, or handed over in a GPU buffer. */
   get logitsOnGpu(): boolean {
-    return this.opts.webgpu && (this.fused || this.opts.gpu !== null);
+    return this.opts.webgpu && (this.fused || this.opts.gpu !== null) && !this.logitsReadBack;
   }
 
   /** Bytes of one logits row. */
@@ -157,6 +161,12 @@ export class TokenStats {
     try {
       const fetches = Object.fromEntries([['logits', lo.fetch], ...presents.map((p) => [p, null])]);
       const res = await this.lm.run(feeds, fetches);
+      // ONNX Runtime may ignore a pre-allocated output it cannot use and return its own CPU tensor:
+      // count that as read back, and never run the kernel on a buffer nothing wrote.
+      if (lo.fetch && res.logits.location !== 'gpu-buffer') {
+        this.logitsReadBack = true;
+        if (this.kernel) throw new Error(`ONNX Runtime returned the logits on the ${res.logits.location}, not in the GPU buffer given to it`);
+      }
       if (slots.length && this.kernel && lo.buffer) {
         this.add(await this.kernel.reduce(lo.buffer, this.opts.logitsType === 'float16', dims[0], dims[1], this.opts.vocab, targets, mask), mask, dims, slots, out);
       } else if (slots.length) {
