@@ -15,6 +15,7 @@ import { cancellableWorker } from '../stores/cancellable-worker';
 import { datasets } from '../stores/datasets.svelte';
 import { features } from '../stores/features.svelte';
 import { readHost } from '../stores/model-host';
+import { models } from '../stores/models.svelte';
 
 const worker = cancellableWorker<InfluenceService>(() => new Worker(new URL('../../../workers/influence.worker.ts', import.meta.url), { type: 'module', name: 'influence' }));
 
@@ -47,13 +48,14 @@ class InfluenceStore {
     this.running = true;
     this.error = '';
     this.summary = undefined;
-    const models = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
-    const settings = { device: 'auto' as const, dtype: 'auto' as const, host: readHost(), model: r.model, ko: r.ko, ki: r.ki, seed: r.seed, maxTokens: r.maxTokens };
+    const modelPath = new URL(`${import.meta.env.BASE_URL}models/`, document.baseURI).pathname;
+    // Device and weights are this machine's settings for the LM jobs (Measure → Model scores), never the link's.
+    const settings = { device: models.settings.device, dtype: models.settings.dtype, host: readHost(), model: r.model, ko: r.ko, ki: r.ki, seed: r.seed, maxTokens: r.maxTokens };
     try {
       for (const [what, m] of [['the fine-tuned model’s eval file', tuned], ['the training set', train]] as const) {
         this.stage = `sketches of ${what} (${m.name})`;
         this.progress = undefined;
-        await worker.api.sketchDataset(m.id, settings, models, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
+        await worker.api.sketchDataset(m.id, settings, modelPath, Comlink.proxy((p: ProgressEvent) => (this.progress = p)));
       }
       this.stage = 'scores';
       this.summary = await worker.api.computeScores(train.id, base.id, tuned.id, r);
