@@ -37,6 +37,8 @@ export and its manifest as the app's Export stage does (same file names, same by
   --file-type T        jsonl (default) or parquet
   --columns PART       use measured columns (from measure or merge) instead of measuring again
   --scores FILE        join precomputed scores (JSONL rows {"id": …, "<column>": number}) by sample id
+  --embeddings FILE    this file's embeddings (thinksift embed output), for the DEITA filter and RDS+
+  --validation-embeddings FILE   RDS+: the embeddings of the recipe's validation file
   --allow-other-file   select even when FILE is not the recipe's file (the hash will differ)
   --host URL           model host for a Hub tokenizer id (default: the Hugging Face Hub)
   --progress MODE      bar | json | none

@@ -21,7 +21,7 @@ import { measureFile, type Measured } from './measure';
 import { readPart, writePart } from './parts';
 import { runPipe } from './pipe';
 import { Progress, progressMode } from './progress';
-import { exportSelection, loadRecipe, selectRecipe, wholeSet } from './select';
+import { exportSelection, loadRecipe, readVectors, selectRecipe, wholeSet } from './select';
 import { DEFAULT_PERTURB_KEYWORDS, DEFAULT_STEP_SEPARATOR, defaultRegion, PERTURB_OPS, type ContentRegion, type PerturbSpec } from '../core/perturb/spec';
 import { validateSpec } from '../core/perturb/ops';
 import { makeScorer, outputStream, scoreFile, type ScoreJob } from './score';
@@ -118,7 +118,7 @@ async function measureInput(path: string, p: Parsed, settings: FeatureJobSetting
   return m;
 }
 
-const SELECT_FLAGS = [...COMMON.values, 'recipe', 'in', 'out', 'format', 'style', 'file-type', 'columns', 'scores'];
+const SELECT_FLAGS = [...COMMON.values, 'recipe', 'in', 'out', 'format', 'style', 'file-type', 'columns', 'scores', 'embeddings', 'validation-embeddings'];
 
 /** The file, its columns (measured, or read from --columns, plus --scores) and the recipe's selection. */
 async function selection(p: Parsed, bar: Progress, whole = false) {
@@ -146,7 +146,10 @@ async function selection(p: Parsed, bar: Progress, whole = false) {
     bar.note(`${s}: joined ${j.columns.join(', ') || 'no numeric column'} by sample id (${j.matched} rows matched, ${j.unmatched} matched no sample)`);
   }
   if (whole && recipe.fingerprint && recipe.fingerprint !== m.fingerprint && !p.switches.has('allow-other-file')) await selectRecipe(recipe, fc, m.fingerprint); // throws the app's reason
-  const sel = whole ? await wholeSet(recipe, fc) : await selectRecipe(recipe, fc, m.fingerprint, p.switches.has('allow-other-file'));
+  const emb = one(p, 'embeddings');
+  const val = one(p, 'validation-embeddings');
+  const vectors = { train: emb ? readVectors(emb, fc.ids) : undefined, validation: val ? readVectors(val) : undefined };
+  const sel = whole ? await wholeSet(recipe, fc) : await selectRecipe(recipe, fc, m.fingerprint, p.switches.has('allow-other-file'), vectors);
   return { input, m, fc, sel };
 }
 

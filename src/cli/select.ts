@@ -15,7 +15,8 @@ import { normalizeRecipe, type Recipe } from '../core/recipe/recipe';
 import { recipeFromHash } from '../core/recipe/codec';
 import { ExportService, type ExportResult } from '../export/service';
 import type { PerturbRequest } from '../perturb/service';
-import { needsEmbeddings, runSelection, type SelectionResult } from '../ui/stores/selection';
+import { needsEmbeddings, prepareWithEmbeddings, runSelection, selectionResult, type SelectionResult } from '../ui/stores/selection';
+import { selectWithVectors } from '../select/service';
 import type { FeatureColumns } from '../ui/stores/features.svelte';
 import { CliError, EXIT } from './errors';
 import type { InputFile } from './input';
@@ -48,6 +49,36 @@ export async function loadRecipe(arg: string): Promise<{ recipe: Recipe; issues:
   return got;
 }
 
+/** Embedding matrices (row = sample, in sample order) for DEITA and RDS+. */
+export interface Vectors {
+  train?: { buf: Float32Array; dim: number };
+  validation?: { buf: Float32Array; dim: number };
+}
+
+/**
+ * An embedding file (JSONL rows {"id", "embedding": [...]}, as thinksift embed writes) as a matrix
+ * in the order of `ids`, or in the file's order when `ids` is undefined (a validation set).
+ * Throws CliError naming a missing id or a vector of another size.
+ */
+export function readVectors(path: string, ids?: readonly string[]): { buf: Float32Array; dim: number } {
+  const rows = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { id?: unknown; embedding?: unknown });
+  const dim = Array.isArray(rows[0]?.embedding) ? rows[0].embedding.length : 0;
+  if (!dim) throw new CliError(`${path} holds no {"id", "embedding": [...]} rows`, EXIT.usage);
+  const byId = new Map<string, number[]>();
+  for (const r of rows) {
+    if (!Array.isArray(r.embedding) || r.embedding.length !== dim) throw new CliError(`${path}: every embedding must have ${dim} values (row ${String(r.id)} does not)`, EXIT.usage);
+    byId.set(String(r.id), r.embedding as number[]);
+  }
+  const order = ids ?? rows.map((r) => String(r.id));
+  const buf = new Float32Array(order.length * dim);
+  order.forEach((id, i) => {
+    const v = byId.get(id);
+    if (!v) throw new CliError(`${path} has no embedding for sample "${id}": embed this file again`, EXIT.cannotReproduce);
+    buf.set(v, i * dim);
+  });
+  return { buf, dim };
+}
+
 /** A selection made from a recipe, with its hash. */
 export interface Selected {
   result: SelectionResult;
@@ -60,17 +91,24 @@ export interface Selected {
 /**
  * Select with `recipe` on the columns of the file whose SHA-256 is `fingerprint`. Stops (CliError,
  * exit 4) where the app gives no hash: another file than the recipe's (unless `allowOtherFile`), a
- * method that needs embeddings, a method that cannot run or a column the recipe names but the
- * file lacks, an empty selection.
+ * method that needs embeddings without `vectors`, a method that cannot run or a column the recipe
+ * names but the file lacks, an empty selection.
  */
-export async function selectRecipe(recipe: Recipe, fc: FeatureColumns, fingerprint: string, allowOtherFile = false): Promise<Selected> {
+export async function selectRecipe(recipe: Recipe, fc: FeatureColumns, fingerprint: string, allowOtherFile = false, vectors?: Vectors): Promise<Selected> {
   if (recipe.fingerprint && recipe.fingerprint !== fingerprint && !allowOtherFile) {
     throw new CliError(`This recipe was made on another file (SHA-256 ${recipe.fingerprint}); this file is ${fingerprint}. The selection would not be the same (--allow-other-file selects anyway).`, EXIT.cannotReproduce);
   }
+  let result: SelectionResult;
   if (needsEmbeddings(recipe, recipe.method, true)) {
-    throw new CliError(`The recipe's ${recipe.method === 'rds' ? 'RDS+-style method' : 'diversity filter'} needs embeddings, which the CLI's select does not compute yet: run it in the app.`, EXIT.cannotReproduce);
-  }
-  const result = runSelection(recipe, fc);
+    const what = recipe.method === 'rds' ? 'RDS+-style method' : 'diversity filter (DEITA-style)';
+    if (!vectors?.train) throw new CliError(`The recipe's ${what} needs the embeddings of this file: thinksift embed --in FILE --model ${recipe.models.embedding.model} --out emb.jsonl, then --embeddings emb.jsonl`, EXIT.cannotReproduce);
+    if (recipe.method === 'rds' && !vectors.validation) throw new CliError(`The recipe's RDS+-style method needs the embeddings of its validation file (SHA-256 ${recipe.rds.validation ?? 'none chosen'}): --validation-embeddings FILE`, EXIT.cannotReproduce);
+    const t0 = performance.now();
+    const { p, why } = prepareWithEmbeddings(recipe, fc, recipe.method, true);
+    if (why) throw new CliError(`The recipe cannot run on this file: ${why}`, EXIT.cannotReproduce);
+    const rows = selectWithVectors(recipe.method, p.inputs, p.params, recipe.seed, vectors.train, recipe.method === 'rds' ? vectors.validation : undefined);
+    result = selectionResult(recipe.method, recipe, rows, p, fc, t0);
+  } else result = runSelection(recipe, fc);
   if (result.error) throw new CliError(`The recipe cannot run on this file: ${result.error}`, EXIT.cannotReproduce);
   if (result.rows.length === 0) throw new CliError('The recipe selects nothing on this file: there is no selection to reproduce.', EXIT.cannotReproduce);
   const hash = await selectionHash(Array.from(result.rows, (i) => fc.ids[i]));

@@ -46,9 +46,17 @@ export class SelectionService {
    */
   async select(method: MethodName, inputs: SelectInputs, params: SelectParams, seed: number, emb: MatrixRef, val?: MatrixRef): Promise<Uint32Array> {
     const buf = await this.matrix(emb);
-    if (buf.length !== inputs.n * emb.dim) throw new Error(`The stored embeddings hold ${buf.length / (emb.dim || 1)} rows, the dataset has ${inputs.n}: compute the embeddings again.`);
-    const full: SelectInputs = { ...inputs, embeddings: { buf, dim: emb.dim } };
-    if (val) full.validation = { buf: await this.matrix(val), dim: val.dim };
-    return select(method, full, params, createRng(seed));
+    return selectWithVectors(method, inputs, params, seed, { buf, dim: emb.dim }, val ? { buf: await this.matrix(val), dim: val.dim } : undefined);
   }
+}
+
+/**
+ * `select(method, inputs + embeddings, params, rng(seed))` on vectors in memory (the worker's
+ * stored matrix, or the CLI's from an embedding file). Throws when they do not fit `n × dim`.
+ */
+export function selectWithVectors(method: MethodName, inputs: SelectInputs, params: SelectParams, seed: number, emb: { buf: Float32Array; dim: number }, val?: { buf: Float32Array; dim: number }): Uint32Array {
+  if (emb.buf.length !== inputs.n * emb.dim) throw new Error(`The stored embeddings hold ${emb.buf.length / (emb.dim || 1)} rows, the dataset has ${inputs.n}: compute the embeddings again.`);
+  const full: SelectInputs = { ...inputs, embeddings: emb };
+  if (val) full.validation = val;
+  return select(method, full, params, createRng(seed));
 }

@@ -101,3 +101,56 @@ describe('thinksift perturb writes what the app\'s Perturb stage exports', () =>
     }
   }, 240_000);
 });
+
+describe('select with embeddings (DEITA filter, RDS+) from thinksift embed files', () => {
+  it('equal the app\'s worker path on its stored vectors (SelectionService), and the filter changes the selection', async () => {
+    const { scoreFile } = await import('../../src/cli/score');
+    const { FIXTURES } = await import('../e2e/tiny-reference');
+    const { EmbeddingService } = await import('../../src/models/embedding-service');
+    const { SelectionService } = await import('../../src/select/service');
+    const { prepareWithEmbeddings } = await import('../../src/ui/stores/selection');
+    const { readVectors } = await import('../../src/cli/select');
+    const { createWriteStream } = await import('node:fs');
+    const dir = tempDir();
+    const train = openR1File(60, dir);
+    const valPath = join(dir, 'val.jsonl');
+    writeFileSync(valPath, Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `v${i}`, question: `Problem ${i * 5}: what is ${i} + 1?`, response: 'x' })).join('\n') + '\n');
+    const embed = async (path: string) => {
+      const out = join(dir, `${basename(path)}.emb.jsonl`);
+      const w = createWriteStream(out);
+      await scoreFile(await openInput(path), { job: 'embedding', model: 'tiny-bert', modelsDir: FIXTURES, batchSize: 8, variant: 'select2reason', maxTokens: 64, thinkWords: 0 }, w);
+      await new Promise<void>((r) => w.end(r));
+      return out;
+    };
+    const [trainEmb, valEmb] = [await embed(train), await embed(valPath)];
+    const m = await measureFile(await openInput(train), { settings: SETTINGS });
+    const fc = featureColumns(m);
+    // The app: ingest, embeddings stored by its job, selection by its worker's service on the stored matrix.
+    const emb = { model: 'tiny-bert', device: 'wasm' as const, dtype: 'fp32' as const, thinkWords: 0, tau: 0.95, batchSize: 8 };
+    const L = await ingestFile(new File([readFileSync(train)], basename(train)));
+    const V = await ingestFile(new File([readFileSync(valPath)], 'val.jsonl'));
+    const svc = new EmbeddingService();
+    const dim = (await svc.embedDataset(L.meta.id, emb, FIXTURES, () => {})).dim!;
+    await svc.embedDataset(V.meta.id, emb, FIXTURES, () => {});
+    const sel = new SelectionService();
+    const r = defaultRecipe();
+    r.filters = { ...r.filters, correctOnly: false, onePerGroup: false };
+    r.budget = { kind: 'count', value: 30 };
+    r.diversity = { on: true, tau: 0.999 };
+    const deita = await selectRecipe(r, fc, m.fingerprint, true, { train: readVectors(trainEmb, fc.ids) });
+    const { p } = prepareWithEmbeddings(r, fc, r.method, true);
+    const appRows = await sel.select(r.method, p.inputs, p.params, r.seed, { ds: L.meta.id, mappingVersion: 0, dim });
+    expect(Array.from(deita.result.rows)).toEqual(Array.from(appRows));
+    const plain = await selectRecipe({ ...r, diversity: { on: false, tau: 0.999 } }, fc, m.fingerprint, true);
+    expect(Array.from(deita.result.rows)).not.toEqual(Array.from(plain.result.rows));
+    // RDS+: best cosine to the validation set.
+    const rds = { ...r, method: 'rds' as const, diversity: { on: false, tau: 0.9 }, rds: { validation: V.meta.fingerprint!, mode: 'max' as const } };
+    const cliRds = await selectRecipe(rds, fc, m.fingerprint, true, { train: readVectors(trainEmb, fc.ids), validation: readVectors(valEmb) });
+    const q = prepareWithEmbeddings(rds, fc, 'rds', true).p;
+    const appRds = await sel.select('rds', q.inputs, q.params, rds.seed, { ds: L.meta.id, mappingVersion: 0, dim }, { ds: V.meta.id, mappingVersion: 0, dim });
+    expect(cliRds.result.rows.length).toBe(30);
+    expect(Array.from(cliRds.result.rows)).toEqual(Array.from(appRds));
+    // Without the vectors: exit 4 and what to run.
+    await expect(selectRecipe(rds, fc, m.fingerprint, true)).rejects.toThrow(/thinksift embed/);
+  }, 180_000);
+});

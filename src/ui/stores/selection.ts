@@ -109,11 +109,9 @@ export function forgetEmbeddings(): void {
 export async function computeSelection(recipe: Recipe, fc: FeatureColumns, method: MethodName, withDiversity: boolean, src: EmbeddingSources): Promise<SelectionResult> {
   if (!needsEmbeddings(recipe, method, withDiversity)) return runSelection(recipe, fc, method);
   const t0 = performance.now();
-  const p = prepareSelection(recipe, fc);
+  const { p, why } = prepareWithEmbeddings(recipe, fc, method, withDiversity);
   const { inputs, params } = p;
-  if (withDiversity && recipe.diversity.on) params.diversityTau = recipe.diversity.tau;
   const fail = (msg: string) => finish(method, recipe, new Uint32Array(0), p, fc, t0, msg);
-  const why = cannotRun(method, recipe, p);
   if (why) return fail(why);
   if (!src.train) return fail('This needs the embeddings of this dataset: Measure → Embeddings → Compute embeddings.');
   if (method === 'rds' && !src.validation) return fail(src.missing ?? 'RDS+-style needs a validation set: load one (e.g. MATH500), compute its embeddings with the same model, and choose it here.');
@@ -123,6 +121,22 @@ export async function computeSelection(recipe: Recipe, fc: FeatureColumns, metho
   } catch (err) {
     return fail((err as Error).message ?? String(err));
   }
+}
+
+/**
+ * The prepared inputs of a method that reads embeddings, with the recipe's diversity filter when
+ * `withDiversity`, and why it cannot run (if so). Shared by computeSelection and the CLI, which
+ * runs the same selection on vectors read from a file (selectWithVectors, src/select/service.ts).
+ */
+export function prepareWithEmbeddings(recipe: Recipe, fc: FeatureColumns, method: MethodName, withDiversity: boolean): { p: PreparedSelection; why?: string } {
+  const p = prepareSelection(recipe, fc);
+  if (withDiversity && recipe.diversity.on) p.params.diversityTau = recipe.diversity.tau;
+  return { p, why: cannotRun(method, recipe, p) };
+}
+
+/** The SelectionResult of rows selected outside this module (the CLI's embedding methods). */
+export function selectionResult(method: MethodName, recipe: Recipe, rows: Uint32Array, p: PreparedSelection, fc: FeatureColumns, t0: number, error?: string): SelectionResult {
+  return finish(method, recipe, rows, p, fc, t0, error);
 }
 
 /** Jaccard overlap between every pair of selections, as a square matrix. */
