@@ -198,6 +198,27 @@ describe('guidance and truthful status', () => {
     }
   });
 
+  it('a link made here names its file; opened in another tab it finds the stored dataset', async () => {
+    const ctx = await context('light');
+    try {
+      const { page, errors } = await openApp(ctx);
+      await loadSample(page);
+      await page.getByTestId('stage-select').click();
+      await page.getByTestId('selection-hash').filter({ hasText: /^[0-9a-f]{64}$/ }).waitFor();
+      await page.getByTestId('copy-link').click();
+      const link = await page.getByTestId('share-link').inputValue();
+      const other = await ctx.newPage();
+      await other.goto(link);
+      const banner = other.getByTestId('link-banner');
+      await banner.waitFor();
+      await other.locator('[data-testid="link-match"], [data-testid="link-open"]').first().waitFor();
+      expect((await banner.getByTestId('link-file').textContent())!.replace(/\s+/g, ' ')).toMatch(/It selects from thinksift-sample\.jsonl \([\d.]+ kB\), SHA-256 [0-9a-f]{16}…/);
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('status lines end as done, failed (with the reason, no full bar) and cancelled, and none outlives its job', async () => {
     const ctx = await context('light');
     try {

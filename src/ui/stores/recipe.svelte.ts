@@ -1,4 +1,12 @@
-import { defaultRecipe, type Recipe } from '../../core/recipe/recipe';
+import { defaultRecipe, type Recipe, type RecipeSource } from '../../core/recipe/recipe';
+import type { DatasetMeta } from '../../db/schema';
+
+/** The recipe's `source` for a dataset: its name and size, so a link's receiver knows what to drop. */
+export function sourceOf(meta: Pick<DatasetMeta, 'name' | 'source' | 'status' | 'resume'>): RecipeSource {
+  // A URL (the sample too) may come without a size; a complete load read every raw byte of it.
+  const size = meta.source.size ?? (meta.status === 'complete' ? meta.resume?.bytes : undefined);
+  return size !== undefined ? { name: meta.name, size } : { name: meta.name };
+}
 import { recipeFromHash, recipeToHash } from '../../core/recipe/codec';
 
 /**
