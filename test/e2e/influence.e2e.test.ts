@@ -80,6 +80,19 @@ async function computeAndHash(page: Page): Promise<string> {
   return (await page.getByTestId('selection-hash').textContent())!;
 }
 
+let wasmHash = '';
+
+/** Set the sketch model and recipe fields in the influence panel, as a user would. */
+async function chooseInfluence(page: Page): Promise<void> {
+  await page.getByTestId('method').selectOption('influence');
+  await page.getByTestId('influence-base').selectOption({ label: 'base-eval.jsonl' });
+  await page.getByTestId('influence-tuned').selectOption({ label: 'tuned-eval.jsonl' });
+  await page.getByTestId('influence-model').fill('tiny-lmhead');
+  await page.getByTestId('influence-max-tokens').fill('64');
+  await page.getByTestId('influence-strategy').selectOption('combined');
+  await page.getByTestId('budget').fill('50');
+}
+
 describe('approximate influence in the browser', () => {
   it('eval files → C / I → sketches → Combined 50% → export = the kept set; the link reproduces the hash', async () => {
     const want = await expectedKept();
@@ -104,6 +117,7 @@ describe('approximate influence in the browser', () => {
       await page.getByTestId('influence-strategy').selectOption('combined');
       await page.getByTestId('budget').fill('50');
       hash = await computeAndHash(page);
+      wasmHash = hash;
       expect(await page.getByTestId('selected-count').textContent()).toBe('8');
       await page.getByTestId('influence-scatter').waitFor();
       await page.getByTestId('copy-link').click();
@@ -130,6 +144,29 @@ describe('approximate influence in the browser', () => {
       expect(await computeAndHash(page)).toBe(hash);
     } finally {
       await b.close();
+    }
+  }, 300_000);
+
+  it('the fused sketch runs on (software) WebGPU too and keeps the same set', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const { page, errors } = await openApp(ctx);
+      await load(page, files.base);
+      await load(page, files.tuned);
+      await load(page, files.train);
+      await page.getByTestId('stage-measure').click();
+      await page.getByTestId('measure-done').waitFor({ timeout: 90_000 });
+      await page.getByTestId('difficulty-dtype').selectOption('fp32');
+      await page.getByTestId('difficulty-device').selectOption('webgpu');
+      await page.getByTestId('stage-select').click();
+      await page.getByTestId('selected-count').waitFor();
+      await chooseInfluence(page);
+      const hash = await computeAndHash(page);
+      expect(await page.getByTestId('influence-device').textContent()).toMatch(/WebGPU/i);
+      if (wasmHash) expect(hash).toBe(wasmHash);
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
     }
   }, 300_000);
 });
