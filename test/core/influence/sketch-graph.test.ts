@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { findLmHead } from '../../../src/core/influence/lm-head';
 import { initializer, model, node, valueInfo } from '../../../src/core/models/onnx-proto';
+import { FUSED_IO, fuseStats } from '../../../src/core/models/stats-graph';
 import { makeProjection } from '../../../src/core/influence/projection';
 import { fuseSketch, SKETCH_IO } from '../../../src/core/influence/sketch-graph';
 import { createRng } from '../../../src/core/rng';
@@ -159,5 +160,48 @@ describe('LM heads as Hugging Face / Optimum exports write them', () => {
     expect('reason' in findLmHead(wiring([['MatMul', ['h', 'W'], ['z']], ['Slice', ['z', 's0', 's1'], ['logits']]], ['W', 's0', 's1'])) && 'ok').toBe('ok');
     const cap = findLmHead(wiring([['MatMul', ['h', 'W'], ['z']], ['Div', ['z', 'c'], ['zc']], ['Tanh', ['zc'], ['t']], ['Mul', ['t', 'c'], ['logits']]], ['W', 'c']));
     expect('reason' in cap && cap.reason).toMatch(/through Tanh/);
+  });
+});
+
+describe('one forward pass: token statistics and the sketch fused into the same graph', () => {
+  it('one run returns the statistics sums and the sketch, each equal to its float64 reference', async () => {
+    const stats = fuseStats(bytes, 'count');
+    if ('reason' in stats) throw new Error(stats.reason);
+    const proj = makeProjection(LM_VOCAB, LM_HIDDEN, 32, 32, 3);
+    const both = fuseSketch(stats.bytes, proj, true);
+    if ('reason' in both) throw new Error(both.reason);
+    const session = await ort.InferenceSession.create(both.bytes);
+    const s = sequences(1, 9)[0];
+    const n = s.ids.length;
+    const i64 = (a: number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(a, BigInt), dims);
+    const targets = new Int32Array(n);
+    const mask = new Uint8Array(n);
+    for (let p = 0; p < n - 1; p++) if (p + 1 >= s.start) {
+      targets[p] = s.ids[p + 1];
+      mask[p] = 1;
+    }
+    const empty = new ort.Tensor('float32', new Float32Array(0), [1, 1, 0, LM_HIDDEN]);
+    const t = new ort.Tensor('int32', targets, [1, n]);
+    const m = new ort.Tensor('bool', mask, [1, n]);
+    const res = await session.run({
+      input_ids: i64(s.ids, [1, n]), attention_mask: i64(new Array(n).fill(1), [1, n]), position_ids: i64(s.ids.map((_, i) => i), [1, n]),
+      'past_key_values.0.key': empty, 'past_key_values.0.value': empty, num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(0n), []),
+      [FUSED_IO.targets]: t, [FUSED_IO.mask]: m, [SKETCH_IO.targets]: t, [SKETCH_IO.mask]: m,
+    }, [FUSED_IO.sums, SKETCH_IO.sketch, both.hidden]);
+    const H = res[both.hidden].data as Float32Array;
+    const used = [...mask.keys()].filter((p) => mask[p]);
+    const h = new Float64Array(used.length * LM_HIDDEN);
+    used.forEach((p, k) => h.set(H.subarray(p * LM_HIDDEN, (p + 1) * LM_HIDDEN), k * LM_HIDDEN));
+    const y = used.map((p) => targets[p]);
+    const e = tokenErrors(W, LM_VOCAB, LM_HIDDEN, h, y);
+    // NLL of token t = −log p_t[y] = −log(e_t[y] + 1).
+    const nll = y.reduce((a, yy, k) => a - Math.log(e[k * LM_VOCAB + yy] + 1), 0);
+    const sums = res[FUSED_IO.sums].data as Float32Array;
+    expect(Math.abs(sums[0] - nll)).toBeLessThan(1e-4 * nll);
+    const ref = referenceSketch({ e, h, T: used.length }, proj);
+    const got = res[SKETCH_IO.sketch].data as Float32Array;
+    const scale = Math.max(...ref.map(Math.abs));
+    for (let j = 0; j < ref.length; j++) expect(Math.abs(got[j] / used.length - ref[j])).toBeLessThan(1e-4 * scale);
+    await session.release();
   });
 });
