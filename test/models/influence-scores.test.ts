@@ -71,5 +71,5 @@ describe('influence scores through the worker API (fake IndexedDB, tiny-lmhead)'
     const r = await svc.validationSplit(a.meta.id, b.meta.id);
     expect(r).toMatchObject({ ok: false, code: 'no-shared' });
     expect(!r.ok && r.message).toMatch(/"a\.jsonl" \(base model\)/);
-  });
+  }, 60_000);
 });
