@@ -129,6 +129,15 @@ describe('approximate influence in the browser', () => {
       const got = readFileSync((await dl.path())!, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id).sort();
       console.log(`[influence] browser kept ${got.join(',')}; Node kept ${want.join(',')}; hash ${hash.slice(0, 12)}…`);
       expect(got).toEqual(want);
+      // The pruned side exports like any selection: the other 8 training ids.
+      await page.getByTestId('stage-select').click();
+      await page.getByTestId('influence-side').selectOption('pruned');
+      await page.waitForFunction((h) => { const t = document.querySelector('[data-testid="selection-hash"]')?.textContent ?? ''; return /^[0-9a-f]{64}$/.test(t) && t !== h; }, hash);
+      await page.getByTestId('stage-export').click();
+      await page.getByTestId('export-format').selectOption('original');
+      const [dp] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export-run').click()]);
+      const pruned = readFileSync((await dp.path())!, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id).sort();
+      expect(pruned).toEqual(trainRows.map((r) => r.id).filter((id) => !want.includes(id)).sort());
       expect(errors).toEqual([]);
     } finally {
       await a.close();

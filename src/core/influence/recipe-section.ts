@@ -22,15 +22,17 @@ export interface RecipeInfluence {
   /** Response tokens per sample the loss covers (from the start). */
   maxTokens: number;
   strategy: PruneStrategy;
+  /** Which side the selection (and so Export, the hash and the link) is: the kept set or the pruned one. */
+  side: 'kept' | 'pruned';
 }
 
 export function defaultInfluence(): RecipeInfluence {
-  return { base: null, tuned: null, model: 'onnx-community/Qwen2.5-1.5B-Instruct', ko: DEFAULT_KO, ki: DEFAULT_KI, seed: DEFAULT_SEED, maxTokens: DEFAULT_PPL_TOKENS, strategy: 'combined' };
+  return { base: null, tuned: null, model: 'onnx-community/Qwen2.5-1.5B-Instruct', ko: DEFAULT_KO, ki: DEFAULT_KI, seed: DEFAULT_SEED, maxTokens: DEFAULT_PPL_TOKENS, strategy: 'combined', side: 'kept' };
 }
 
 /**
- * What makes stored influence scores valid for a recipe: every field but the strategy (scores do
- * not depend on it). The scores job stores it; Select compares.
+ * What makes stored influence scores valid for a recipe: every field but the strategy and the side
+ * (scores do not depend on them). The scores job stores it; Select compares.
  */
 export function influenceKey(r: RecipeInfluence): string {
   return JSON.stringify([r.base, r.tuned, r.model, r.ko, r.ki, r.seed, r.maxTokens]);
@@ -61,4 +63,7 @@ export function normalizeInfluence(input: unknown, out: RecipeInfluence, bad: Ba
   const s = own(o, 'strategy');
   if (typeof s === 'string' && (PRUNE_STRATEGIES as readonly string[]).includes(s)) out.strategy = s as PruneStrategy;
   else if (s !== undefined) bad('influence.strategy', s, `not one of ${PRUNE_STRATEGIES.join(', ')}`, out.strategy);
+  const side = own(o, 'side');
+  if (side === 'kept' || side === 'pruned') out.side = side;
+  else if (side !== undefined) bad('influence.side', side, 'not "kept" or "pruned"', out.side);
 }

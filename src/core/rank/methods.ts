@@ -70,6 +70,8 @@ export interface SelectParams {
   diversityTau?: number;
   /** 'rds': rank by best cosine to any validation row ('max', default) or let validation rows take turns. */
   rdsMode?: 'max' | 'round-robin';
+  /** 'influence': the kept set (default) or its complement among the eligible rows, the pruned set. */
+  influenceSide?: 'kept' | 'pruned';
 }
 
 /**
@@ -129,9 +131,11 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
     case 'rsr':
       // Lowest RSR first (the paper's "more suitable trajectory"); NaN (empty responses) last.
       return firstK(argsortColumn(column(inputs, 'rsr', method), 'asc', mask).order, k, n);
-    case 'influence':
+    case 'influence': {
       // Highest keep score first; rows without a sketch (NaN) last, i.e. pruned first.
-      return firstK(argsortColumn(column(inputs, 'influence', method), 'desc', mask).order, k, n);
+      const order = argsortColumn(column(inputs, 'influence', method), 'desc', mask).order;
+      return params.influenceSide === 'pruned' ? sortRows(order.subarray(Math.min(k, order.length)), n) : firstK(order, k, n);
+    }
     case 'middle':
       return middle(column(inputs, 'length', method), mask, k, n);
     case 'random':

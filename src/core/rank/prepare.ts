@@ -96,7 +96,7 @@ export function prepareSelection(recipe: Recipe, fc: RecipeColumns): PreparedSel
   };
   const infl = influenceInput(recipe, fc, filter.mask);
   inputs.influence = infl.column;
-  const params: SelectParams = { budget: recipe.budget, w: recipe.weights.w, terms: recipe.terms, onePerGroup: recipe.filters.onePerGroup, rdsMode: recipe.rds.mode };
+  const params: SelectParams = { budget: recipe.budget, w: recipe.weights.w, terms: recipe.terms, onePerGroup: recipe.filters.onePerGroup, rdsMode: recipe.rds.mode, influenceSide: recipe.influence.side };
   return { inputs, params, filter, difficulty, hasCorrectness, eligibleGroups: countGroups(filter.mask, fc.group), lengthLabel: LENGTH_INFO[recipe.length].label, influenceMissing: infl.missing };
 }
 

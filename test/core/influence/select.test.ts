@@ -39,6 +39,16 @@ describe("the 'influence' method", () => {
     expect(rows.length).toBe(20);
   });
 
+  it('the pruned side is the rest of the eligible pool, so it exports and hashes like any selection', () => {
+    const { recipe, fc } = fixture();
+    const kept = select('influence', prepareSelection(recipe, fc).inputs, prepareSelection(recipe, fc).params, createRng(0));
+    recipe.influence.side = 'pruned';
+    const p = prepareSelection(recipe, fc);
+    const pruned = select('influence', p.inputs, p.params, createRng(0));
+    expect(pruned.length).toBe(20);
+    expect([...kept, ...pruned].sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
+  });
+
   it('refuses scores computed for other settings, and says what to do', () => {
     const { recipe, fc } = fixture();
     recipe.influence.seed = 99;
@@ -52,7 +62,7 @@ describe("the 'influence' method", () => {
 
   it('the recipe section round-trips through a link; hostile fields fall back with a message', async () => {
     const { recipe } = fixture();
-    recipe.influence = { ...recipe.influence, ko: 16, ki: 64, seed: 4_294_967_295, maxTokens: 512, strategy: 'incorrect' };
+    recipe.influence = { ...recipe.influence, ko: 16, ki: 64, seed: 4_294_967_295, maxTokens: 512, strategy: 'incorrect', side: 'pruned' };
     const back = await decodeRecipe(await encodeRecipe(recipe));
     expect(back.issues).toEqual([]);
     expect(back.recipe.influence).toEqual(recipe.influence);
