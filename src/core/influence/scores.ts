@@ -29,26 +29,42 @@ export function normalizeRows(rows: Float32Array, dim: number): Float32Array {
   return out;
 }
 
+/** Cosines of every training row with every validation row, [n × m]: each training row is read once (400 MB at 100k × 1,024 floats; the validation rows stay in cache). */
+function cosines(train: Float32Array, inv: Float32Array, n: number, val: Float32Array, m: number, dim: number): Float32Array {
+  const out = new Float32Array(n * m);
+  for (let d = 0; d < n; d++) {
+    const t = d * dim;
+    const k = inv[d];
+    for (let v = 0; v < m; v++) {
+      const w = v * dim;
+      let c = 0;
+      for (let j = 0; j < dim; j++) c += train[t + j] * val[w + j];
+      out[d * m + v] = c * k;
+    }
+  }
+  return out;
+}
+
 /** s and r against one validation set `val` ([m × dim] unit rows); NaN columns when it is empty. */
-function against(train: Float32Array, n: number, val: Float32Array, m: number, dim: number): { s: Float32Array; r: Float32Array } {
+function against(train: Float32Array, inv: Float32Array, n: number, val: Float32Array, m: number, dim: number): { s: Float32Array; r: Float32Array } {
   const s = new Float32Array(n);
   const r = new Float32Array(n);
   if (m === 0) return { s: s.fill(NaN), r: r.fill(NaN) };
+  const all = cosines(train, inv, n, val, m, dim);
   const cos = new Float32Array(n);
-  const valid = Array.from({ length: n }, (_, d) => !Number.isNaN(train[d * dim]));
+  const valid = Array.from({ length: n }, (_, d) => !Number.isNaN(inv[d]));
+  const mask = Uint8Array.from(valid, Number);
   const count = valid.filter(Boolean).length;
   let used = 0;
   for (let v = 0; v < m; v++) {
     if (Number.isNaN(val[v * dim])) continue; // a validation item without a sketch counts for nothing
     used++;
     for (let d = 0; d < n; d++) {
-      let c = 0;
-      for (let j = 0; j < dim; j++) c += train[d * dim + j] * val[v * dim + j];
-      cos[d] = c;
-      s[d] += c;
+      cos[d] = all[d * m + v];
+      s[d] += cos[d];
     }
     // Rank 1 = least similar, so the percentile (rank − 1)/(count − 1) grows with similarity.
-    const ranks = averageRanks(cos, 'asc', Uint8Array.from(valid, Number));
+    const ranks = averageRanks(cos, 'asc', mask);
     for (let d = 0; d < n; d++) r[d] += count > 1 ? (ranks[d] - 1) / (count - 1) : 0.5;
   }
   for (let d = 0; d < n; d++) {
@@ -63,8 +79,14 @@ function against(train: Float32Array, n: number, val: Float32Array, m: number, d
  * (unnormalised: cosines are taken here). Cost n × (|C| + |I|) × dim multiply-adds.
  */
 export function influenceScores(train: Float32Array, n: number, c: Float32Array, nc: number, inc: Float32Array, ni: number, dim: number): InfluenceScores {
-  const t = normalizeRows(train, dim);
-  const C = against(t, n, normalizeRows(c, dim), nc, dim);
-  const I = against(t, n, normalizeRows(inc, dim), ni, dim);
+  // Training rows are scaled by 1/‖S_d‖ inside the dot products: a normalised copy would be another n × dim floats.
+  const inv = new Float32Array(n);
+  for (let d = 0; d < n; d++) {
+    let q = 0;
+    for (let j = 0; j < dim; j++) q += train[d * dim + j] ** 2;
+    inv[d] = q > 0 && Number.isFinite(q) ? 1 / Math.sqrt(q) : NaN;
+  }
+  const C = against(train, inv, n, normalizeRows(c, dim), nc, dim);
+  const I = against(train, inv, n, normalizeRows(inc, dim), ni, dim);
   return { sC: C.s, sI: I.s, rC: C.r, rI: I.r };
 }
