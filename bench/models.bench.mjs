@@ -103,7 +103,7 @@ const threads = results[0]?.ours.threads ?? 1;
 const label = (d) => (d === 'webgpu' ? `WebGPU, software (${adapter})` : `WASM, ${threads} threads`);
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const PLAIN = { difficulty: "`pipeline('text-generation')`, 1 question per call, `max_new_tokens: 1` (cannot return the score)", embeddings: "`pipeline('feature-extraction')`, 1 text per call, mean pooling + normalize", perplexity: 'one forward per sample (no pipeline exists for perplexity)' };
-const OURS = { difficulty: '`scoreQuestions`: ≤ 8 rows, length-sorted, left-padded, last-position logits only (num_logits_to_keep 1), ≤ 1/8 padding', embeddings: '`embed`: 32 rows, length-sorted', perplexity: '`responseStats` (perplexity + RSR, one pass): ≤ 16 rows, length-sorted, left-padded, logits for the response positions only (num_logits_to_keep), reduced by the generated ONNX statistics graph on the same device (GPU buffer on WebGPU); 12 bytes per row back' };
+const OURS = { difficulty: '`scoreQuestions`: ≤ 8 rows, length-sorted, left-padded, last-position logits only (num_logits_to_keep 1), ≤ 1/8 padding', embeddings: '`embed`: 32 rows, length-sorted', perplexity: '`responseStats` (perplexity + RSR, one pass): ≤ 16 rows, length-sorted, left-padded, logits for the response positions only (num_logits_to_keep); WASM: the statistics graph fused into the LM graph (one run, logits never leave ORT); WebGPU: one WGSL kernel on the GPU buffer the logits were written to; 12 bytes per row back' };
 const text = [
   '',
   `## Models (difficulty, embeddings, perplexity) — ${new Date().toISOString().slice(0, 10)}`,
@@ -123,12 +123,15 @@ const text = [
   '(max abs diff above: batched results equal the plain ones). They do not measure a real model\'s compute. Difficulty:',
   'both ways ask for the last position\'s logits only (the pipeline through generate(), ours directly); the gain is batching.',
   'Perplexity: the plain way copies every position\'s full-vocabulary logits row (0.6 MB) to JavaScript and runs a log-sum-exp',
-  'over 151,936 values per response token; ours asks for the response positions only and reduces them with ONNX Runtime\'s',
-  'kernels next to the logits (statistics graph), reading back 12 bytes per row and forward. What bounds ours here is the',
-  'fixture\'s forward itself: its logits are a OneHot + MatMul + Add over 151,936 entries per kept position (≈ 8 ms/token on',
-  'ORT WASM in Node, 2 threads), against ≈ 1.9 ms/token for the statistics graph and ≈ 6.7 ms/token for the JS log-sum-exp it',
-  'replaces (same machine). So the gain is the prompt positions\' logits (≈ 1/3 of the positions here) plus the JS loop, not 2×.',
-  'On a real model the LM head is one MatMul per position and, on a GPU, reading back 0.6 MB per token is what ours removes.',
+  'over 151,936 values per response token; ours asks for the response positions only and never lets the logits out: on WASM',
+  'the statistics nodes are appended to the LM\'s own graph (src/core/models/onnx-edit.ts), on WebGPU one WGSL kernel reads the',
+  'GPU buffer the LM wrote. Per response position on ORT WASM in Node, 2 threads (same machine): returning a logits row to',
+  'JavaScript ≈ 1.8 ms, the fixture\'s own logits ≈ 0.7 ms, the statistics graph ≈ 0.4–0.5 ms, the JS log-sum-exp ≈ 1.6 ms. So',
+  'on WASM what bounds ours is the fixture\'s V-wide ops plus the statistics (≈ 1.1 ms/position) against ≈ 2.5 ms per prompt or',
+  'response position plus 1.6 ms per response token for the plain way. On SwiftShader\'s WebGPU (the GPU emulated on the CPU)',
+  'ORT\'s nine kernels for the statistics graph were slower than the JS loop (0.8–1.2×); the kernel reads each row once. On a',
+  'real model the forward dominates both ways on WASM (≈ 3 GFLOP/token for 1.5B), so there the gain is the prompt positions\'',
+  'logits and the read-back; on a real GPU the read-back of 0.6 MB per token (2.4 GB for an 8k trace in fp16) is what ours removes.',
   'Embeddings on WASM are mostly tokenization plus per-call overhead. The software-WebGPU LM rows use 6 short rows and one',
   'timed run each: they swing by ±50% between runs on this VM. A 1.5B model needs ≈ 3 GFLOP per token, hundreds of times',
   'more: on WASM it is compute-bound and one prompt\'s forward is already a matrix-matrix product over its tokens, so',
