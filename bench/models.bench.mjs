@@ -35,7 +35,7 @@ const SHORT = { question: [5, 30], response: [20, 60] };
 const PLAN = {
   difficulty: { wasm: { n: Number(arg('lm-rows', 48)), len: FULL, reps: 2 }, webgpu: { n: Number(arg('gpu-lm-rows', 6)), len: SHORT, reps: 1 } },
   embeddings: { wasm: { n: Number(arg('rows', 256)), len: FULL, reps: 2 }, webgpu: { n: Number(arg('gpu-rows', 64)), len: FULL, reps: 2 } },
-  perplexity: { wasm: { n: Number(arg('lm-rows', 48)) / 2, len: FULL, reps: 2 }, webgpu: { n: Number(arg('gpu-lm-rows', 6)), len: SHORT, reps: 1 } },
+  perplexity: { wasm: { n: Number(arg('lm-rows', 48)) / 2, len: FULL, reps: 2 }, webgpu: { n: Number(arg('gpu-lm-rows', 6)), len: SHORT, reps: 2 } },
 };
 const JOBS = arg('only') ? [arg('only')] : ['difficulty', 'embeddings', 'perplexity'];
 const DEVICES = arg('device') ? [arg('device')] : ['wasm', 'webgpu'];

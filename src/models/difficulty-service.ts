@@ -1,10 +1,9 @@
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import { columnKey } from '../core/batch';
 import type { DeviceChoice } from '../core/models/device';
 import { DIFFICULTY_SYSTEM_PROMPT, difficultyScore, type DifficultySettings, type DifficultyVariant } from '../core/models/difficulty';
 
 export { DEFAULT_DIFFICULTY, type DifficultySettings } from '../core/models/difficulty';
-import { RateMeter, type ProgressEvent } from '../core/rate';
+import type { ProgressEvent } from '../core/rate';
 import { DEFAULT_PPL_TOKENS } from '../core/models/perplexity';
 import { statColumns, type StatSums } from '../core/models/rsr';
 import { STATS_BUDGET_BYTES, TokenStats } from './token-stats';
@@ -13,24 +12,12 @@ import { responseText } from '../core/export/assistant';
 import { nllGain, structureTexts } from '../core/perturb/sensitivity';
 import { reasoningText } from '../core/schema/steps';
 import type { Sample } from '../core/types';
-import { getDataset, patchDataset } from '../db/datasets';
-import { DatasetReader } from '../db/reader';
-import { openDb, type ColumnPart } from '../db/schema';
 import { registerLocalModel } from './local-models';
+import { runModelJob, type ModelJobState } from './model-job';
 import { allLoaded, downloadProgress, loadOrExplain, planRuntime, warmUp } from './runtime';
 
-/** Stored progress of a model job (meta.modelJobs[name]). */
-export interface ModelJobState {
-  key: string;
-  status: 'running' | 'incomplete' | 'complete';
-  /** Samples [0, done) are scored and committed. */
-  done: number;
-  parts: number;
-  device?: string;
-  error?: string;
-}
+export type { ModelJobState } from './model-job';
 
-const WINDOW = 128; // samples per committed part; inside a window batches are sorted by length
 export const DIFFICULTY_COLUMN = 'sample.f.model_difficulty';
 export const PERPLEXITY_COLUMN = 'sample.f.model_nll';
 /** Columns of the perplexity job, in this order: mean NLL, RSR, mean clipped rank, mean entropy. */
@@ -278,8 +265,8 @@ export class DifficultyService {
     });
   }
 
-  /** The shared window loop: score samples [done, done + WINDOW), commit column part + state, repeat. */
-  private async runJob(
+  /** The shared window loop (model-job.ts), with this service's cancel signal and model load. */
+  private runJob(
     name: string,
     column: string | readonly string[],
     keyParts: unknown[],
@@ -290,51 +277,7 @@ export class DifficultyService {
     scorer: (samples: Sample[]) => Promise<Float32Array | Float32Array[]>,
   ): Promise<ModelJobState> {
     this.abort = new AbortController();
-    const signal = this.abort.signal;
-    const db = await openDb();
-    const meta = await getDataset(id, db);
-    if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely first');
-    const choice = await this.load(settings, localModelPath, onProgress, name === 'difficulty' ? 'logits' : 'stats');
-    const key = JSON.stringify([meta.mappingVersion, ...keyParts]);
-    const prev = meta.modelJobs?.[name];
-    if (prev?.key === key && prev.status === 'complete') return prev;
-    let state: ModelJobState = prev?.key === key ? { ...prev, status: 'running' } : { key, status: 'running', done: 0, parts: 0 };
-    state.device = choice.reason;
-    const cols = (typeof column === 'string' ? [column] : column).map((c) => columnKey(c, meta.mappingVersion));
-    const reader = await DatasetReader.open(meta);
-    const meter = new RateMeter();
-    const t0 = performance.now();
-    const saveState = async (s: ModelJobState) => {
-      const m = await getDataset(id, db);
-      await patchDataset(id, { modelJobs: { ...m?.modelJobs, [name]: s } }, db);
-    };
-    try {
-      while (state.done < reader.size) {
-        if (signal.aborted) throw signal.reason;
-        const end = Math.min(reader.size, state.done + WINDOW);
-        const samples: Sample[] = [];
-        for (let j = state.done; j < end; j++) samples.push(await reader.sample(j));
-        const out = await scorer(samples);
-        const scores = Array.isArray(out) ? out : [out];
-        state = { ...state, done: end, parts: state.parts + 1 };
-        const tx = db.transaction(['columns', 'datasets'], 'readwrite');
-        // Every column's part lands in the same transaction as the resume point.
-        cols.forEach((name, c) => void tx.objectStore('columns').put({ ds: id, name, part: state.parts - 1, data: scores[c] } as ColumnPart));
-        const m = await tx.objectStore('datasets').get(id);
-        if (m) void tx.objectStore('datasets').put({ ...m, modelJobs: { ...m.modelJobs, [name]: state } });
-        await tx.done;
-        const now = performance.now();
-        meter.add(now, end);
-        onProgress({ stage: name, done: end, total: reader.size, rate: meter.rate(), eta: meter.eta(end, reader.size), counts: { elapsedMs: now - t0 } });
-      }
-      state = { ...state, status: 'complete' };
-      await saveState(state);
-      return state;
-    } catch (err) {
-      const m = await getDataset(id, db);
-      const kept = m?.modelJobs?.[name] ?? state;
-      await saveState({ ...kept, status: 'incomplete', error: signal.aborted ? undefined : String((err as Error).message) });
-      throw err;
-    }
+    const load = () => this.load(settings, localModelPath, onProgress, name === 'difficulty' ? 'logits' : 'stats');
+    return runModelJob({ name, columns: typeof column === 'string' ? [column] : column, keyParts, id, signal: this.abort.signal, load, onProgress, scorer });
   }
 }
