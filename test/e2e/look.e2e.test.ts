@@ -249,6 +249,13 @@ describe('guidance and truthful status', () => {
       expect(await line.textContent()).toMatch(/^\s*Measuring: cancelled/);
       expect(await page.getByTestId('measure-cancel').count()).toBe(0);
 
+      // A model job that fails says so under its dataset, and only there.
+      await page.getByTestId('embedding-model').fill('local/nothing-here');
+      await page.getByTestId('embedding-run').click();
+      await page.locator('[data-testid="difficulty-progress"][data-outcome="failed"]').waitFor();
+      expect(await page.getByTestId('difficulty-progress').textContent()).toMatch(/failed/);
+      expect(await page.getByTestId('model-scores').getByRole('alert').textContent()).toMatch(/nothing-here/);
+
       // Failed: a URL that is not there. The line says failed, the bar is not full, the reason is shown.
       await page.getByTestId('stage-load').click();
       await page.getByTestId('url-input').fill(`${baseUrl()}no-such-file.jsonl`);
@@ -258,9 +265,23 @@ describe('guidance and truthful status', () => {
       const width = await progress.locator('.fill').evaluate((el) => (el as HTMLElement).style.width);
       expect(width).not.toBe('100.0%');
       expect(await page.getByTestId('load-message').textContent()).toMatch(/no-such-file\.jsonl/);
-      // Dismissed, the line is gone; a finished load's line goes when another dataset is opened.
+      // Dismissed, the line is gone.
       await page.getByTestId('job-dismiss').click();
       expect(await progress.count()).toBe(0);
+
+      // Another dataset: the sample's failed model job is not shown under it, and once it is
+      // measured, opening the sample again retires the new load's "Loaded" line.
+      const rows = Array.from({ length: 6 }, (_, i) => JSON.stringify({ question: `What is ${i} + 1?`, response: `<think>${i} plus one.</think> The answer is \\boxed{${i + 1}}.` })).join('\n');
+      await page.getByTestId('file-input').setInputFiles({ name: 'second.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(rows) });
+      await waitIdle(page);
+      expect(await page.getByTestId('job-title').textContent()).toBe('Loaded second.jsonl');
+      await page.getByTestId('stage-measure').click();
+      await page.getByTestId('measure-done').waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('model-scores').getByRole('alert').count()).toBe(0);
+      expect(await page.getByTestId('difficulty-progress').count()).toBe(0);
+      await page.getByTestId('stage-load').click();
+      await page.getByTestId('dataset-item').filter({ hasText: 'thinksift-sample.jsonl' }).getByTestId('open').click();
+      await page.getByTestId('progress').waitFor({ state: 'detached' });
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();
