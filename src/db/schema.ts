@@ -77,6 +77,11 @@ export interface DatasetMeta {
   modelJobs?: Record<string, { key: string; status: 'running' | 'incomplete' | 'complete'; done: number; parts: number; device?: string; error?: string; dim?: number; groups?: number; dedup?: 'exact' | 'lsh' }>;
   /** The feature pass, once started. */
   features?: FeatureState;
+  /**
+   * Score columns imported from a file (src/scores/service.ts), stored as `sample.f.score.<name>`
+   * for this mapping version and read as columns `<name>` (as the CLI's `select --scores` names them).
+   */
+  scoreColumns?: { mappingVersion: number; columns: string[]; files: string[] };
   /** Decoded text bytes or Parquet bytes stored, for the storage view. */
   storedChars: number;
   /** UTF-16 source text (read through a transcoder); absent for UTF-8. */

@@ -58,6 +58,14 @@ export class ScoreJoin {
     this.r = { file, rows: 0, joined: 0, unknownIds: 0, unknownFirst: [], noId: 0, duplicates: 0, unscored: 0, columns: [], refused: [], issues: [], issueCount: 0 };
   }
 
+  /** Rows read and rows joined so far, for progress. */
+  get rows(): number {
+    return this.r.rows;
+  }
+  get joined(): number {
+    return this.r.joined;
+  }
+
   /** Join a batch of parsed records (any format: JSONL, CSV values are strings, Parquet). */
   add(records: readonly RawRecord[]): void {
     for (const rec of records) this.addOne(rec);
