@@ -19,16 +19,20 @@ export interface StatsPlan {
 /**
  * `order`: sequence indices sorted by ascending `lengths` (prompt + response tokens). `keeps[i]`:
  * positions whose logits sequence i needs (response tokens + 1). A batch costs rows × max keep ×
- * `rowBytes` (one logits row) ≤ `budget`, has at most `maxRows` rows and at most `maxPadding` of
- * its rows × length cells padding. A sequence whose own logits exceed the budget goes to
- * `windowed`: it is scored alone, a window of positions per forward, the KV cache carried over.
+ * `rowBytes` (one logits row) ≤ `budget`, has at most `maxRows` rows, at most `maxPadding` of
+ * its rows × length cells padding, and at most `maxKeepPadding` of its rows × max-keep logits rows
+ * unused: every row gets logits for the longest response's positions, and those vocabulary-wide
+ * rows (the LM head, the statistics) are most of the cost with a small model, ≈ 1/4 with a 1.5B
+ * one. A sequence whose own logits exceed the budget goes to `windowed`: it is scored alone, a
+ * window of positions per forward, the KV cache carried over.
  */
-export function planStats(order: readonly number[], lengths: ArrayLike<number>, keeps: ArrayLike<number>, rowBytes: number, maxRows: number, budget: number, maxPadding = 0.125): StatsPlan {
+export function planStats(order: readonly number[], lengths: ArrayLike<number>, keeps: ArrayLike<number>, rowBytes: number, maxRows: number, budget: number, maxPadding = 0.125, maxKeepPadding = 0.25): StatsPlan {
   const batches: number[][] = [];
   const windowed: number[] = [];
   let cur: number[] = [];
   let real = 0;
   let keep = 0;
+  let keepSum = 0;
   for (const i of order) {
     if (keeps[i] * rowBytes > budget) {
       windowed.push(i);
@@ -37,13 +41,16 @@ export function planStats(order: readonly number[], lengths: ArrayLike<number>, 
     const rows = cur.length + 1;
     const cells = rows * lengths[i]; // sorted: row i is the longest so far
     const k = Math.max(keep, keeps[i]);
-    if (cur.length > 0 && (rows > maxRows || rows * k * rowBytes > budget || cells - real - lengths[i] > maxPadding * cells)) {
+    const unused = rows * k - keepSum - keeps[i];
+    if (cur.length > 0 && (rows > maxRows || rows * k * rowBytes > budget || cells - real - lengths[i] > maxPadding * cells || unused > maxKeepPadding * rows * k)) {
       batches.push(cur);
       cur = [];
       real = 0;
+      keepSum = 0;
     }
     cur.push(i);
     real += lengths[i];
+    keepSum += keeps[i];
     keep = cur.length === 1 ? keeps[i] : Math.max(keep, keeps[i]);
   }
   if (cur.length) batches.push(cur);

@@ -8,11 +8,15 @@ describe('token-statistics plan and cost note', () => {
     const keeps = [5, 6, 7, 30, 290];
     const order = [0, 1, 2, 3, 4];
     // 1 byte per logits row, budget 40: rows × max keep ≤ 40; 300 alone needs 290 > 40 → windowed.
-    expect(planStats(order, lengths, keeps, 1, 8, 40, 1)).toEqual({ batches: [[0, 1, 2], [3]], windowed: [4] });
-    expect(planStats(order, lengths, keeps, 1, 2, 1000, 1)).toEqual({ batches: [[0, 1], [2, 3], [4]], windowed: [] });
+    expect(planStats(order, lengths, keeps, 1, 8, 40, 1, 1)).toEqual({ batches: [[0, 1, 2], [3]], windowed: [4] });
+    expect(planStats(order, lengths, keeps, 1, 2, 1000, 1, 1)).toEqual({ batches: [[0, 1], [2, 3], [4]], windowed: [] });
     // Padding cap 1/8: 10, 12, 13 pad 3 + 1 = 4 of 39 cells; adding 40 would pad far more.
     expect(planStats(order, lengths, keeps, 1, 8, 1000).batches[0]).toEqual([0, 1, 2]);
     expect(planStats(order, lengths, keeps, 1, 8, 0)).toEqual({ batches: [], windowed: order });
+    // Unused logits rows cap 1/4: similar total lengths, very different responses (keeps 5 and 20 of
+    // a 40-token row): 2 × 20 − 25 = 15 unused of 40 > 1/4 → apart; keeps 18 and 20: 2 of 40 → together.
+    expect(planStats([0, 1], [40, 40], [5, 20], 1, 8, 1000).batches).toEqual([[0], [1]]);
+    expect(planStats([0, 1], [40, 40], [18, 20], 1, 8, 1000).batches).toEqual([[0, 1]]);
     expect(windowTokens(151_936 * 4, 128 * 2 ** 20)).toBe(220);
     expect(windowTokens(10, 0)).toBe(1);
   });
