@@ -232,6 +232,23 @@ export class MinHashIndex {
   }
 }
 
+/** Settings a stored near-duplicate column was computed with (the recipe's filters.nearDup*). */
+export interface NearDupSettings {
+  threshold: number;
+  thinking: boolean;
+}
+
+/** Identifies the settings (and the MinHash scheme) a stored group column belongs to. */
+export function nearDupKey(s: NearDupSettings): string {
+  const D = MINHASH_DEFAULTS;
+  return JSON.stringify(['minhash', D.bands, D.rows, D.shingle, D.seed, s.threshold, s.thinking]);
+}
+
+/** The text compared for a sample: the question, plus the thinking when asked. */
+export function nearDupText(question: string, think: string | undefined, thinking: boolean): string {
+  return thinking && think ? `${question}\n${think}` : question;
+}
+
 /** Per row, the size of its group (1 for a row in no group), from a group-id column. */
 export function groupSizes(group: Uint32Array): Uint32Array {
   const count = new Uint32Array(group.length);

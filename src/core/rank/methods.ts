@@ -41,6 +41,8 @@ export interface SelectInputs {
   category?: NumericColumn;
   /** Question group index for `onePerGroup`. */
   group?: NumericColumn;
+  /** Near-duplicate group id (core/dedup/minhash.ts) for `onePerNearDup`. */
+  nearDupGroup?: NumericColumn;
   /** Mean token NLL of each response under a small LM, for 'mid-ppl' (methods.md 3.2). */
   perplexity?: NumericColumn;
   /** Rank-Surprisal Ratio of each response under a small LM, for 'rsr' (methods.md 7.2): lower = better. */
@@ -63,6 +65,8 @@ export interface SelectParams {
   terms?: readonly WeightedTerm[];
   /** Keep only the best row of each question group (by the method's own preference) first. */
   onePerGroup?: boolean;
+  /** Then keep only the best row of each near-duplicate group (`inputs.nearDupGroup`), by the same preference. */
+  onePerNearDup?: boolean;
   /**
    * DEITA's Repr filter (methods.md 5): walk the method's preference order and skip a row whose
    * nearest already-picked row has cosine ≥ this; absent = off. Needs `inputs.embeddings`.
@@ -100,6 +104,11 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
   if (mask.length !== n) throw new Error(`The eligibility mask has ${mask.length} rows, expected ${n}.`);
   if (params.onePerGroup) {
     const group = column(inputs, 'group', 'onePerGroup');
+    const [score, lowerIsBetter] = preference(method, inputs, params, mask, rng);
+    mask = onePerGroup(mask, group, score, lowerIsBetter);
+  }
+  if (params.onePerNearDup) {
+    const group = column(inputs, 'nearDupGroup', 'onePerNearDup');
     const [score, lowerIsBetter] = preference(method, inputs, params, mask, rng);
     mask = onePerGroup(mask, group, score, lowerIsBetter);
   }
@@ -151,7 +160,7 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
   }
 }
 
-function column(inputs: SelectInputs, name: 'length' | 'difficulty' | 'category' | 'group' | 'rsr' | 'influence', method: string): NumericColumn {
+function column(inputs: SelectInputs, name: 'length' | 'difficulty' | 'category' | 'group' | 'nearDupGroup' | 'rsr' | 'influence', method: string): NumericColumn {
   const col = inputs[name];
   if (!col) throw new Error(`Method "${method}" needs the ${name} column, which is missing.`);
   if (col.length !== inputs.n) throw new Error(`The ${name} column has ${col.length} rows, expected ${inputs.n}.`);

@@ -12,6 +12,7 @@ import { LENGTH_INFO, lengthColumn } from './length';
 import type { MethodName, SelectInputs, SelectParams } from './methods';
 import { influenceKey } from '../influence/recipe-section';
 import { keepScore } from '../influence/prune';
+import { nearDupKey } from '../dedup/minhash';
 
 /** A dataset's measured columns, index = sample (the features store's FeatureColumns). */
 export interface RecipeColumns {
@@ -23,6 +24,8 @@ export interface RecipeColumns {
   categories: string[];
   /** The recipe influence key (influence/recipe-section.ts) the infl_* columns were computed for, when they exist. */
   influenceKey?: string;
+  /** The nearDupKey (core/dedup/minhash.ts) the nd_group / nd_size columns were computed for, when they exist. */
+  nearDupKey?: string;
 }
 
 /** Everything `select()` needs, and what the UI must say about it. */
@@ -39,6 +42,8 @@ export interface PreparedSelection {
   lengthLabel: string;
   /** Why the 'influence' method has no scores, when it has none. */
   influenceMissing?: string;
+  /** Why the near-duplicate filter cannot run, when the recipe asks for it and its groups are missing. */
+  nearDupMissing?: string;
 }
 
 const maskMemo = new WeakMap<object, Map<string, FilterResult>>();
@@ -96,8 +101,17 @@ export function prepareSelection(recipe: Recipe, fc: RecipeColumns): PreparedSel
   };
   const infl = influenceInput(recipe, fc, filter.mask);
   inputs.influence = infl.column;
-  const params: SelectParams = { budget: recipe.budget, w: recipe.weights.w, terms: recipe.terms, onePerGroup: recipe.filters.onePerGroup, rdsMode: recipe.rds.mode, influenceSide: recipe.influence.side };
-  return { inputs, params, filter, difficulty, hasCorrectness, eligibleGroups: countGroups(filter.mask, fc.group), lengthLabel: LENGTH_INFO[recipe.length].label, influenceMissing: infl.missing };
+  const f = recipe.filters;
+  let nearDupMissing: string | undefined;
+  if (f.nearDup) {
+    const threshold = f.nearDupThreshold ?? 0.8;
+    const thinking = f.nearDupThinking ?? false;
+    // Only groups computed with the recipe's threshold and text: a link never dedups by other groups.
+    if (c.nd_group && fc.nearDupKey === nearDupKey({ threshold, thinking })) inputs.nearDupGroup = c.nd_group;
+    else nearDupMissing = `One per near-duplicate group needs the groups at Jaccard ≥ ${threshold} over the question${thinking ? ' and thinking' : ''}: Select → Near-duplicates → Find.`;
+  }
+  const params: SelectParams = { budget: recipe.budget, w: recipe.weights.w, terms: recipe.terms, onePerGroup: recipe.filters.onePerGroup, onePerNearDup: !!f.nearDup, rdsMode: recipe.rds.mode, influenceSide: recipe.influence.side };
+  return { inputs, params, filter, difficulty, hasCorrectness, eligibleGroups: countGroups(filter.mask, fc.group), lengthLabel: LENGTH_INFO[recipe.length].label, influenceMissing: infl.missing, nearDupMissing };
 }
 
 /**
@@ -137,6 +151,7 @@ export function cannotRun(method: MethodName, recipe: Pick<Recipe, 'terms' | 'le
   if (method === 'mid-ppl' && !p.inputs.perplexity) return 'Mid-PPL-style needs the perplexity column: Measure → Model scores → perplexity.';
   if (method === 'influence' && !p.inputs.influence) return p.influenceMissing ?? 'No influence scores.';
   if (method === 'rsr' && !p.inputs.rsr) return 'RSR needs the model_rsr column: Measure → Model scores → perplexity (token statistics; an older perplexity run has none: run it again).';
+  if (p.nearDupMissing) return p.nearDupMissing;
   if (p.filter.eligible === 0) return 'No sample passes the filters: loosen them to select anything.';
   return undefined;
 }

@@ -55,6 +55,9 @@ const SECTIONS: Record<string, [string, string][]> = {
     ['maxTokens', 'x'],
     ['onePerGroup', 'g'],
     ['categories', 'k'],
+    ['nearDup', 'n'],
+    ['nearDupThreshold', 'j'],
+    ['nearDupThinking', 'h'],
   ],
   weights: [['w', 'w']],
 };

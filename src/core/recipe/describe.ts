@@ -18,6 +18,7 @@ export function describeRecipe(r: Recipe): string[] {
     r.filters.correctOnly ? 'verified-correct traces only' : 'correct or not',
     r.filters.excludeTruncated ? 'no truncated traces' : 'truncated traces allowed',
     r.filters.maxTokens === null ? 'no token limit' : `at most ${count(r.filters.maxTokens)} tokens`,
+    ...(r.filters.nearDup ? [`one per near-duplicate group (Jaccard ≥ ${r.filters.nearDupThreshold ?? 0.8} over the question${r.filters.nearDupThinking ? ' and thinking' : ''})`] : []),
     ...(r.filters.categories ? [`categories: ${r.filters.categories.join(', ') || '(none)'}`] : []),
   ];
   const lines = [`Method: ${method}${r.diversity.on ? ` + DEITA-style diversity (cos < ${r.diversity.tau})` : ''}.`, `Budget: ${budget}.`, `Filters: ${filters.join(', ')}.`];

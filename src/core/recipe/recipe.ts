@@ -44,6 +44,14 @@ export interface RecipeFilters {
   /** null = no token limit. */
   maxTokens: number | null;
   onePerGroup: boolean;
+  /**
+   * Keep one sample per model-free near-duplicate group (core/dedup/minhash.ts: MinHash + exact
+   * Jaccard ≥ nearDupThreshold over the question, plus the thinking when nearDupThinking), the
+   * best by the method, like onePerGroup. Absent = off, 0.8, question only.
+   */
+  nearDup?: boolean;
+  nearDupThreshold?: number;
+  nearDupThinking?: boolean;
   /** Category names to keep; null = all. */
   categories: string[] | null;
 }
@@ -93,7 +101,7 @@ const BUNDLED_TOKENIZER = 'thinksift/qwen3-tokenizer';
 export const DEFAULT_RECIPE: Readonly<Recipe> = deepFreeze({
   v: 1,
   features: { stepSeparator: DEFAULT_FEATURE_SETTINGS.stepSeparator, rethinkWords: [...DEFAULT_RETHINK_WORDS], tokenizer: BUNDLED_TOKENIZER },
-  filters: { correctOnly: true, excludeTruncated: true, maxTokens: 16384, onePerGroup: true, categories: null },
+  filters: { correctOnly: true, excludeTruncated: true, maxTokens: 16384, onePerGroup: true, nearDup: false, nearDupThreshold: 0.8, nearDupThinking: false, categories: null },
   method: 'select2reason',
   weights: { w: DEFAULT_W },
   budget: { kind: 'percent', value: 10 },
@@ -222,11 +230,16 @@ function normalize(input: unknown): { recipe: Recipe; issues: string[] } {
   const filters = section(input, 'filters', issues);
   if (filters) {
     const f = recipe.filters;
-    for (const key of ['correctOnly', 'excludeTruncated', 'onePerGroup'] as const) {
+    for (const key of ['correctOnly', 'excludeTruncated', 'onePerGroup', 'nearDup', 'nearDupThinking'] as const) {
       const x = own(filters, key);
       if (x === undefined) continue;
       if (typeof x === 'boolean') f[key] = x;
-      else bad(`filters.${key}`, x, 'not true or false', f[key]);
+      else bad(`filters.${key}`, x, 'not true or false', f[key] ?? false);
+    }
+    const nt = own(filters, 'nearDupThreshold');
+    if (nt !== undefined) {
+      if (typeof nt === 'number' && nt >= 0.5 && nt <= 1) f.nearDupThreshold = nt;
+      else bad('filters.nearDupThreshold', nt, 'not a number from 0.5 to 1', f.nearDupThreshold);
     }
     const mt = own(filters, 'maxTokens');
     if (mt !== undefined) {

@@ -10,7 +10,7 @@ const custom: Recipe = {
   source: { name: 'Sky-T1 MATH500.jsonl', size: 12_345_678 },
   mapping: { question: 'problem', think: ['generations', 0], nested: { a: [1, 2, { b: null }], ok: true } },
   features: { stepSeparator: '\n---\n', rethinkWords: ['wait', 'hmm', 'Überlegung'], tokenizer: 'Qwen/Qwen2.5-7B-Instruct' },
-  filters: { correctOnly: false, excludeTruncated: false, maxTokens: null, onePerGroup: true, categories: ['Algebra', 'Number Theory'] },
+  filters: { correctOnly: false, excludeTruncated: false, maxTokens: null, onePerGroup: true, nearDup: true, nearDupThreshold: 0.9, nearDupThinking: true, categories: ['Algebra', 'Number Theory'] },
   method: 'weighted',
   weights: { w: 0.6 },
   terms: [
