@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { NearDupService } from '../src/dedup/service';
+
+Comlink.expose(new NearDupService());
