@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { resolve } from 'node:path';
 import { columnKey } from '../../src/core/batch';
 import { getDataset, readColumn, readStringColumn } from '../../src/db/datasets';
@@ -51,6 +52,23 @@ describe('ScoreImportService', () => {
     await svc.remove(meta.id);
     expect((await getDataset(meta.id))?.scoreColumns).toBeUndefined();
     expect((await readColumn(meta.id, columnKey(scoreColumnName('vllm_p'), v), Float32Array)).length).toBe(0);
+  });
+
+  it('reads a Parquet score file (several row groups, DOUBLE and INT64 columns, null = no score)', async () => {
+    const { meta, ids } = await measured();
+    const buf = parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: [ids[1], ids[0], 'gone'], type: 'STRING' },
+        { name: 'p', data: [0.5, null, 0.1], type: 'DOUBLE' },
+        { name: 'k', data: [2n, 3n, 4n], type: 'INT64' },
+      ],
+      rowGroupSize: 2,
+    });
+    const rep = await new ScoreImportService().importFile(meta.id, new File([new Uint8Array(buf)], 'scores.parquet'));
+    expect(rep).toMatchObject({ rows: 3, joined: 2, unknownIds: 1, unscored: 1, columns: ['p', 'k'], issueCount: 0 });
+    const v = meta.mappingVersion;
+    expect(Array.from(await readColumn(meta.id, columnKey(scoreColumnName('p'), v), Float32Array))).toEqual([NaN, 0.5, NaN]);
+    expect(Array.from(await readColumn(meta.id, columnKey(scoreColumnName('k'), v), Float32Array))).toEqual([3, 2, NaN]);
   });
 
   it('stores nothing and says why when no id matches, or the file is not a table', async () => {
