@@ -31,6 +31,8 @@ export interface FeatureColumns {
   ids: string[];
   /** The recipe influence key the infl_* columns were computed for (core/influence/recipe-section.ts). */
   influenceKey?: string;
+  /** The nearDupKey (core/dedup/minhash.ts) the nd_group / nd_size columns were computed for. */
+  nearDupKey?: string;
   /** Columns imported from a score file (Measure → Import score columns), by name. */
   imported?: string[];
 }
@@ -182,12 +184,19 @@ class FeaturesStore {
       for (const n of INFLUENCE_COLUMNS) cols[n] = await readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array);
       influenceKey = (JSON.parse(inf.key) as [number, string])[1];
     }
+    // Model-free near-duplicate groups (dedup/service.ts): the job key is [mappingVersion, nearDupKey].
+    const nd = meta.modelJobs?.minhash;
+    let nearDupKey: string | undefined;
+    if (nd?.status === 'complete' && nd.key.startsWith(`[${v},`)) {
+      for (const n of ['nd_group', 'nd_size']) cols[n] = await readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array);
+      nearDupKey = (JSON.parse(nd.key) as [number, string])[1];
+    }
     // Imported score columns (src/scores/service.ts) come last: they replace a computed column of their name.
     const sc = meta.scoreColumns?.mappingVersion === v ? meta.scoreColumns.columns : [];
     for (const n of sc) cols[n] = await readColumn(meta.id, columnKey(`sample.f.score.${n}`, v), Float32Array);
     // A dataset opened after this one started loading wins: its columns must not be overwritten.
     if (this.loading && this.loading.key !== key) return;
-    this.columns = { datasetId: meta.id, n: group.length, cols, group, categories: meta.features.categories, ids, influenceKey, imported: sc };
+    this.columns = { datasetId: meta.id, n: group.length, cols, group, categories: meta.features.categories, ids, influenceKey, nearDupKey, imported: sc };
   }
 }
 
