@@ -26,4 +26,15 @@ describe('NearDupService', () => {
     const last = events[events.length - 1];
     expect(last.done).toBe(last.total);
   });
+
+  it('Cancel stops the job with an AbortError and stores nothing', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ id: `c${i}`, question: `question number ${i % 5} about cancelling`, response: `<think>t</think>${i}` }));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'cancel.jsonl'));
+    const svc = new NearDupService();
+    const job = svc.run(meta.id, { threshold: 0.8, thinking: true });
+    svc.cancel();
+    await expect(job).rejects.toMatchObject({ name: 'AbortError' });
+    expect((await readColumn(meta.id, columnKey('sample.f.nd_group', 0), Float32Array)).length).toBe(0);
+    expect((await getDataset(meta.id))?.modelJobs?.[MINHASH_JOB]).toBeUndefined();
+  });
 });
