@@ -1,10 +1,9 @@
 /** `thinksift measure` (a file, a shard of it, or --pipe) and `thinksift merge` (parts → columns → selection). */
-import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FieldMapping } from '../core/schema/mapping';
 import type { FeatureJobSettings } from '../features/service';
 import { one, parseArgs, parseShard, type Parsed } from './args';
-import { featureColumns, joinScores, mergeParts } from './columns';
+import { featureColumns, joinScoreFile, mergeParts, scoreNote } from './columns';
 import { CliError, EXIT } from './errors';
 import { COMMON, exportChoice, FEATURE_FLAGS, featureSettings, single, type Io, type MakeProgress } from './flags';
 import { fingerprint, openInput } from './input';
@@ -66,7 +65,7 @@ export async function merge(args: readonly string[], io: Io, progress: MakeProgr
     const want = JSON.stringify([recipe.features.tokenizer, recipe.features.stepSeparator, recipe.features.rethinkWords]);
     if (JSON.stringify([m.settings.tokenizer, m.settings.stepSeparator, m.settings.rethinkWords]) !== want) throw new CliError('The parts were measured with other feature settings than the recipe\'s: measure them with --recipe', EXIT.cannotReproduce);
     const fc = featureColumns(m);
-    for (const s of p.values.get('scores') ?? []) joinScores(fc, readFileSync(s, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)));
+    for (const s of p.values.get('scores') ?? []) bar.note(scoreNote(s, await joinScoreFile(fc, s)));
     const sel = await selectRecipe(recipe, fc, m.fingerprint, p.switches.has('allow-other-file'));
     Object.assign(summary, { selectionHash: sel.hash, selected: sel.result.rows.length, eligible: sel.result.filter.eligible, method: sel.recipe.method });
     const dir = one(p, 'export');

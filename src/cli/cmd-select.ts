@@ -1,10 +1,9 @@
 /** `thinksift select` and `thinksift perturb`: a recipe's selection of a file, exported as the app does. */
-import { readFileSync } from 'node:fs';
 import { validateSpec } from '../core/perturb/ops';
 import { DEFAULT_PERTURB_KEYWORDS, DEFAULT_STEP_SEPARATOR, defaultRegion, PERTURB_OPS, type ContentRegion, type PerturbSpec } from '../core/perturb/spec';
 import type { FieldMapping } from '../core/schema/mapping';
 import { one, parseArgs, type Parsed } from './args';
-import { featureColumns, joinScores } from './columns';
+import { featureColumns, joinScoreFile, scoreNote } from './columns';
 import { CliError, EXIT } from './errors';
 import { COMMON, exportChoice, single, type Io, type MakeProgress } from './flags';
 import { fingerprint, openInput } from './input';
@@ -36,9 +35,7 @@ async function selection(p: Parsed, bar: Progress, whole = false) {
   }
   const fc = featureColumns(m);
   for (const s of p.values.get('scores') ?? []) {
-    const rows = readFileSync(s, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
-    const j = joinScores(fc, rows);
-    bar.note(`${s}: joined ${j.columns.join(', ') || 'no numeric column'} by sample id (${j.matched} rows matched, ${j.unmatched} matched no sample)`);
+    bar.note(scoreNote(s, await joinScoreFile(fc, s)));
   }
   if (whole && recipe.fingerprint && recipe.fingerprint !== m.fingerprint && !p.switches.has('allow-other-file')) await selectRecipe(recipe, fc, m.fingerprint); // throws the app's reason
   const emb = one(p, 'embeddings');

@@ -8,6 +8,8 @@ import { groupColumns } from '../core/features/columns';
 import type { FeatureColumns } from '../ui/stores/features.svelte';
 import { CliError, EXIT } from './errors';
 import type { Measured } from './measure';
+import { MEASURED_COLUMNS, ScoreJoin, type JoinReport } from '../core/scores/join';
+import { openInput, readRecords } from './input';
 
 /**
  * Join shard parts into the columns of the whole file, in the app's sample order (stored-record
@@ -95,25 +97,40 @@ export function featureColumns(m: Measured): FeatureColumns {
 }
 
 /**
- * Join precomputed score columns (e.g. a quantifier pass run elsewhere) onto `fc` by sample id.
- * `rows` are objects with an `id` and numeric fields; each field becomes a column of that name
- * (NaN for samples without a row). Returns the names joined and how many ids matched no sample.
+ * Join precomputed score columns (e.g. a quantifier pass run elsewhere) onto `fc` by sample id, as
+ * the app's Measure → Import score columns does (core/scores/join.ts): each numeric field becomes
+ * a column of that name (NaN for samples without a number); names the dataset measures itself are
+ * refused. Returns the names joined and how many ids matched no sample.
  */
 export function joinScores(fc: FeatureColumns, rows: Iterable<Record<string, unknown>>): { columns: string[]; unmatched: number; matched: number } {
-  const index = new Map<string, number>();
-  fc.ids.forEach((id, i) => index.set(id, i));
-  const added: Record<string, Float32Array> = Object.create(null);
-  let unmatched = 0;
-  let matched = 0;
-  for (const r of rows) {
-    const i = typeof r.id === 'string' ? index.get(r.id) : undefined;
-    if (i === undefined) { unmatched++; continue; }
-    matched++;
-    for (const [k, v] of Object.entries(r)) {
-      if (k === 'id' || typeof v !== 'number') continue;
-      (added[k] ??= new Float32Array(fc.n).fill(NaN))[i] = v;
-    }
-  }
-  Object.assign(fc.cols, added);
-  return { columns: Object.keys(added), unmatched, matched };
+  const j = new ScoreJoin(fc.ids, 'scores', MEASURED_COLUMNS);
+  let row = 0;
+  for (const value of rows) j.add([{ row: row++, value }]);
+  const { columns, report } = j.finish();
+  Object.assign(fc.cols, columns);
+  return { columns: report.columns, unmatched: report.unknownIds, matched: report.joined };
+}
+
+/**
+ * A score file (the JSONL `score` writes, or a CSV / Parquet, gzip or not, with an "id" field)
+ * read with the ingest's parsers and joined onto `fc` as the app imports it. Throws CliError when
+ * the file cannot be read.
+ */
+export async function joinScoreFile(fc: FeatureColumns, path: string): Promise<JoinReport> {
+  const input = await openInput(path);
+  const j = new ScoreJoin(fc.ids, input.name, MEASURED_COLUMNS);
+  await readRecords(input, (recs) => j.add(recs));
+  const { columns, report } = j.finish();
+  Object.assign(fc.cols, columns);
+  return report;
+}
+
+/** One line for stderr about a joined score file, naming its problems. */
+export function scoreNote(path: string, r: JoinReport): string {
+  const extra = [
+    r.unscored ? `${r.unscored} samples without a score (NaN)` : '',
+    r.refused.length ? `not joined: ${r.refused.map((f) => `${f.field} (${f.reason})`).join('; ')}` : '',
+    r.issueCount ? `${r.issueCount} values not numbers, first: ${r.issues.slice(0, 3).map((i) => i.message).join(' | ')}` : '',
+  ].filter(Boolean);
+  return `${path}: joined ${r.columns.join(', ') || 'no numeric column'} by sample id (${r.joined} rows matched, ${r.unknownIds} matched no sample${r.unknownFirst.length ? `, e.g. ${r.unknownFirst.slice(0, 3).join(', ')}` : ''})${extra.length ? `; ${extra.join('; ')}` : ''}`;
 }

@@ -36,7 +36,8 @@ export and its manifest as the app's Export stage does (same file names, same by
   --style S            think-tags (default), sky, answer-only, original
   --file-type T        jsonl (default) or parquet
   --columns PART       use measured columns (from measure or merge) instead of measuring again
-  --scores FILE        join precomputed scores (JSONL rows {"id": …, "<column>": number}) by sample id
+  --scores FILE        join precomputed scores (JSONL rows {"id": …, "<column>": number}, or a CSV /
+                       Parquet with an id field; .gz too) by sample id, as the app imports them
   --embeddings FILE    this file's embeddings (thinksift embed output), for the DEITA filter and RDS+
   --validation-embeddings FILE   RDS+: the embeddings of the recipe's validation file
   --allow-other-file   select even when FILE is not the recipe's file (the hash will differ)

@@ -47,6 +47,8 @@ export interface StoredRecord {
   index: number;
   /** Row in the file (the app's record.fileRow). */
   row: number;
+  /** 1-based line where it starts, for text formats. */
+  line?: number;
   value: unknown;
   /** The UTF-8 text the app stores for it (the line itself for JSONL). */
   bytes: Uint8Array;
@@ -91,7 +93,7 @@ export async function readRecords(
       if (summary.errors.length < MAX_ERRORS_KEPT) summary.errors.push(e);
     }
     // The app stores `r.bytes ?? encode(r.text ?? JSON.stringify(r.value))` and re-parses it.
-    const out: StoredRecord[] = recs.map((r) => ({ index: summary.records++, row: r.row, value: r.value, bytes: r.bytes ?? encoder.encode(r.text ?? JSON.stringify(r.value)) }));
+    const out: StoredRecord[] = recs.map((r) => ({ index: summary.records++, row: r.row, line: r.line, value: r.value, bytes: r.bytes ?? encoder.encode(r.text ?? JSON.stringify(r.value)) }));
     if (out.length) await onBatch(out);
   };
   const counting = new TransformStream<Uint8Array, Uint8Array>({

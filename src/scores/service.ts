@@ -5,9 +5,8 @@
  * and stored beside the model columns. Runs in a worker (workers/scores.worker.ts).
  */
 import { columnKey } from '../core/batch';
-import { FEATURE_NAMES } from '../core/features/features';
 import { RateMeter, type ProgressEvent } from '../core/rate';
-import { ScoreJoin, type JoinReport } from '../core/scores/join';
+import { MEASURED_COLUMNS, ScoreJoin, type JoinReport } from '../core/scores/join';
 import type { CoreIssue, RawRecord } from '../core/types';
 import { deleteColumns, getDataset, patchDataset, readStringColumn, writeBatch } from '../db/datasets';
 import type { ColumnPart } from '../db/schema';
@@ -19,9 +18,6 @@ import { openSource, streamToBlob } from '../ingest/source';
 export function scoreColumnName(name: string): string {
   return `sample.f.score.${name}`;
 }
-
-/** Column names the dataset measures itself: an imported field of that name is refused. */
-export const RESERVED_COLUMNS: ReadonlySet<string> = new Set([...FEATURE_NAMES, 'passrate', 'difficulty_passrate', 'category', 'categoryRaw', 'group', 'groupHash', 'id', 'map_x', 'map_y', 'dupGroup']);
 
 const PROGRESS_MS = 100; // ~10 Hz
 
@@ -56,7 +52,7 @@ export class ScoreImportService {
     const v = meta.mappingVersion;
     if (meta.features?.status !== 'complete' || meta.features.mappingVersion !== v) throw new ImportError('Measure the dataset first: scores join by the sample ids the feature pass stores.');
     const ids = await readStringColumn(id, columnKey('sample.f.id', v));
-    const join = new ScoreJoin(ids, file.name, RESERVED_COLUMNS);
+    const join = new ScoreJoin(ids, file.name, MEASURED_COLUMNS);
     const source = await openSource({ kind: 'file', file });
     const sniff = await sniffSource(source);
     if (!sniff.format) throw new ImportError(sniff.issue?.message ?? `${file.name}: not a JSONL, JSON, CSV or Parquet file`);

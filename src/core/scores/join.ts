@@ -5,6 +5,7 @@
  * Float32Array per numeric field, in the dataset's sample order, NaN where a sample has no score.
  * Pure: the caller parses the file (src/ingest) and stores the columns.
  */
+import { FEATURE_NAMES } from '../features/features';
 import type { CoreIssue, RawRecord } from '../types';
 
 /** The id field of a score file (the CLI's score files use it). */
@@ -12,6 +13,8 @@ export const SCORE_ID_FIELD = 'id';
 /** Ids of the file matching no sample, and value problems, listed in the report (the rest counted). */
 export const REPORT_FIRST = 10;
 export const MAX_ISSUES = 100;
+/** Column names a dataset measures itself: a score field of that name is refused, in the app and the CLI alike. */
+export const MEASURED_COLUMNS: ReadonlySet<string> = new Set([...FEATURE_NAMES, 'passrate', 'difficulty_passrate', 'category', 'categoryRaw', 'group', 'groupHash', 'id', 'map_x', 'map_y', 'dupGroup']);
 /** A score column name: what Select shows and a recipe names. */
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 
