@@ -38,7 +38,7 @@ async function writeScores(path: string): Promise<{ file: string; n: number }> {
   });
   const rows: Record<string, unknown>[] = ids.map((id, i) => ({ id, model_difficulty: i % 50 === 7 ? null : ((i * 7919) % 997) / 997, model_rsr: ((i * 31) % 101) / 10 }));
   rows[3].model_rsr = 'n/a'; // a non-numeric value: named by line and field, that sample's value is NaN
-  rows.push({ id: 'not-a-sample', model_difficulty: 0.5 });
+  rows.push({ id: '<b>not-a-sample</b>', model_difficulty: 0.5 }); // file text: shown as text, never HTML
   const file = join(mkdtempSync(join(tmpdir(), 'thinksift-scores-')), 'scores.jsonl');
   writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   return { file, n: ids.length };
@@ -77,7 +77,8 @@ describe.skipIf(!hasSharedData('the score-import test on the real Sky-T1 file'))
       expect(await report.getAttribute('data-unscored')).toBe('0');
       expect(await report.getAttribute('data-issues')).toBe('1');
       expect(await report.getAttribute('data-columns')).toBe('model_difficulty,model_rsr');
-      await expect.poll(() => report.textContent()).toContain('not-a-sample');
+      await expect.poll(() => report.textContent()).toContain('<b>not-a-sample</b>');
+      expect(await report.locator('b').count()).toBe(0);
       await page.getByTestId('score-issues').click();
       await expect.poll(() => page.getByTestId('score-issues').textContent()).toContain('line 4, field "model_rsr": "n/a" is not a number');
 
@@ -103,6 +104,13 @@ describe.skipIf(!hasSharedData('the score-import test on the real Sky-T1 file'))
       await expect.poll(() => hashOf(page), { timeout: 90_000 }).toBe(s2r);
       await page.getByTestId('stage-measure').click();
       await expect.poll(() => page.getByTestId('score-columns').textContent()).toContain('model_difficulty, model_rsr');
+      // A file whose ids are no sample: a message naming it, and the stored columns stay.
+      const bad = join(mkdtempSync(join(tmpdir(), 'thinksift-scores-')), 'elsewhere.jsonl');
+      writeFileSync(bad, '{"id": "nope", "s": 1}\n');
+      await page.locator('[data-testid="score-file"]:enabled').waitFor({ timeout: 90_000 });
+      await page.getByTestId('score-file').setInputFiles(bad);
+      await expect.poll(() => page.getByTestId('score-error').textContent()).toMatch(/^elsewhere\.jsonl: nothing to import: no row's "id" is a sample/);
+      expect(await page.getByTestId('score-columns').textContent()).toContain('model_difficulty, model_rsr');
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();
