@@ -79,6 +79,8 @@ describe.skipIf(!hasSharedData('the score-import test on the real Sky-T1 file'))
       expect(await report.getAttribute('data-columns')).toBe('model_difficulty,model_rsr');
       await expect.poll(() => report.textContent()).toContain('<b>not-a-sample</b>');
       expect(await report.locator('b').count()).toBe(0);
+      // model_rsr gets a histogram of its own (model_difficulty has one already).
+      await expect.poll(() => page.getByTestId('imported-histogram').count()).toBe(1);
       await page.getByTestId('score-issues').click();
       await expect.poll(() => page.getByTestId('score-issues').textContent()).toContain('line 4, field "model_rsr": "n/a" is not a number');
 
