@@ -19,7 +19,7 @@ import { hasSharedData, sharedFile } from '../shared-data';
 const run = hasSharedData('near-duplicate browser test on the Sky-T1 file');
 let browser: Browser;
 let file = '';
-let expected = { groups: 0, rows: 0 };
+let expected = { groups: 0, rows: 0, firstPlanted: 0, firstSize: 0 };
 
 beforeAll(async () => {
   if (!run) return;
@@ -47,7 +47,8 @@ beforeAll(async () => {
   const size = new Map<number, number>();
   for (let i = 0; i < all.length; i++) size.set(find(parent, i), (size.get(find(parent, i)) ?? 0) + 1);
   const big = [...size.values()].filter((s) => s > 1);
-  expected = { groups: big.length, rows: big.reduce((a, b) => a + b, 0) };
+  const firstPlanted = rows.indexOf(long[0]);
+  expected = { groups: big.length, rows: big.reduce((a, b) => a + b, 0), firstPlanted, firstSize: size.get(find(parent, firstPlanted))! };
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -84,6 +85,11 @@ describe.skipIf(!run)('one per near-duplicate group (MinHash, no model)', () => 
       expect(filtered).not.toBe(plain);
       const count = Number((await page.getByTestId('selected-count').textContent())!.replace(/,/g, ''));
       expect(count).toBeLessThan(plainCount); // one kept per group
+      // The per-sample column: the first planted original names its group in the sample view.
+      await page.getByTestId('stage-load').click();
+      await page.locator(`[data-testid="sample-row"][data-index="${expected.firstPlanted}"]`).click();
+      await page.getByTestId('sample-near-dup').filter({ hasText: `near-duplicate group of ${expected.firstSize}` }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('stage-select').click();
       await page.getByTestId('copy-link').click();
       link = await page.getByTestId('share-link').inputValue();
       expect(errors).toEqual([]);
