@@ -29,45 +29,59 @@ export interface FuseOutcome {
   reason?: string;
 }
 
+/** Outcome of one graph edit: the edited bytes (and what the caller needs to know of them), or why not. */
+export type GraphEdit<E> = { bytes: Uint8Array; info: E } | { reason: string };
+
 /**
- * Runs `load` (a transformers.js from_pretrained) with every ONNX Runtime session it creates whose
- * graph has a `logits` output fused with the statistics graph, its rank mode chosen for `device`
- * (token-stats.ts `statsRank`; a vocabulary the graph leaves symbolic counts as large). When a graph cannot be fused or
- * ONNX Runtime rejects the fused graph, the original bytes are loaded and `reason` says why, so the
- * caller falls back to the two-session path. Loads must not overlap: the wrap is global while it lasts.
+ * Runs `load` (a transformers.js from_pretrained) with every ONNX Runtime session it creates
+ * passed through `edit` on its way in. A graph `edit` refuses, or one ONNX Runtime rejects once
+ * edited, is loaded as it was, and the result's `reason` says why (the first edited session that
+ * loads wins). Loads must not overlap: the wrap is global while it lasts. The one mechanism behind
+ * the fused token statistics (below) and the fused influence sketch (influence-load.ts).
  */
-export async function withFusedStats<T>(device: string, load: () => Promise<T>): Promise<{ value: T } & FuseOutcome> {
+export async function withGraphEdit<T, E>(edit: (bytes: Uint8Array) => GraphEdit<E>, load: () => Promise<T>): Promise<{ value: T; edited: { info: E } | { reason: string } }> {
   const Session = await sessionClass();
   const original = Session.create;
-  const outcome: FuseOutcome = { fused: false, reason: 'no session of this load has a logits output' };
+  let edited: { info: E } | { reason: string } = { reason: 'no session of this load has a logits output' };
   Session.create = async function (model: Uint8Array | string, options?: object) {
-    const bytes = await bytesOf(model);
+    const e = edit(await bytesOf(model));
+    if ('reason' in e) {
+      if ('reason' in edited) edited = { reason: e.reason };
+      return original.call(this, model, options);
+    }
+    try {
+      const s = await original.call(this, e.bytes, options);
+      edited = { info: e.info };
+      return s;
+    } catch (err) {
+      if ('reason' in edited) edited = { reason: `ONNX Runtime rejected the edited graph: ${(err as Error).message}` };
+      return original.call(this, model, options);
+    }
+  };
+  try {
+    return { value: await load(), edited };
+  } finally {
+    Session.create = original;
+  }
+}
+
+/**
+ * `load` with the statistics graph fused into every session whose graph has a `logits` output,
+ * its rank mode chosen for `device` (token-stats.ts `statsRank`; a vocabulary the graph leaves
+ * symbolic counts as large). When no graph could be fused, `reason` says why and the caller falls
+ * back to the two-session path.
+ */
+export async function withFusedStats<T>(device: string, load: () => Promise<T>): Promise<{ value: T } & FuseOutcome> {
+  const r = await withGraphEdit((bytes) => {
     let vocab = Infinity;
     try {
       const d = readModelInfo(bytes).outputs.find((o) => o.name === 'logits')?.dims.at(-1);
       if (typeof d === 'number') vocab = d;
     } catch {
-      // not a model fuseStats can read: it says why below
+      // not a model fuseStats can read: it says why
     }
     const f = fuseStats(bytes, statsRank(device, vocab), RANK_CLIP);
-    if ('reason' in f) {
-      if (!outcome.fused) outcome.reason = f.reason;
-      return original.call(this, model, options);
-    }
-    try {
-      const s = await original.call(this, f.bytes, options);
-      outcome.fused = true;
-      outcome.reason = undefined;
-      return s;
-    } catch (e) {
-      outcome.reason = `ONNX Runtime rejected the fused graph: ${(e as Error).message}`;
-      return original.call(this, model, options);
-    }
-  };
-  try {
-    const value = await load();
-    return { value, ...outcome };
-  } finally {
-    Session.create = original;
-  }
+    return 'reason' in f ? f : { bytes: f.bytes, info: true };
+  }, load);
+  return 'reason' in r.edited ? { value: r.value, fused: false, reason: r.edited.reason } : { value: r.value, fused: true };
 }

@@ -4,19 +4,13 @@
  * into it), stored as an n × (k_o·k_i) Float32 column window by window, resumable. Exposed by
  * workers/influence.worker.ts; terminating the worker unloads the model.
  */
-import { AutoConfig, AutoModelForCausalLM, AutoTokenizer, Tensor as TjsTensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
-import { columnKey } from '../core/batch';
+import { AutoConfig, AutoModelForCausalLM, AutoTokenizer, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { InferenceSession } from 'onnxruntime-common';
 import { responseText } from '../core/export/assistant';
 import { DEFAULT_KI, DEFAULT_KO, DEFAULT_SEED, makeProjection } from '../core/influence/projection';
 import type { DeviceChoice } from '../core/models/device';
 import { DEFAULT_PPL_TOKENS } from '../core/models/perplexity';
-import { RateMeter, type ProgressEvent } from '../core/rate';
-import type { Sample } from '../core/types';
-import { getDataset, patchDataset } from '../db/datasets';
-import { DatasetReader } from '../db/reader';
-import { openDb, type ColumnPart } from '../db/schema';
-import type { ModelJobState } from './difficulty-service';
+import type { ProgressEvent } from '../core/rate';
 import { SKETCH_COLUMN, sketchKey } from './influence-columns';
 import { withFusedSketch } from './influence-load';
 import { computeScores, validationSplit, type ScoreSummary } from './influence-scores';
@@ -24,6 +18,8 @@ import type { RecipeInfluence } from '../core/influence/recipe-section';
 import type { SplitResult } from '../core/influence/validation';
 import { sketchSequences, SKETCH_BUDGET_BYTES, type SketchSeq, type SketchSession } from './influence-sketch';
 import { registerLocalModel } from './local-models';
+import { runModelJob, type ModelJobState } from './model-job';
+import { ortClasses } from './ort-classes';
 import { allLoaded, downloadProgress, loadOrExplain, planRuntime, warmUp, type RuntimeSettings } from './runtime';
 
 export { SKETCH_COLUMN, sketchKey };
@@ -98,7 +94,7 @@ export class InfluenceService {
       await model.dispose();
       throw new Error(`Approximate influence cannot run on "${settings.model}" (${plan.dtype}): ${fuse.reason}.`);
     }
-    const run = sketchSession(model, tok, settings);
+    const run = sketchSession(model, tok, settings, await ortClasses());
     try {
       await warmUp(onProgress, () => sketchSequences(run, [{ ids: [run.pad, run.pad], start: 1 }]));
     } catch (e) {
@@ -126,61 +122,30 @@ export class InfluenceService {
     return sketchSequences(run, seqs, budget, window, this.abort?.signal);
   }
 
-  /** Sketch every sample of dataset `id` (or resume), committing SKETCH_COLUMN part by part with the resume point. */
+  /** Sketch every sample of dataset `id` (or resume), committing SKETCH_COLUMN part by part with the resume point (model-job.ts). */
   async sketchDataset(id: string, settings: InfluenceSettings, localModelPath: string, onProgress: (p: ProgressEvent) => void): Promise<ModelJobState> {
     this.abort = new AbortController();
-    const signal = this.abort.signal;
-    const db = await openDb();
-    const meta = await getDataset(id, db);
-    if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely first');
-    const choice = await this.load(settings, localModelPath, onProgress);
-    const key = sketchKey(meta.mappingVersion, settings);
-    const prev = meta.modelJobs?.[JOB];
-    if (prev?.key === key && prev.status === 'complete') return prev;
-    let state: ModelJobState = prev?.key === key ? { ...prev, status: 'running' } : { key, status: 'running', done: 0, parts: 0 };
-    state.device = choice.reason;
-    const col = columnKey(SKETCH_COLUMN, meta.mappingVersion);
-    const reader = await DatasetReader.open(meta);
-    const meter = new RateMeter();
-    const t0 = performance.now();
-    const save = async (s: ModelJobState) => {
-      const m = await getDataset(id, db);
-      await patchDataset(id, { modelJobs: { ...m?.modelJobs, [JOB]: s } }, db);
-    };
-    try {
-      while (state.done < reader.size) {
-        if (signal.aborted) throw signal.reason;
-        const end = Math.min(reader.size, state.done + WINDOW);
-        const samples: Sample[] = [];
-        for (let j = state.done; j < end; j++) samples.push(await reader.sample(j));
-        const data = await this.sketchPairs(samples.map((s) => ({ question: s.question, response: responseText(s) })), settings.maxTokens);
-        state = { ...state, done: end, parts: state.parts + 1 };
-        // The part and the resume point land in one transaction: a reload never sees one without the other.
-        const tx = db.transaction(['columns', 'datasets'], 'readwrite');
-        void tx.objectStore('columns').put({ ds: id, name: col, part: state.parts - 1, data } as ColumnPart);
-        const m = await tx.objectStore('datasets').get(id);
-        if (m) void tx.objectStore('datasets').put({ ...m, modelJobs: { ...m.modelJobs, [JOB]: state } });
-        await tx.done;
-        const now = performance.now();
-        meter.add(now, end);
-        onProgress({ stage: 'influence sketches', done: end, total: reader.size, rate: meter.rate(), eta: meter.eta(end, reader.size), counts: { elapsedMs: now - t0 } });
-      }
-      state = { ...state, status: 'complete' };
-      await save(state);
-      return state;
-    } catch (err) {
-      const m = await getDataset(id, db);
-      await save({ ...(m?.modelJobs?.[JOB] ?? state), status: 'incomplete', error: signal.aborted ? undefined : String((err as Error).message) });
-      throw err;
-    }
+    return runModelJob({
+      name: JOB,
+      stage: 'influence sketches',
+      columns: [SKETCH_COLUMN],
+      keyParts: [],
+      key: (mappingVersion) => sketchKey(mappingVersion, settings),
+      window: WINDOW,
+      id,
+      signal: this.abort.signal,
+      load: () => this.load(settings, localModelPath, onProgress),
+      onProgress,
+      scorer: (samples) => this.sketchPairs(samples.map((s) => ({ question: s.question, response: responseText(s) })), settings.maxTokens),
+    });
   }
 }
 
 /** What sketchSequences needs from a loaded, fused LM. */
-function sketchSession(model: PreTrainedModel, tok: PreTrainedTokenizer, s: InfluenceSettings): SketchSession {
+function sketchSession(model: PreTrainedModel, tok: PreTrainedTokenizer, s: InfluenceSettings, ort: { Tensor: unknown }): SketchSession {
   const session = (model.sessions.decoder_model_merged ?? model.sessions.model) as unknown as InferenceSession;
-  // The Tensor class of transformers.js' own ONNX Runtime (a second copy could not feed its sessions).
-  const Tensor = (new TjsTensor('int64', BigInt64Array.of(0n), [1]) as unknown as { ort_tensor: OrtTensor }).ort_tensor.constructor as typeof import('onnxruntime-common').Tensor;
+  // The Tensor class of the ONNX Runtime the session runs on (ort-classes.ts: not transformers.js' re-export).
+  const Tensor = ort.Tensor as unknown as typeof import('onnxruntime-common').Tensor;
   const meta = session as { inputMetadata?: readonly { name: string; type?: string }[] };
   const cfg = model.config as { vocab_size?: number; num_key_value_heads?: number; num_attention_heads?: number; head_dim?: number; hidden_size?: number };
   const heads = cfg.num_key_value_heads ?? cfg.num_attention_heads ?? 1;

@@ -34,8 +34,14 @@ export const JOB_WINDOW = 128;
  */
 export async function runModelJob(o: {
   name: string;
+  /** What progress calls the job (default: `name`). */
+  stage?: string;
   columns: readonly string[];
   keyParts: unknown[];
+  /** The job's key from the dataset's mapping version, when `keyParts` is not how it is written. */
+  key?: (mappingVersion: number) => string;
+  /** Samples per committed part (default JOB_WINDOW). */
+  window?: number;
   id: string;
   signal: AbortSignal;
   load: () => Promise<DeviceChoice>;
@@ -47,7 +53,7 @@ export async function runModelJob(o: {
   const meta = await getDataset(id, db);
   if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely first');
   const choice = await o.load();
-  const key = JSON.stringify([meta.mappingVersion, ...o.keyParts]);
+  const key = o.key ? o.key(meta.mappingVersion) : JSON.stringify([meta.mappingVersion, ...o.keyParts]);
   const prev = meta.modelJobs?.[name];
   if (prev?.key === key && prev.status === 'complete') return prev;
   let state: ModelJobState = prev?.key === key ? { ...prev, status: 'running' } : { key, status: 'running', done: 0, parts: 0 };
@@ -63,7 +69,7 @@ export async function runModelJob(o: {
   try {
     while (state.done < reader.size) {
       if (signal.aborted) throw signal.reason;
-      const end = Math.min(reader.size, state.done + JOB_WINDOW);
+      const end = Math.min(reader.size, state.done + (o.window ?? JOB_WINDOW));
       const samples: Sample[] = [];
       for (let j = state.done; j < end; j++) samples.push(await reader.sample(j));
       const out = await o.scorer(samples);
@@ -77,7 +83,7 @@ export async function runModelJob(o: {
       await tx.done;
       const now = performance.now();
       meter.add(now, end);
-      o.onProgress({ stage: name, done: end, total: reader.size, rate: meter.rate(), eta: meter.eta(end, reader.size), counts: { elapsedMs: now - t0 } });
+      o.onProgress({ stage: o.stage ?? name, done: end, total: reader.size, rate: meter.rate(), eta: meter.eta(end, reader.size), counts: { elapsedMs: now - t0 } });
     }
     state = { ...state, status: 'complete' };
     await saveState(state);
