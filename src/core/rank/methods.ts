@@ -12,6 +12,7 @@ import { tableWeightedRank } from './table-rank';
 import { sampleWithoutReplacement, type Rng } from '../rng';
 import { diverseSelect } from '../embed/diversity';
 import { embeddings, rdsMax, rdsTurns } from './embed-methods';
+import { countMask, withKept, withoutKept } from '../marks/apply';
 
 export const METHODS = ['select2reason', 'weighted', 'random', 'longest', 'shortest', 'middle', 'difficulty', 'diverse', 's1', 'mid-ppl', 'rds', 'rsr', 'influence'] as const;
 export type MethodName = (typeof METHODS)[number];
@@ -49,6 +50,12 @@ export interface SelectInputs {
   rsr?: NumericColumn;
   /** Named feature columns for 'weighted' terms ('length' and 'difficulty' also resolve above). */
   features?: Record<string, NumericColumn>;
+  /**
+   * Rows marked "always keep" that pass the filters (core/marks/apply.ts keepRows; a subset of
+   * `mask`): selected whatever their rank, counted in the budget; each stands for its question
+   * (and near-duplicate) group under the one-per filters.
+   */
+  keep?: Uint8Array;
   /** Keep score of approximate influence under the recipe's strategy (core/influence/prune.ts): higher = keep first. */
   influence?: NumericColumn;
   /** L2-normalised sample embeddings (n × dim), for the DEITA filter and 'rds'. */
@@ -102,6 +109,8 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
   const { n } = inputs;
   let mask = inputs.mask ?? new Uint8Array(n).fill(1);
   if (mask.length !== n) throw new Error(`The eligibility mask has ${mask.length} rows, expected ${n}.`);
+  const keep = inputs.keep && countMask(inputs.keep) > 0 ? inputs.keep : undefined;
+  if (keep) mask = withoutKept(mask, keep, [params.onePerGroup ? inputs.group : undefined, params.onePerNearDup ? inputs.nearDupGroup : undefined]);
   if (params.onePerGroup) {
     const group = column(inputs, 'group', 'onePerGroup');
     const [score, lowerIsBetter] = preference(method, inputs, params, mask, rng);
@@ -114,6 +123,13 @@ export function select(method: MethodName, inputs: SelectInputs, params: SelectP
   }
   let eligible = 0;
   for (let i = 0; i < n; i++) if (mask[i] !== 0) eligible++;
+  if (keep) {
+    // Kept rows take their places in the budget first; the method fills the rest from the others.
+    const kept = countMask(keep);
+    const rest = budgetCount(params.budget, eligible + kept) - kept;
+    const rows = rest > 0 ? select(method, { ...inputs, mask, keep: undefined }, { ...params, budget: { kind: 'count', value: rest }, onePerGroup: false, onePerNearDup: false }, rng) : new Uint32Array(0);
+    return withKept(rows, keep);
+  }
   const k = budgetCount(params.budget, eligible);
   if (params.diversityTau !== undefined) {
     // DEITA: the method decides the order, the filter decides what is similar enough to skip.

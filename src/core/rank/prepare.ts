@@ -13,6 +13,7 @@ import type { MethodName, SelectInputs, SelectParams } from './methods';
 import { influenceKey } from '../influence/recipe-section';
 import { keepScore } from '../influence/prune';
 import { nearDupKey } from '../dedup/minhash';
+import { keepRows, markRows, type MarksReport } from '../marks/apply';
 
 /** A dataset's measured columns, index = sample (the features store's FeatureColumns). */
 export interface RecipeColumns {
@@ -26,6 +27,8 @@ export interface RecipeColumns {
   influenceKey?: string;
   /** The nearDupKey (core/dedup/minhash.ts) the nd_group / nd_size columns were computed for, when they exist. */
   nearDupKey?: string;
+  /** Sample ids (index = row), for the recipe's manual marks; without them marks are not applied. */
+  ids?: readonly string[];
 }
 
 /** Everything `select()` needs, and what the UI must say about it. */
@@ -44,6 +47,8 @@ export interface PreparedSelection {
   influenceMissing?: string;
   /** Why the near-duplicate filter cannot run, when the recipe asks for it and its groups are missing. */
   nearDupMissing?: string;
+  /** What the recipe's manual marks did (absent when it has none). */
+  marks?: MarksReport;
 }
 
 const maskMemo = new WeakMap<object, Map<string, FilterResult>>();
@@ -78,10 +83,13 @@ export function prepareSelection(recipe: Recipe, fc: RecipeColumns): PreparedSel
   const catIdx = wanted && wanted.length === 0 ? null : wanted;
   const hasCorrectness = hasKnown(c.correct);
   const opts = { correctOnly: recipe.filters.correctOnly, excludeTruncated: recipe.filters.excludeTruncated, maxTokens: recipe.filters.maxTokens, categories: catIdx };
-  const key = JSON.stringify(opts);
+  const marked = recipe.marks?.length && fc.ids ? markRows(recipe.marks, fc.ids) : undefined;
+  // The marks are part of the key: a mask memoised without them must not be reused with them.
+  const key = JSON.stringify(opts) + (marked?.base ? JSON.stringify(recipe.marks) : '');
+  const cols = { correct: hasCorrectness ? c.correct : undefined, truncated: c.truncated, tokens: c.totalTokens, category: c.category };
   let filter = maskMemo.get(fc)?.get(key);
   if (!filter) {
-    filter = buildMask({ n: fc.n, correct: hasCorrectness ? c.correct : undefined, truncated: c.truncated, tokens: c.totalTokens, category: c.category }, opts);
+    filter = buildMask({ n: fc.n, ...cols }, opts, marked?.base);
     if (!maskMemo.has(fc)) maskMemo.set(fc, new Map());
     const m = maskMemo.get(fc)!;
     if (m.size > 8) m.clear();
@@ -110,8 +118,14 @@ export function prepareSelection(recipe: Recipe, fc: RecipeColumns): PreparedSel
     if (c.nd_group && fc.nearDupKey === nearDupKey({ threshold, thinking })) inputs.nearDupGroup = c.nd_group;
     else nearDupMissing = `One per near-duplicate group needs the groups at Jaccard ≥ ${threshold} over the question${thinking ? ' and thinking' : ''}: Select → Near-duplicates → Find.`;
   }
+  let marks: MarksReport | undefined;
+  if (marked) {
+    const k = keepRows(marked.keep, filter.mask, fc.ids!, cols, opts);
+    inputs.keep = k.keepMask;
+    marks = { kept: k.kept, never: marked.never, rejected: k.rejected, unknown: marked.unknown };
+  }
   const params: SelectParams = { budget: recipe.budget, w: recipe.weights.w, terms: recipe.terms, onePerGroup: recipe.filters.onePerGroup, onePerNearDup: !!f.nearDup, rdsMode: recipe.rds.mode, influenceSide: recipe.influence.side };
-  return { inputs, params, filter, difficulty, hasCorrectness, eligibleGroups: countGroups(filter.mask, fc.group), lengthLabel: LENGTH_INFO[recipe.length].label, influenceMissing: infl.missing, nearDupMissing };
+  return { inputs, params, filter, difficulty, hasCorrectness, eligibleGroups: countGroups(filter.mask, fc.group), lengthLabel: LENGTH_INFO[recipe.length].label, influenceMissing: infl.missing, nearDupMissing, marks };
 }
 
 /**

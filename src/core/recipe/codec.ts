@@ -9,6 +9,7 @@
 import { LEGACY_DIFFICULTY } from '../rank/difficulty-source';
 import { LEGACY_LENGTH } from '../rank/length';
 import { DEFAULT_RECIPE, defaultRecipe, normalizeRecipe, type Recipe } from './recipe';
+import { packMarks, unpackMarks } from '../marks/codec';
 
 const VERSION = 2;
 /**
@@ -42,6 +43,8 @@ const TOP: [string, string][] = [
   ['diversity', 'v'],
   ['rds', 'r'],
   ['influence', 'i'],
+  // Manual marks (core/marks/codec.ts): sample ids packed as numbers where they can be.
+  ['marks', 'k'],
 ];
 const SECTIONS: Record<string, [string, string][]> = {
   features: [
@@ -71,7 +74,7 @@ function compactRecipe(r: Recipe): Obj {
   const rec = r as unknown as Obj;
   for (const [long, short] of TOP) {
     const value = rec[long];
-    if (value === undefined || same(value, def[long])) continue;
+    if (value === undefined || same(value, def[long]) || (long === 'marks' && !(value as Recipe['marks'])!.length)) continue;
     const fields = SECTIONS[long];
     if (fields) {
       const sec: Obj = {};
@@ -82,6 +85,8 @@ function compactRecipe(r: Recipe): Obj {
       out[short] = sec;
     } else if (long === 'terms') {
       out[short] = (value as Recipe['terms'])!.map((t) => [t.feature, t.direction === 'asc' ? 'a' : 'd', t.weight]);
+    } else if (long === 'marks') {
+      out[short] = packMarks(value as NonNullable<Recipe['marks']>);
     } else if (long === 'budget') {
       const b = value as Recipe['budget'];
       out[short] = [b.kind === 'count' ? 'c' : 'p', b.value];
@@ -120,6 +125,8 @@ function expandRecipe(doc: unknown, issues: string[]): unknown {
       out[long] = value.map((t) =>
         Array.isArray(t) && t.length === 3 ? { feature: t[0], direction: t[1] === 'a' ? 'asc' : t[1] === 'd' ? 'desc' : t[1], weight: t[2] } : t,
       );
+    } else if (long === 'marks') {
+      out[long] = unpackMarks(value, issues);
     } else if (long === 'budget' && Array.isArray(value) && value.length === 2) {
       out[long] = { kind: value[0] === 'c' ? 'count' : value[0] === 'p' ? 'percent' : value[0], value: value[1] };
     } else out[long] = value;

@@ -24,5 +24,8 @@ export function describeRecipe(r: Recipe): string[] {
   const lines = [`Method: ${method}${r.diversity.on ? ` + DEITA-style diversity (cos < ${r.diversity.tau})` : ''}.`, `Budget: ${budget}.`, `Filters: ${filters.join(', ')}.`];
   lines.push(`Difficulty: ${r.difficulty === AUTO_DIFFICULTY ? 'automatic (pass rate, model score or the file’s level field)' : r.difficulty}. Length: ${LENGTH_INFO[r.length].label}.`);
   if (r.method === 'random' || r.method === 'diverse' || r.method === 's1') lines.push(`Seed: ${r.seed}.`);
+  const keep = r.marks?.filter((m) => m.kind === 'keep').length ?? 0;
+  const never = (r.marks?.length ?? 0) - keep;
+  if (keep || never) lines.push(`Manual marks: ${count(keep)} always keep, ${count(never)} never keep.`);
   return lines;
 }

@@ -17,6 +17,8 @@ export { RECIPE_LIMITS } from './guard';
 export type { RecipeDiversity, RecipeModels, RecipeRds } from './sections';
 import { defaultInfluence, normalizeInfluence, type RecipeInfluence } from '../influence/recipe-section';
 export type { RecipeInfluence } from '../influence/recipe-section';
+import { normalizeMarks, type SampleMark } from '../marks/marks';
+export type { SampleMark } from '../marks/marks';
 
 export interface RecipeFeatures {
   /** Text that separates reasoning steps (a blank line by default). */
@@ -93,6 +95,12 @@ export interface Recipe {
   rds: RecipeRds;
   /** Settings of the 'influence' method (approximate influence, methods.md 7.3). */
   influence: RecipeInfluence;
+  /**
+   * Manual marks by sample id (core/marks/marks.ts): "never" samples are removed before ranking,
+   * "keep" samples are selected whatever their rank (counting toward the budget) when they pass
+   * the filters. Absent = none; when present, sorted by id with one mark per id.
+   */
+  marks?: SampleMark[];
 }
 
 /** The tokenizer bundled with the app (src/models/tokenizer.ts BUNDLED_TOKENIZER). */
@@ -127,7 +135,7 @@ export function defaultRecipe(): Recipe {
   return structuredClone(DEFAULT_RECIPE) as Recipe;
 }
 
-const TOP_KEYS = new Set(['v', 'fingerprint', 'source', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty', 'length', 'models', 'diversity', 'rds', 'influence']);
+const TOP_KEYS = new Set(['v', 'fingerprint', 'source', 'mapping', 'features', 'filters', 'method', 'weights', 'terms', 'budget', 'seed', 'difficulty', 'length', 'models', 'diversity', 'rds', 'influence', 'marks']);
 
 type Obj = Record<string, unknown>;
 
@@ -324,6 +332,8 @@ function normalize(input: unknown): { recipe: Recipe; issues: string[] } {
   normalizeDiversity(own(input, 'diversity'), recipe.diversity, bad);
   normalizeRds(own(input, 'rds'), recipe.rds, bad);
   normalizeInfluence(own(input, 'influence'), recipe.influence, bad);
+  const marks = normalizeMarks(own(input, 'marks'), issues);
+  if (marks?.length) recipe.marks = marks;
   return { recipe, issues };
 }
 

@@ -1,5 +1,6 @@
 import { cancellableWorker } from './cancellable-worker';
 import type { FilterResult } from '../../core/rank/filters';
+import type { MarksReport } from '../../core/marks/apply';
 import * as Comlink from 'comlink';
 import { select, type MethodName } from '../../core/rank/methods';
 import { jaccard, compareSelection, type SelectionComparison } from '../../core/rank/compare';
@@ -28,6 +29,8 @@ export interface SelectionResult {
   /** Question groups among the eligible samples (what a one-per-question budget counts). */
   eligibleGroups: number;
   lengthLabel: string;
+  /** What the recipe's manual marks did (core/marks/apply.ts); absent when it has none. */
+  marks?: MarksReport;
 }
 
 /** Columns summarised in the selected-vs-all table. */
@@ -42,7 +45,7 @@ function finish(method: MethodName, recipe: Recipe, rows: Uint32Array, p: Prepar
   const comparison = compareSelection(rows, cols, p.filter.mask);
   return {
     method, rows, selectedMask, filter: p.filter, comparison, ms: performance.now() - t0, error,
-    difficulty: p.difficulty, usesDifficulty: usesDifficulty(method, recipe), hasCorrectness: p.hasCorrectness,
+    difficulty: p.difficulty, usesDifficulty: usesDifficulty(method, recipe), hasCorrectness: p.hasCorrectness, marks: p.marks,
     eligibleGroups: p.eligibleGroups, lengthLabel: p.lengthLabel,
   };
 }
