@@ -1,0 +1,134 @@
+import * as Comlink from 'comlink';
+import type { ProgressEvent } from '../../core/rate';
+import { compileQuery, type Matcher, type SearchQuery } from '../../core/search/query';
+import type { SearchBatch, SearchService } from '../../search/service';
+import { cancellableWorker } from './cancellable-worker';
+
+const worker = cancellableWorker<SearchService>(() => new Worker(new URL('../../../workers/search.worker.ts', import.meta.url), { type: 'module', name: 'search' }));
+
+/**
+ * A search that gives no sign of life for this long is stopped by terminating its worker: one
+ * regex test on one field cannot be interrupted from inside, and a pattern that the static check
+ * (src/core/safe-regex.ts) lets through can still backtrack for minutes on a long trace.
+ */
+export const SEARCH_WATCHDOG_MS = 5000;
+
+/**
+ * The search of the browsed dataset (issue 17): the query, the hits streamed from the search
+ * worker, progress, and the message when a query cannot run. `hits` is the table filter and the
+ * list a "mark all search hits" action reads: the matching sample indexes, ascending, or
+ * undefined when no search is applied.
+ */
+class SearchStore {
+  query = $state<SearchQuery>({ text: '', regex: false, matchCase: false, fields: ['question'] });
+  /** Dataset the hits belong to. */
+  datasetId = $state<string | undefined>();
+  /** Matching sample indexes so far (ascending); undefined = no filter. */
+  hits = $state.raw<Uint32Array | undefined>();
+  running = $state(false);
+  /** Indexing progress (first search of a dataset). */
+  preparing = $state<ProgressEvent | undefined>();
+  scanned = $state(0);
+  total = $state(0);
+  ms = $state(0);
+  firstMs = $state<number | undefined>();
+  source = $state<SearchBatch['source'] | undefined>();
+  error = $state('');
+  /** The applied query's matcher, for highlighting in the sample view. */
+  matcher = $state.raw<Matcher | undefined>();
+  private seq = 0;
+
+  /** The sample indexes matched so far, as a plain array (empty when no search is applied). */
+  hitList(): number[] {
+    return this.hits ? Array.from(this.hits) : [];
+  }
+
+  /** Run the current query over dataset `datasetId`; a newer run supersedes this one. */
+  async run(datasetId: string): Promise<void> {
+    const q = $state.snapshot(this.query) as SearchQuery;
+    const compiled = compileQuery(q);
+    const seq = ++this.seq;
+    this.error = '';
+    if ('error' in compiled) {
+      this.error = compiled.error;
+      return;
+    }
+    this.datasetId = datasetId;
+    this.hits = new Uint32Array(0);
+    this.matcher = compiled.matcher;
+    this.scanned = 0;
+    this.total = 0;
+    this.firstMs = undefined;
+    this.source = undefined;
+    this.running = true;
+    let parts: Uint32Array[] = [];
+    let count = 0;
+    let alive = performance.now();
+    const dog = setInterval(() => {
+      if (seq === this.seq && performance.now() - alive > SEARCH_WATCHDOG_MS) {
+        worker.terminate(new DOMException(`Stopped: the search gave no progress for ${SEARCH_WATCHDOG_MS / 1000} s (a regular expression that backtracks on long text?). Try a simpler pattern; the next search re-reads the text.`, 'AbortError'));
+      }
+    }, 250);
+    try {
+      await worker.api.search(
+        datasetId,
+        q,
+        Comlink.proxy((b: SearchBatch) => {
+          alive = performance.now();
+          if (seq !== this.seq) return;
+          if (b.hits.length) {
+            parts.push(b.hits);
+            count += b.hits.length;
+            const all = new Uint32Array(count);
+            let o = 0;
+            for (const p of parts) { all.set(p, o); o += p.length; }
+            parts = [all];
+            this.hits = all;
+          }
+          this.firstMs ??= b.ms;
+          this.scanned = b.scanned;
+          this.total = b.total;
+          this.ms = b.ms;
+          this.source = b.source;
+          this.preparing = undefined;
+        }),
+        Comlink.proxy((p: ProgressEvent) => {
+          // Reading the text runs no regex: the watchdog is armed once it is done.
+          alive = p.done === p.total ? performance.now() : Infinity;
+          if (seq === this.seq) this.preparing = p;
+        }),
+      );
+    } catch (err) {
+      if (seq !== this.seq) return;
+      const e = err as Error;
+      // A superseded query is not an error; a watchdog stop or a refused query is.
+      if (e.name === 'AbortError' && !/Stopped/.test(e.message)) return;
+      this.error = e.message ?? String(err);
+    } finally {
+      clearInterval(dog);
+      if (seq === this.seq) {
+        this.running = false;
+        this.preparing = undefined;
+      }
+    }
+  }
+
+  /** Stop the running search; the hits found so far stay as the filter. */
+  cancel(): void {
+    this.seq++;
+    this.running = false;
+    this.preparing = undefined;
+    void worker.cancel();
+  }
+
+  /** Remove the filter and the highlighting. */
+  clear(): void {
+    this.cancel();
+    this.hits = undefined;
+    this.matcher = undefined;
+    this.datasetId = undefined;
+    this.error = '';
+  }
+}
+
+export const search = new SearchStore();

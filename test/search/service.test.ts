@@ -1,0 +1,68 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { mapRecord } from '../../src/core/schema/mapping';
+import type { SearchField, SearchQuery } from '../../src/core/search/query';
+import { SearchService, type SearchBatch } from '../../src/search/service';
+import { ingestFile, jsonl } from '../ingest/helpers';
+import { hasSharedData, sharedFile } from '../shared-data';
+
+const FILE = 'longcot/skyt1_correct5k_27b__math500.jsonl';
+
+async function collect(svc: SearchService, id: string, query: SearchQuery): Promise<{ hits: number[]; batches: SearchBatch[]; count: number }> {
+  const batches: SearchBatch[] = [];
+  const count = await svc.search(id, query, (b) => batches.push(b));
+  return { hits: batches.flatMap((b) => Array.from(b.hits)), batches, count };
+}
+
+describe('SearchService', () => {
+  it('streams hits in order over the chosen fields, reuses its columns, refuses a hostile regex', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ id: `s${i}`, question: `Question ${i}: ${i % 7 === 0 ? 'a triangle' : 'a square'}?`, response: `<think>think ${i}</think>answer ${i}` }));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'svc.jsonl'));
+    const svc = new SearchService();
+    const info = await svc.prepare(meta.id);
+    expect(info).toMatchObject({ n: 3000, held: { question: true, think: true, answer: true } });
+    expect(await svc.prepare(meta.id)).toBe(info); // built once
+    const { hits, batches, count } = await collect(svc, meta.id, { text: 'TRIANGLE', regex: false, matchCase: false, fields: ['question'] });
+    expect(hits).toEqual(rows.flatMap((_, i) => (i % 7 === 0 ? [i] : [])));
+    expect(count).toBe(hits.length);
+    expect(batches.at(-1)).toMatchObject({ done: true, scanned: 3000, total: 3000, source: 'memory' });
+    // "think 1234" is in the thinking only, "answer 2999" in the answer only.
+    expect((await collect(svc, meta.id, { text: '^think 1234$', regex: true, matchCase: false, fields: ['think', 'answer'] })).hits).toEqual([1234]);
+    expect((await collect(svc, meta.id, { text: '^think 1234$', regex: true, matchCase: false, fields: ['question', 'answer'] })).hits).toEqual([]);
+    expect((await collect(svc, meta.id, { text: 'answer 2999', regex: false, matchCase: false, fields: ['question', 'answer'] })).hits).toEqual([2999]);
+    await expect(svc.search(meta.id, { text: '(a+)+b', regex: true, matchCase: false, fields: ['question'] }, () => {})).rejects.toThrow(/refused/);
+  });
+
+  it('cancel() or a newer query rejects the running search with an AbortError', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => ({ id: `c${i}`, question: 'q '.repeat(20_000) + i, response: `<think>t</think>${i}` }));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'cancel.jsonl'));
+    const svc = new SearchService();
+    await svc.prepare(meta.id);
+    const job = svc.search(meta.id, { text: 'zzz', regex: false, matchCase: false, fields: ['question'] }, () => {});
+    setTimeout(() => svc.cancel(), 0);
+    await expect(job).rejects.toMatchObject({ name: 'AbortError' });
+    const older = svc.search(meta.id, { text: 'zzz', regex: false, matchCase: false, fields: ['question'] }, () => {});
+    const newer = collect(svc, meta.id, { text: 'q 199', regex: false, matchCase: true, fields: ['question'] });
+    await expect(older).rejects.toMatchObject({ name: 'AbortError' });
+    expect((await newer).hits).toEqual([199]);
+  });
+});
+
+describe.skipIf(!hasSharedData('search counts vs a reference scan on the real Sky-T1 file'))('SearchService on the real Sky-T1 27B MATH500 file', () => {
+  it('counts equal a reference scan of the file for substring and regex on each field', async () => {
+    const bytes = readFileSync(sharedFile(FILE));
+    const { meta } = await ingestFile(new File([bytes], 'skyt1_correct5k_27b__math500.jsonl'));
+    // Reference: the file's lines mapped with the stored mapping, scanned with String.includes / RegExp.test.
+    const samples = bytes.toString('utf8').trim().split('\n').flatMap((l, i) => mapRecord(JSON.parse(l), i, meta.mapping).samples);
+    const svc = new SearchService();
+    const cases: Array<[string, boolean, SearchField]> = [['triangle', false, 'question'], ['wait', false, 'think'], ['\\boxed{\\frac', false, 'answer'], ['\\\\boxed\\{\\d+\\}', true, 'answer'], ['^But wait', true, 'think'], ['(sqrt|frac)\\{\\d', true, 'question']];
+    for (const [text, regex, field] of cases) {
+      const ref = regex ? new RegExp(text, 'im') : undefined;
+      const expected = samples.flatMap((s, i) => ((ref ? ref.test(s[field]) : s[field].toLowerCase().includes(text.toLowerCase())) ? [i] : []));
+      const { hits } = await collect(svc, meta.id, { text, regex, matchCase: false, fields: [field] });
+      expect(hits, `${text} in ${field}`).toEqual(expected);
+      expect(expected.length, `${text} in ${field}`).toBeGreaterThan(0);
+    }
+  }, 120_000);
+});
