@@ -8,6 +8,7 @@ import { CliError, EXIT } from './errors';
 import { COMMON, exportChoice, single, type Io, type MakeProgress } from './flags';
 import { fingerprint, openInput } from './input';
 import { measureFile, type Measured } from './measure';
+import { addNearDupColumns, recipeNearDup } from './near-dup';
 import { readPart } from './parts';
 import type { Progress } from './progress';
 import { exportSelection, loadRecipe, readVectors, selectRecipe, wholeSet } from './select';
@@ -30,10 +31,13 @@ async function selection(p: Parsed, bar: Progress, whole = false) {
     if (recipe.mapping && JSON.stringify(recipe.mapping) !== JSON.stringify(m.mapping)) throw new CliError(`${cols} was measured with another field mapping than the recipe's: measure again with --recipe`, EXIT.cannotReproduce);
     if ((await fingerprint(input)) !== m.fingerprint) throw new CliError(`${cols} was measured on another file than ${path}`, EXIT.usage);
   } else {
-    m = await measureFile(input, { settings: { ...recipe.features }, mapping: recipe.mapping as FieldMapping | undefined, host: one(p, 'host', ''), onProgress: (e) => bar.update(e, true) });
+    m = await measureFile(input, { settings: { ...recipe.features }, mapping: recipe.mapping as FieldMapping | undefined, host: one(p, 'host', ''), nearDup: recipeNearDup(recipe), onProgress: (e) => bar.update(e, true) });
     bar.end();
   }
   const fc = featureColumns(m);
+  const nd = recipeNearDup(recipe);
+  const nearDup = nd && addNearDupColumns(fc, m.nearDup, nd, (e) => bar.update(e));
+  bar.end();
   for (const s of p.values.get('scores') ?? []) {
     bar.note(scoreNote(s, await joinScoreFile(fc, s)));
   }
@@ -42,13 +46,13 @@ async function selection(p: Parsed, bar: Progress, whole = false) {
   const val = one(p, 'validation-embeddings');
   const vectors = { train: emb ? readVectors(emb, fc.ids) : undefined, validation: val ? readVectors(val) : undefined };
   const sel = whole ? await wholeSet(recipe, fc) : await selectRecipe(recipe, fc, m.fingerprint, p.switches.has('allow-other-file'), vectors);
-  return { input, m, fc, sel };
+  return { input, m, fc, sel, nearDup };
 }
 
 export async function select(args: readonly string[], io: Io, progress: MakeProgress): Promise<number> {
   const p = parseArgs(args, { values: SELECT_FLAGS, switches: [...COMMON.switches, 'allow-other-file'] });
   const bar = progress(p);
-  const { input, m, fc, sel } = await selection(p, bar);
+  const { input, m, fc, sel, nearDup } = await selection(p, bar);
   const summary: Record<string, unknown> = {
     selectionHash: sel.hash,
     selected: sel.result.rows.length,
@@ -57,6 +61,7 @@ export async function select(args: readonly string[], io: Io, progress: MakeProg
     fingerprint: m.fingerprint,
     method: sel.recipe.method,
     difficulty: sel.result.difficulty.column ?? null,
+    ...(nearDup ? { nearDup } : {}),
   };
   const out = one(p, 'out');
   if (out) {

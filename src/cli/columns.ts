@@ -19,10 +19,10 @@ import { openInput, readRecords } from './input';
 export function mergeParts(parts: Measured[]): Measured {
   if (!parts.length) throw new CliError('merge: no parts given', EXIT.usage);
   const a = parts[0];
-  const key = (m: Measured) => JSON.stringify([m.fingerprint, m.mapping, m.settings, m.records, m.extraKeys]);
+  const key = (m: Measured) => JSON.stringify([m.fingerprint, m.mapping, m.settings, m.records, m.extraKeys, m.nearDup ? [m.nearDup.threshold, m.nearDup.thinking] : null]);
   for (const p of parts) {
     if (p.fingerprint !== a.fingerprint) throw new CliError(`merge: parts come from different files (SHA-256 ${a.fingerprint.slice(0, 12)}… and ${p.fingerprint.slice(0, 12)}…)`, EXIT.usage);
-    if (key(p) !== key(a)) throw new CliError('merge: parts were measured with different mappings or feature settings', EXIT.usage);
+    if (key(p) !== key(a)) throw new CliError('merge: parts were measured with different mappings, feature or near-duplicate settings', EXIT.usage);
     if (p.shard.count !== a.shard.count) throw new CliError(`merge: parts of ${a.shard.count} and of ${p.shard.count} shards cannot be mixed`, EXIT.usage);
   }
   const seen = new Set(parts.map((p) => p.shard.index));
@@ -70,6 +70,8 @@ export function mergeParts(parts: Measured[]): Measured {
     category: Array.from(from, (q, o) => parts[q].category[at[o]]),
     errors: parts.flatMap((p) => p.errors).slice(0, 100),
     errorCount: Math.max(...parts.map((p) => p.errorCount)),
+    // The texts in the file's order; the groups are global, computed afresh over all of them.
+    nearDup: a.nearDup && { threshold: a.nearDup.threshold, thinking: a.nearDup.thinking, text: Array.from(from, (q, o) => parts[q].nearDup!.text[at[o]]) },
   };
 }
 

@@ -26,7 +26,10 @@ ${EXITS}`,
 Reads FILE as the app does (JSONL, JSON, CSV, Parquet, gzipped or not), checks its SHA-256 against
 the recipe's, measures what the recipe needs with the recipe's settings and field mapping, selects
 with the app's code, prints {"selectionHash", "selected", …} on stdout, and with --out writes the
-export and its manifest as the app's Export stage does (same file names, same bytes).
+export and its manifest as the app's Export stage does (same file names, same bytes). A recipe with
+"one per near-duplicate group" gets its groups computed here, as the app's Near-duplicates → Find
+does ("nearDup": {"groups", "samplesInGroups"} in the summary); with --columns, the part must have
+been measured with --recipe (or --near-dup[-thinking]).
 
   --recipe LINK        a ThinkSift link (https://…#r=…), "#r=…", or a recipe / manifest JSON file
   --in FILE            the dataset file the link was made on
@@ -54,7 +57,14 @@ joins the parts. --pipe reads JSONL rows on stdin and writes each row on stdout 
 field ({"samples": [{"id", features…}]}); a bad row is reported on stderr and written with
 {"thinksift": {"error", "line"}} (and "raw" when it is not a JSON object): one line out per line in.
 
-  --recipe LINK            take the feature settings and field mapping from a recipe
+  --recipe LINK            take the feature settings and field mapping from a recipe (and its
+                           near-duplicate settings when its "one per near-duplicate group" is on)
+  --near-dup               also the app's model-free near-duplicate groups (MinHash, Jaccard over
+                           the question): the part gets nd_text and, for a whole file, nd_group
+                           (group id = first sample of the group) and nd_size; a shard keeps only
+                           nd_text, and merge computes the groups over all shards
+  --near-dup-thinking      compare the question and the thinking (implies --near-dup)
+  --near-dup-threshold J   Jaccard from 0.5 to 1 (default 0.8, or the recipe's)
   --tokenizer ID           default thinksift/qwen3-tokenizer (bundled); or a Hub id
   --step-separator REGEX   default \\n\\s*\\n
   --rethink-words a,b,…    default: the app's list
@@ -64,7 +74,8 @@ ${EXITS}`,
   merge: `thinksift merge PART... [--out MERGED.parquet] [--recipe LINK [--in FILE --export DIR]]
 
 Joins the parts of measure --shard (all N shards, one file, one setting) into the app's sample
-order and runs the global steps (question groups, pass rates, categories). With --recipe it
+order and runs the global steps (question groups, pass rates, categories, and near-duplicate
+groups when the parts hold near-duplicate texts: --out writes nd_group / nd_size). With --recipe it
 selects and prints the selection hash; with --in and --export it writes the export as select does.
 One part or N parts give the same columns and the same selection hash.
 

@@ -13,6 +13,7 @@ import type { CoreIssue } from '../core/types';
 import type { FeatureJobSettings } from '../features/service';
 import { loadTokenizer } from '../models/tokenizer';
 import { fingerprint, readWithMapping, type InputFile, type StoredRecord } from './input';
+import { sampleText, type NearDupTexts } from './near-dup';
 import { modelsDir } from './paths';
 
 /** Which part of the records a run measures: record index mod `count` = `index`. */
@@ -43,6 +44,8 @@ export interface Measured {
   category: string[];
   errors: CoreIssue[];
   errorCount: number;
+  /** The near-duplicate text of each sample, when asked for (MeasureOptions.nearDup). */
+  nearDup?: NearDupTexts;
 }
 
 export interface MeasureOptions {
@@ -52,6 +55,8 @@ export interface MeasureOptions {
   shard?: Shard;
   /** Model host for a Hub tokenizer id ('' = the Hub). */
   host?: string;
+  /** Also keep each sample's near-duplicate text (question, plus thinking when asked) for groups. */
+  nearDup?: { threshold: number; thinking: boolean };
   onProgress?: (p: ProgressEvent) => void;
 }
 
@@ -71,6 +76,8 @@ export async function measureFile(input: InputFile, opts: MeasureOptions): Promi
   const cols = newFeatureBatch();
   const record: number[] = [];
   const sub: number[] = [];
+  const ndText: string[] = [];
+  const nd = opts.nearDup;
   const meter = new RateMeter();
   let bytes = 0;
   let last = 0;
@@ -86,6 +93,7 @@ export async function measureFile(input: InputFile, opts: MeasureOptions): Promi
       pushSample(cols, s, computeFeatures(s, settings, count, matcher), extraKeys!, catIndex);
       record.push(rec.index);
       sub.push(k);
+      if (nd) ndText.push(sampleText(s, nd.thinking));
     });
   };
   const emit = (force = false) => {
@@ -127,5 +135,6 @@ export async function measureFile(input: InputFile, opts: MeasureOptions): Promi
     category: cols.category.map((c) => names[c]),
     errors: summary.errors,
     errorCount: summary.errorCount,
+    ...(nd ? { nearDup: { threshold: nd.threshold, thinking: nd.thinking, text: ndText } } : {}),
   };
 }

@@ -2,7 +2,9 @@
  * A measured shard as a Parquet file: one row per sample, one column per feature (FLOAT, the
  * app's Float32 columns exactly), the sample's place (record, sub), id, group hash and category;
  * what it was measured from (file SHA-256, mapping, settings, shard) in the file's key-value
- * metadata under "thinksift". `merge` reads the parts back (readPart) and joins them.
+ * metadata under "thinksift". `merge` reads the parts back (readPart) and joins them. A run with
+ * near-duplicate texts adds `nd_text` (what each sample is compared by) and, once the groups of
+ * the whole file are known (no shard, or merged), `nd_group` and `nd_size` as the app stores them.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parquetMetadata, parquetRead } from 'hyparquet';
@@ -10,6 +12,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { FEATURE_NAMES, type FeatureName } from '../core/features/features';
 import { CliError, EXIT } from './errors';
 import type { Measured } from './measure';
+import { groupSizes } from '../core/dedup/minhash';
 
 const META_KEY = 'thinksift';
 /** Version of the part layout: a reader refuses parts it does not know. */
@@ -26,11 +29,15 @@ interface PartMeta {
   extraKeys: string[];
   errorCount: number;
   errors: Measured['errors'];
+  /** Settings of the nd_* columns (absent: none); `groups`: nd_group / nd_size are written. */
+  nearDup?: { threshold: number; thinking: boolean; groups: boolean };
 }
 
 /** The Parquet bytes of a measured part. */
 export function partBuffer(m: Measured): ArrayBuffer {
   const meta: PartMeta = { v: PART_VERSION, name: m.name, fingerprint: m.fingerprint, mapping: m.mapping, settings: m.settings, shard: m.shard, records: m.records, extraKeys: m.extraKeys, errorCount: m.errorCount, errors: m.errors };
+  const nd = m.nearDup;
+  if (nd) meta.nearDup = { threshold: nd.threshold, thinking: nd.thinking, groups: !!nd.group };
   const columnData = [
     { name: 'record', data: Int32Array.from(m.record), type: 'INT32' as const },
     { name: 'sub', data: Int32Array.from(m.sub), type: 'INT32' as const },
@@ -39,6 +46,11 @@ export function partBuffer(m: Measured): ArrayBuffer {
     { name: 'category', data: m.category, type: 'STRING' as const },
     ...FEATURE_NAMES.map((n) => ({ name: n, data: m.f[n], type: 'FLOAT' as const })),
     ...m.extraKeys.map((k) => ({ name: `x.${k}`, data: m.x[k], type: 'FLOAT' as const })),
+    ...(nd ? [{ name: 'nd_text', data: nd.text, type: 'STRING' as const }] : []),
+    ...(nd?.group ? [
+      { name: 'nd_group', data: Float32Array.from(nd.group), type: 'FLOAT' as const },
+      { name: 'nd_size', data: Float32Array.from(groupSizes(nd.group)), type: 'FLOAT' as const },
+    ] : []),
   ];
   return parquetWriteBuffer({ columnData, kvMetadata: [{ key: META_KEY, value: JSON.stringify(meta) }] });
 }
@@ -101,5 +113,13 @@ export async function readPart(path: string): Promise<Measured> {
     category: Array.from((cols.category ?? []) as ArrayLike<unknown>, (v) => (v == null ? '' : String(v))),
     errors: meta.errors,
     errorCount: meta.errorCount,
+    ...(meta.nearDup ? {
+      nearDup: {
+        threshold: meta.nearDup.threshold,
+        thinking: meta.nearDup.thinking,
+        text: Array.from((cols.nd_text ?? []) as ArrayLike<unknown>, (v) => (v == null ? '' : String(v))),
+        ...(meta.nearDup.groups ? { group: num('nd_group', Uint32Array) } : {}),
+      },
+    } : {}),
   };
 }

@@ -74,7 +74,7 @@ describe('shards merge to the columns and selection of one pass', () => {
     const other = await p(b, 2, 3);
     expect(() => mergeParts([a0, a1, other])).toThrow(/different files/);
     const otherSettings = await p(a, 2, 3, { ...SETTINGS, stepSeparator: '###' });
-    expect(() => mergeParts([a0, a1, otherSettings])).toThrow(/different mappings or feature settings/);
+    expect(() => mergeParts([a0, a1, otherSettings])).toThrow(/different mappings, feature or near-duplicate settings/);
     expect(() => featureColumns(a1)).toThrow(CliError);
     expect(mergeParts([a0, a1, a2]).ids).toHaveLength(a0.ids.length + a1.ids.length + a2.ids.length);
   }, 60_000);
