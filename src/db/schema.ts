@@ -80,8 +80,10 @@ export interface DatasetMeta {
   /**
    * Score columns imported from a file (src/scores/service.ts), stored as `sample.f.score.<name>`
    * for this mapping version and read as columns `<name>` (as the CLI's `select --scores` names them).
+   * A copy by sample id carries them to a new field mapping (src/scores/keep.ts); `carried` says
+   * what the last carry kept.
    */
-  scoreColumns?: { mappingVersion: number; columns: string[]; files: string[] };
+  scoreColumns?: { mappingVersion: number; columns: string[]; files: string[]; carried?: { from: number; kept: number; lost: number } };
   /** Decoded text bytes or Parquet bytes stored, for the storage view. */
   storedChars: number;
   /** UTF-16 source text (read through a transcoder); absent for UTF-8. */

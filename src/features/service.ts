@@ -5,6 +5,7 @@ import { extraKeysOf, groupColumns, newFeatureBatch, pushSample } from '../core/
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { mapRecord } from '../core/schema/mapping';
 import { deleteColumns, getDataset, iterateChunks, patchDataset, readColumn } from '../db/datasets';
+import { carryScoreColumns } from '../scores/keep';
 import { openDb, type ColumnPart, type DatasetMeta, type FeatureState } from '../db/schema';
 import { loadTokenizer } from '../models/tokenizer';
 
@@ -132,6 +133,8 @@ export class FeatureService {
       await this.finishGroups(id, meta, state, db);
       state = { ...state, status: 'complete' };
       await patchDataset(id, { features: state }, db);
+      // Score columns imported before a new field mapping join the new samples again by id.
+      await carryScoreColumns(id, db);
       onProgress({ stage: 'features', done: state.doneSamples, total, counts: { rows: state.doneRecords, elapsedMs: performance.now() - t0, textBytes, tokenizerMisses: counter.misses } });
       return state;
     } catch (err) {

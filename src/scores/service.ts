@@ -8,16 +8,14 @@ import { columnKey } from '../core/batch';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { MEASURED_COLUMNS, ScoreJoin, type JoinReport } from '../core/scores/join';
 import type { CoreIssue, RawRecord } from '../core/types';
-import { deleteColumns, getDataset, patchDataset, readStringColumn, writeBatch } from '../db/datasets';
+import { deleteColumns, getDataset, patchDataset, readColumn, readStringColumn, writeBatch } from '../db/datasets';
 import type { ColumnPart } from '../db/schema';
 import { decompressed, readParquetRecords, readTextRecords, TruncatedInput, UnreadableInput, type ReadOptions } from '../ingest/records';
 import { sniffSource } from '../ingest/sniff-source';
 import { openSource, streamToBlob } from '../ingest/source';
+import { keptName, keptParts, KEPT_IDS, scoreColumnName } from './keep';
 
-/** Storage name of an imported column (before the mapping-version suffix). */
-export function scoreColumnName(name: string): string {
-  return `sample.f.score.${name}`;
-}
+export { scoreColumnName };
 
 const PROGRESS_MS = 100; // ~10 Hz
 
@@ -101,9 +99,14 @@ export class ScoreImportService {
     if (latest.mappingVersion !== v) throw new ImportError('The field mapping changed while the file was read: import it again.');
     const prev = latest.scoreColumns?.mappingVersion === v ? latest.scoreColumns : undefined;
     const parts: ColumnPart[] = report.columns.map((name) => ({ ds: id, name: columnKey(scoreColumnName(name), v), part: 0, data: columns[name] }));
+    const all = [...new Set([...(prev?.columns ?? []), ...report.columns])];
+    // The copy by sample id that carries every imported column over a new field mapping (keep.ts).
+    const byName: Record<string, Float32Array> = {};
+    for (const name of all) byName[name] = columns[name] ?? await readColumn(id, columnKey(scoreColumnName(name), v), Float32Array);
+    parts.push(...keptParts(id, ids, byName));
     const next = {
       ...latest,
-      scoreColumns: { mappingVersion: v, columns: [...new Set([...(prev?.columns ?? []), ...report.columns])], files: [...new Set([...(prev?.files ?? []), file.name])] },
+      scoreColumns: { mappingVersion: v, columns: all, files: [...new Set([...(prev?.files ?? []), file.name])] },
       updatedAt: Date.now(),
     };
     await writeBatch(next, [], parts);
@@ -115,7 +118,7 @@ export class ScoreImportService {
     const meta = await getDataset(id);
     const sc = meta?.scoreColumns;
     if (!sc) return;
-    await deleteColumns(id, sc.columns.map((n) => columnKey(scoreColumnName(n), sc.mappingVersion)));
+    await deleteColumns(id, [...sc.columns.map((n) => columnKey(scoreColumnName(n), sc.mappingVersion)), KEPT_IDS, ...sc.columns.map(keptName)]);
     await patchDataset(id, { scoreColumns: undefined });
   }
 }
