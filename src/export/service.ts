@@ -2,7 +2,7 @@ import { selectionHash } from '../core/recipe/hash';
 import { exportFormat, skipReason, datasetNameFromFile, type ExportExtra, type ExportFormatId, type ExportOptions } from '../core/export/formats';
 import { JsonlEncoder } from '../core/export/jsonl';
 import { ParquetRecordWriter, SchemaScan, type ParquetColumn } from '../core/export/parquet';
-import { buildManifest, manifestJson } from '../core/export/manifest';
+import { buildManifest, manifestJson, manifestMarks } from '../core/export/manifest';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset } from '../db/datasets';
 import type { DatasetMeta } from '../db/schema';
@@ -191,6 +191,7 @@ export class ExportService {
       selectionHash: req.selectionHash,
       writtenHash: await selectionHash(writtenIds),
       skipped: skippedList,
+      marks: manifestMarks(req.recipe, new Set(writtenIds)),
       counts: { selected: written, total: reader.size, requested: req.rows.length, skipped, ...(req.perturb ? { perturbed, notWrong } : {}) },
       format: fmt.id,
       fileName,

@@ -38,6 +38,27 @@ export interface ManifestInput {
   writtenHash?: string;
   /** Samples of the selection that were not written, with why (the first ones, when there are many). */
   skipped?: Array<{ id: string; reason: string }>;
+  /** The recipe's manual marks (core/marks), each with its note and whether its sample was written. */
+  marks?: ManifestMark[];
+}
+
+/** A manual mark as the manifest lists it. */
+export interface ManifestMark {
+  id: string;
+  kind: 'keep' | 'never';
+  note?: string;
+  /** The sample is in this export's file. */
+  written: boolean;
+}
+
+/**
+ * The manifest's list of a recipe's marks (any recipe value: one without marks gives []): each
+ * mark with its note and whether `written` holds its id.
+ */
+export function manifestMarks(recipe: unknown, written: ReadonlySet<string>): ManifestMark[] {
+  const marks = recipe && typeof recipe === 'object' ? (recipe as { marks?: unknown }).marks : undefined;
+  if (!Array.isArray(marks)) return [];
+  return marks.map((m: { id: string; kind: 'keep' | 'never'; note?: string }) => ({ id: m.id, kind: m.kind, ...(m.note ? { note: m.note } : {}), written: written.has(m.id) }));
 }
 
 export interface Manifest {
@@ -54,6 +75,8 @@ export interface Manifest {
   writtenHash?: string;
   /** Skipped samples with the reason (counts.skipped has the total). */
   skipped?: Array<{ id: string; reason: string }>;
+  /** Manual marks of the recipe ("always keep" / "never keep", with notes), when it has any. */
+  marks?: ManifestMark[];
   /** null when the input's fingerprint was not known. */
   fingerprint: string | null;
   recipe: unknown;
@@ -81,6 +104,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     selectionHash: input.selectionHash,
     ...(input.writtenHash !== undefined ? { writtenHash: input.writtenHash } : {}),
     ...(input.skipped?.length ? { skipped: input.skipped } : {}),
+    ...(input.marks?.length ? { marks: input.marks.map((m) => canonical(m) as ManifestMark) } : {}),
     fingerprint: input.fingerprint ?? null,
     recipe: canonical(input.recipe),
   };
