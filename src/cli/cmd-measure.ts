@@ -14,7 +14,7 @@ import type { Recipe } from '../core/recipe/recipe';
 import { readPart, writePart } from './parts';
 import { runPipe } from './pipe';
 import type { Progress } from './progress';
-import { exportSelection, loadRecipe, selectRecipe } from './select';
+import { exportSelection, loadRecipe, marksSummary, selectRecipe } from './select';
 
 const NEAR_DUP_FLAGS = { values: ['near-dup-threshold'], switches: ['near-dup', 'near-dup-thinking'] };
 
@@ -97,7 +97,7 @@ export async function merge(args: readonly string[], io: Io, progress: MakeProgr
     bar.end();
     for (const s of p.values.get('scores') ?? []) bar.note(scoreNote(s, await joinScoreFile(fc, s)));
     const sel = await selectRecipe(recipe, fc, m.fingerprint, p.switches.has('allow-other-file'));
-    Object.assign(summary, { selectionHash: sel.hash, selected: sel.result.rows.length, eligible: sel.result.filter.eligible, method: sel.recipe.method });
+    Object.assign(summary, { selectionHash: sel.hash, selected: sel.result.rows.length, eligible: sel.result.filter.eligible, method: sel.recipe.method, ...marksSummary(sel.result.marks, bar) });
     const dir = one(p, 'export');
     if (dir) {
       const input = await openInput(single(p, 'in'));

@@ -11,7 +11,7 @@ import { measureFile, type Measured } from './measure';
 import { addNearDupColumns, recipeNearDup } from './near-dup';
 import { readPart } from './parts';
 import type { Progress } from './progress';
-import { exportSelection, loadRecipe, readVectors, selectRecipe, wholeSet } from './select';
+import { exportSelection, loadRecipe, marksSummary, readVectors, selectRecipe, wholeSet } from './select';
 
 const SELECT_FLAGS = [...COMMON.values, 'recipe', 'in', 'out', 'format', 'style', 'file-type', 'columns', 'scores', 'embeddings', 'validation-embeddings'];
 
@@ -62,6 +62,7 @@ export async function select(args: readonly string[], io: Io, progress: MakeProg
     method: sel.recipe.method,
     difficulty: sel.result.difficulty.column ?? null,
     ...(nearDup ? { nearDup } : {}),
+    ...marksSummary(sel.result.marks, bar),
   };
   const out = one(p, 'out');
   if (out) {

@@ -29,7 +29,9 @@ with the app's code, prints {"selectionHash", "selected", …} on stdout, and wi
 export and its manifest as the app's Export stage does (same file names, same bytes). A recipe with
 "one per near-duplicate group" gets its groups computed here, as the app's Near-duplicates → Find
 does ("nearDup": {"groups", "samplesInGroups"} in the summary); with --columns, the part must have
-been measured with --recipe (or --near-dup[-thinking]).
+been measured with --recipe (or --near-dup[-thinking]). A recipe's manual marks (always / never
+keep, by sample id) apply as in the app: "marks": {"kept", "never", "rejected", "unknown"} in the
+summary, and stderr names each keep mark a filter drops and ids the file does not have.
 
   --recipe LINK        a ThinkSift link (https://…#r=…), "#r=…", or a recipe / manifest JSON file
   --in FILE            the dataset file the link was made on

@@ -14,6 +14,7 @@ import { selectionHash } from '../core/recipe/hash';
 import { normalizeRecipe, type Recipe } from '../core/recipe/recipe';
 import { recipeFromHash } from '../core/recipe/codec';
 import { ExportService, type ExportResult } from '../export/service';
+import type { MarksReport } from '../core/marks/apply';
 import type { PerturbRequest } from '../perturb/service';
 import { needsEmbeddings, prepareWithEmbeddings, runSelection, selectionResult, type SelectionResult } from '../ui/stores/selection';
 import { selectWithVectors } from '../select/service';
@@ -161,6 +162,18 @@ export async function exportSelection(input: InputFile, m: Measured, sel: Select
     extras.push(p);
   }
   return { data, manifest, extras, result: res };
+}
+
+/**
+ * The summary field of a recipe's manual marks (core/marks): counts, and on stderr each "keep"
+ * mark a filter drops (with the filter) and the first ids this file does not have. Empty when the
+ * recipe has no marks.
+ */
+export function marksSummary(marks: MarksReport | undefined, bar: { note(message: string): void }): { marks?: { kept: number; never: number; rejected: number; unknown: number } } {
+  if (!marks) return {};
+  for (const r of marks.rejected.slice(0, 20)) bar.note(`mark "keep" ${r.id}: not selected: ${r.why}`);
+  if (marks.unknown.length) bar.note(`${marks.unknown.length} marked id(s) are no sample of this file (first: ${marks.unknown.slice(0, 5).join(', ')})`);
+  return { marks: { kept: marks.kept, never: marks.never, rejected: marks.rejected.length, unknown: marks.unknown.length } };
 }
 
 /**
