@@ -34,6 +34,8 @@ class SearchStore {
   firstMs = $state<number | undefined>();
   source = $state<SearchBatch['source'] | undefined>();
   error = $state('');
+  /** The text of the query the hits belong to. */
+  applied = $state('');
   /** The applied query's matcher, for highlighting in the sample view. */
   matcher = $state.raw<Matcher | undefined>();
   private seq = 0;
@@ -43,8 +45,11 @@ class SearchStore {
     return this.hits ? Array.from(this.hits) : [];
   }
 
-  /** Run the current query over dataset `datasetId`; a newer run supersedes this one. */
-  async run(datasetId: string): Promise<void> {
+  /** The data revision (datasets.revision) the hits were found on: a re-map makes them stale. */
+  revision = $state(0);
+
+  /** Run the current query over dataset `datasetId` at data revision `revision`; a newer run supersedes this one. */
+  async run(datasetId: string, revision = 0): Promise<void> {
     const q = $state.snapshot(this.query) as SearchQuery;
     const compiled = compileQuery(q);
     const seq = ++this.seq;
@@ -56,6 +61,8 @@ class SearchStore {
     this.datasetId = datasetId;
     this.hits = new Uint32Array(0);
     this.matcher = compiled.matcher;
+    this.applied = q.text;
+    this.revision = revision;
     this.scanned = 0;
     this.total = 0;
     this.firstMs = undefined;
