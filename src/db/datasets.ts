@@ -55,11 +55,12 @@ export async function patchDataset(
   return next;
 }
 
-/** Delete a dataset and every chunk and column of it, atomically. */
+/** Delete a dataset and every chunk, column and tag of it, atomically. */
 export async function deleteDataset(id: string, db?: DB): Promise<void> {
   db ??= await openDb();
-  const tx = db.transaction(['datasets', 'chunks', 'columns'], 'readwrite');
+  const tx = db.transaction(['datasets', 'chunks', 'columns', 'tags'], 'readwrite');
   await Promise.all([
+    tx.objectStore('tags').delete(IDBKeyRange.bound([id, ''], [id, '\uffff'])),
     tx.objectStore('datasets').delete(id),
     tx.objectStore('chunks').delete(chunkRange(id)),
     tx.objectStore('columns').delete(IDBKeyRange.bound([id, ''], [id, '\uffff', Infinity])),

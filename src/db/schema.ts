@@ -3,7 +3,7 @@ import type { CoreIssue, FileFormat } from '../core/types';
 import type { FieldMapping } from '../core/schema/mapping';
 
 /**
- * IndexedDB layout, version 1.
+ * IndexedDB layout, version 2 (version 1 had no `tags`; the upgrade adds the store, nothing else changes).
  *
  * - `datasets`: one small meta record per dataset (status, counts, mapping, resume point, errors).
  * - `chunks`: the text store. Each record holds the source text of a run of consecutive valid
@@ -13,9 +13,11 @@ import type { FieldMapping } from '../core/schema/mapping';
  * - `columns`: numeric per-sample and per-record columns as typed arrays, written in parts (one
  *   part per ingest batch) so a batch commit never rewrites earlier data. A column is the
  *   concatenation of its parts in part order. Scans of numbers never deserialise text.
+ * - `tags`: the user's free-text tags of a sample, one record per tagged sample, keyed by dataset
+ *   and sample id (src/db/tags.ts); a sample without tags has no record.
  */
 export const DB_NAME = 'thinksift';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export type DatasetStatus = 'ingesting' | 'incomplete' | 'complete' | 'cancelled';
 
@@ -135,8 +137,16 @@ export interface ColumnPart {
   data: Uint32Array | Uint16Array | Uint8Array | Float32Array | Float64Array | Int32Array | string[];
 }
 
+/** The tags of one sample (sorted, distinct, non-empty). */
+export interface TagRecord {
+  ds: string;
+  id: string;
+  tags: string[];
+}
+
 export interface ThinkSiftDB extends DBSchema {
   datasets: { key: string; value: DatasetMeta };
+  tags: { key: [string, string]; value: TagRecord };
   chunks: { key: [string, number]; value: ChunkRecord };
   columns: { key: [string, string, number]; value: ColumnPart };
 }
@@ -166,6 +176,7 @@ function open(name: string): Promise<DB> {
         db.createObjectStore('chunks', { keyPath: ['ds', 'n'] });
         db.createObjectStore('columns', { keyPath: ['ds', 'name', 'part'] });
       }
+      if (oldVersion < 2) db.createObjectStore('tags', { keyPath: ['ds', 'id'] });
     },
     blocking() {
       // Another tab wants a newer schema: let it upgrade instead of hanging both tabs.
