@@ -3,6 +3,10 @@ import { exportFormat, skipReason, datasetNameFromFile, type ExportExtra, type E
 import { JsonlEncoder } from '../core/export/jsonl';
 import { ParquetRecordWriter, SchemaScan, type ParquetColumn } from '../core/export/parquet';
 import { buildManifest, manifestJson, manifestMarks } from '../core/export/manifest';
+import { addExtras, type RowExtras } from '../core/export/extra-columns';
+import { readTags } from '../db/tags';
+import { readColumn } from '../db/datasets';
+import { columnKey } from '../core/batch';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset } from '../db/datasets';
 import type { DatasetMeta } from '../db/schema';
@@ -28,6 +32,8 @@ export interface ExportRequest {
   fileType?: 'jsonl' | 'parquet';
   /** A SkyThought perturbation applied to every written sample (named in the manifest). */
   perturb?: PerturbRequest;
+  /** Extra columns (tags, near-duplicate group) for the trainer formats; run() reads the stored ones. */
+  extras?: RowExtras;
 }
 
 /** What an export reads: samples by index and their source records (DatasetReader has all of it). */
@@ -67,7 +73,7 @@ export class ExportService {
     const meta = await getDataset(req.datasetId);
     if (!meta) throw new Error(`dataset ${req.datasetId} does not exist`);
     const reader = await DatasetReader.open(meta);
-    return this.write(meta, reader, req, onProgress, () => sampleIds(req.datasetId), this.abort.signal);
+    return this.write(meta, reader, { ...req, extras: req.extras ?? (await storedExtras(meta, req.rows, reader)) }, onProgress, () => sampleIds(req.datasetId), this.abort.signal);
   }
 
   /**
@@ -161,7 +167,7 @@ export class ExportService {
         bytes[src.length] = 10;
       } else {
         const original = fmt.id === 'original' ? await reader.record(reader.recordOf(j)) : undefined;
-        const rec = fmt.serialize(sample, original, req.options);
+        const rec = fmt.id === 'original' ? fmt.serialize(sample, original, req.options) : addExtras(fmt.serialize(sample, original, req.options), sample.id, j, req.extras);
         if (parquet) {
           parquet.push(rec);
           continue;
@@ -212,4 +218,25 @@ export class ExportService {
       skipped,
     };
   }
+}
+
+/**
+ * The extra columns stored for a dataset: its tags (only when a selected sample has one, so an
+ * untagged export stays byte-identical to the CLI's) and the near-duplicate columns of the current
+ * mapping, once computed (src/dedup/service.ts).
+ */
+async function storedExtras(meta: DatasetMeta, rows: Uint32Array, reader: DatasetReader): Promise<RowExtras | undefined> {
+  const extras: RowExtras = {};
+  const tags = await readTags(meta.id);
+  if (tags.size) {
+    const ids = await sampleIds(meta.id);
+    if (ids ? rows.some((j) => tags.has(ids[j])) : true) extras.tags = tags;
+  }
+  const job = meta.modelJobs?.minhash;
+  const v = meta.mappingVersion;
+  if (job?.status === 'complete' && job.key.startsWith(`[${v},`)) {
+    const [group, size] = await Promise.all(['nd_group', 'nd_size'].map((n) => readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array)));
+    if (group.length === reader.size && size.length === reader.size) extras.nearDup = { group, size };
+  }
+  return extras.tags || extras.nearDup ? extras : undefined;
 }

@@ -14,6 +14,8 @@
  * - every text is a non-empty, not only-whitespace string (except Alpaca `input`, which may be "").
  */
 
+import { splitExtras } from './extra-columns';
+
 type Problems = string[];
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -196,7 +198,15 @@ export function validateRecord(formatId: string, obj: unknown): string[] {
   const check = Object.hasOwn(VALIDATORS, formatId) ? VALIDATORS[formatId] : undefined;
   if (!check) return [`unknown format "${formatId}"`];
   if (!isObject(obj)) return [`record: expected an object, got ${describe(obj)}`];
-  const out: Problems = [];
-  check(obj, out);
+  if (formatId === 'original') {
+    const out: Problems = [];
+    check(obj, out);
+    return out;
+  }
+  // The extra columns (tags, near-duplicate group) any trainer format may carry: typed here, then
+  // left out of the format's own check of its documented fields.
+  const { rest, problems } = splitExtras(obj);
+  const out: Problems = [...problems];
+  check(rest, out);
   return out;
 }
