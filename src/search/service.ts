@@ -106,6 +106,16 @@ export class SearchService {
   }
 
   /**
+   * Hit ranges of `query` in each of `texts` (the sample view's highlighting: a regex runs here,
+   * where the page's watchdog can stop it, never in the page), at most `max` per text.
+   */
+  highlight(query: SearchQuery, texts: string[], max = 1000): Array<Array<[number, number]>> {
+    const compiled = compileQuery(query);
+    if ('error' in compiled) return texts.map(() => []);
+    return texts.map((t) => compiled.matcher.ranges(t, max));
+  }
+
+  /**
    * Run `query` over dataset `id` (prepared first if needed). `onBatch` gets the hits in order,
    * the first batch after the first slice (a few ms on held columns), then at most every 50 ms,
    * and a last one with done = true. Resolves with the number of hits; rejects with the query's

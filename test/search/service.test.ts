@@ -32,6 +32,9 @@ describe('SearchService', () => {
     expect((await collect(svc, meta.id, { text: '^think 1234$', regex: true, matchCase: false, fields: ['question', 'answer'] })).hits).toEqual([]);
     expect((await collect(svc, meta.id, { text: 'answer 2999', regex: false, matchCase: false, fields: ['question', 'answer'] })).hits).toEqual([2999]);
     await expect(svc.search(meta.id, { text: '(a+)+b', regex: true, matchCase: false, fields: ['question'] }, () => {})).rejects.toThrow(/refused/);
+    // The sample view's marks: computed here, per text, never in the page.
+    expect(svc.highlight({ text: 'a\\d', regex: true, matchCase: false, fields: ['question'] }, ['xA1 a2', 'none'])).toEqual([[[1, 3], [4, 6]], []]);
+    expect(svc.highlight({ text: '(a+)+b', regex: true, matchCase: false, fields: ['question'] }, ['aaa'])).toEqual([[]]);
   });
 
   it('cancel() or a newer query rejects the running search with an AbortError', async () => {

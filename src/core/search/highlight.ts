@@ -1,7 +1,11 @@
 /**
- * Text cut into plain and hit segments for highlighting (raw-text view and table snippets). Pure.
+ * Highlighting of search hits. The page never runs a user's regular expression itself (one that
+ * backtracks would freeze it): a Highlighter computes the hit ranges, locally for a plain
+ * substring, in the search worker (watched, stoppable) for a regex. Pure.
  */
-import type { Matcher } from './query';
+
+/** [start, end) of the hits in each of `texts`, in order. */
+export type Highlighter = (texts: string[]) => Promise<Array<Array<[number, number]>>>;
 
 /** A piece of text; `hit` when it is a search match. */
 export interface Segment {
@@ -9,12 +13,13 @@ export interface Segment {
   hit: boolean;
 }
 
-/** `text` as segments (at most `max` hits marked; the rest is plain). Without a matcher: one plain segment. */
-export function segments(text: string, matcher: Matcher | undefined, max = 1000): Segment[] {
-  if (!matcher || !text) return [{ text, hit: false }];
+/** `text` cut at `ranges` (ascending, non-overlapping) into plain and hit segments that join back to `text`. */
+export function segments(text: string, ranges: ReadonlyArray<readonly [number, number]> | undefined): Segment[] {
+  if (!ranges?.length || !text) return [{ text, hit: false }];
   const out: Segment[] = [];
   let at = 0;
-  for (const [a, b] of matcher.ranges(text, max)) {
+  for (const [a, b] of ranges) {
+    if (a < at || b > text.length) continue; // not for this text
     if (a > at) out.push({ text: text.slice(at, a), hit: false });
     out.push({ text: text.slice(a, b), hit: true });
     at = b;

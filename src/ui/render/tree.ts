@@ -86,7 +86,20 @@ export function renderTree(src: string): RNode[] {
   return out;
 }
 
-/** The text a tree shows (math as its TeX): what highlighting and tests compare. */
+/**
+ * The strings of a tree's text and math nodes, in the order buildDom visits them: what a
+ * Highlighter is asked about (marks land per node, so a hit across formatting is not marked).
+ */
+export function treeStrings(nodes: RNode[], out: string[] = []): string[] {
+  for (const n of nodes) {
+    if (n.kind === 'text') out.push(n.text);
+    else if (n.kind === 'math') out.push(n.tex);
+    else treeStrings(n.children, out);
+  }
+  return out;
+}
+
+/** The text a tree shows (math as its TeX): what tests compare. */
 export function treeText(nodes: RNode[]): string {
   let s = '';
   for (const n of nodes) s += n.kind === 'text' ? n.text : n.kind === 'math' ? n.tex : treeText(n.children);

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { ProgressEvent } from '../../core/rate';
-import { compileQuery, type Matcher, type SearchQuery } from '../../core/search/query';
+import type { Highlighter } from '../../core/search/highlight';
+import { compileQuery, type SearchQuery } from '../../core/search/query';
 import type { SearchBatch, SearchService } from '../../search/service';
 import { cancellableWorker } from './cancellable-worker';
 
@@ -12,6 +13,7 @@ const worker = cancellableWorker<SearchService>(() => new Worker(new URL('../../
  * (src/core/safe-regex.ts) lets through can still backtrack for minutes on a long trace.
  */
 export const SEARCH_WATCHDOG_MS = 5000;
+const MAX_MARKS = 1000; // hits marked per text block
 
 /**
  * The search of the browsed dataset (issue 17): the query, the hits streamed from the search
@@ -36,8 +38,8 @@ class SearchStore {
   error = $state('');
   /** The text of the query the hits belong to. */
   applied = $state('');
-  /** The applied query's matcher, for highlighting in the sample view. */
-  matcher = $state.raw<Matcher | undefined>();
+  /** Hit ranges of the applied query, for highlighting in the sample view (see Highlighter). */
+  highlighter = $state.raw<Highlighter | undefined>();
   private seq = 0;
 
   /** The sample indexes matched so far, as a plain array (empty when no search is applied). */
@@ -60,7 +62,8 @@ class SearchStore {
     }
     this.datasetId = datasetId;
     this.hits = new Uint32Array(0);
-    this.matcher = compiled.matcher;
+    const { matcher } = compiled;
+    this.highlighter = q.regex ? (texts) => this.remoteRanges(q, texts) : async (texts) => texts.map((t) => matcher.ranges(t, MAX_MARKS));
     this.applied = q.text;
     this.revision = revision;
     this.scanned = 0;
@@ -120,6 +123,27 @@ class SearchStore {
     }
   }
 
+  /**
+   * A regex's hit ranges, computed in the search worker; if it gives no answer within the watchdog
+   * time the worker is stopped (the page stays responsive), the message says so, and nothing is marked.
+   */
+  private async remoteRanges(q: SearchQuery, texts: string[]): Promise<Array<Array<[number, number]>>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const none = texts.map(() => [] as Array<[number, number]>);
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), SEARCH_WATCHDOG_MS)));
+    try {
+      const out = await Promise.race([worker.api.highlight(q, texts, MAX_MARKS), late]);
+      if (out !== 'late') return out;
+      worker.terminate(new DOMException('highlighting stopped', 'AbortError'));
+      this.error = `Stopped: marking the hits of this regular expression gave no answer within ${SEARCH_WATCHDOG_MS / 1000} s (it backtracks on this text?). Try a simpler pattern.`;
+      return none;
+    } catch {
+      return none; // the worker was stopped (by the search watchdog or Cancel): nothing to mark
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Stop the running search; the hits found so far stay as the filter. */
   cancel(): void {
     this.seq++;
@@ -132,7 +156,7 @@ class SearchStore {
   clear(): void {
     this.cancel();
     this.hits = undefined;
-    this.matcher = undefined;
+    this.highlighter = undefined;
     this.datasetId = undefined;
     this.error = '';
   }

@@ -47,10 +47,11 @@ describe('compileQuery', () => {
   });
 
   it('segments cut text into plain and hit pieces that join back to the text', () => {
-    const s = segments('Wait, wait: WAIT', matcher(q('wait')));
+    const s = segments('Wait, wait: WAIT', matcher(q('wait')).ranges('Wait, wait: WAIT'));
     expect(s.map((x) => x.hit)).toEqual([true, false, true, false, true]);
     expect(s.map((x) => x.text).join('')).toBe('Wait, wait: WAIT');
     expect(segments('abc', undefined)).toEqual([{ text: 'abc', hit: false }]);
+    expect(segments('abc', [[1, 9]])).toEqual([{ text: 'abc', hit: false }]); // ranges of another text are ignored
   });
 });
 

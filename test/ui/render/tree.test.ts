@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALLOWED, renderTree, safeHref, treeText, type RNode } from '../../../src/ui/render/tree';
+import { ALLOWED, renderTree, safeHref, treeStrings, treeText, type RNode } from '../../../src/ui/render/tree';
 
 const maths = (nodes: RNode[]): Array<{ tex: string; display: boolean }> =>
   nodes.flatMap((n) => (n.kind === 'math' ? [{ tex: n.tex, display: n.display }] : n.kind === 'el' ? maths(n.children) : []));
@@ -53,5 +53,9 @@ describe('renderTree', () => {
     const t = renderTree('We have $x + 1 and then \\(y and $$z');
     expect(maths(t)).toEqual([]);
     expect(treeText(t)).toBe('We have $x + 1 and then \\(y and $$z');
+  });
+
+  it('treeStrings lists text and math nodes in document order (what highlighting marks)', () => {
+    expect(treeStrings(renderTree('Wait, **so** $x=1$.\n\n- a'))).toEqual(['Wait, ', 'so', ' ', 'x=1', '.', 'a']);
   });
 });
