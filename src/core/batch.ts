@@ -85,6 +85,10 @@ class Growable<T extends Uint32Array | Uint16Array | Uint8Array> {
     }
     this.a[this.n++] = v;
   }
+  /** Push every value of `src` plus `add`. */
+  pushAll(src: ArrayLike<number>, add = 0): void {
+    for (let i = 0; i < src.length; i++) this.push(src[i] + add);
+  }
   take(): T {
     const out = this.a.slice(0, this.n) as T;
     this.n = 0;
@@ -194,6 +198,34 @@ export class BatchBuilder {
     this.samples += samples.length;
     this.batchSamples += samples.length;
     return issue;
+  }
+
+  /**
+   * Append a batch built by another BatchBuilder that started at {records: 0, samples: 0,
+   * chunks: 0} (a parse worker's piece of the file), after the records added so far: its record,
+   * chunk and sample numbers are shifted to follow them, its file rows by `rowBase`. The open
+   * chunk is closed first, so records stay in file order.
+   */
+  appendBuilt(b: BuiltBatch, rowBase: number): void {
+    if (this.curParts.length > 0) this.closeChunk();
+    const base = this.records;
+    for (const c of b.chunks) {
+      this.chunks.push({ n: this.nextChunk++, firstRecord: c.firstRecord + base, offsets: c.offsets, data: c.data });
+      this.cols.chunkFirst.push(c.firstRecord + base);
+    }
+    const cols = b.columns;
+    this.cols.sampleRecord.pushAll(cols[COL.sampleRecord], base);
+    this.cols.sampleSub.pushAll(cols[COL.sampleSub]);
+    this.cols.thinkChars.pushAll(cols[COL.thinkChars]);
+    this.cols.answerChars.pushAll(cols[COL.answerChars]);
+    this.cols.flags.pushAll(cols[COL.flags]);
+    this.cols.recordFileRow.pushAll(cols[COL.recordFileRow], rowBase);
+    this.records += b.records;
+    this.samples += b.samples;
+    this.batchRecords += b.records;
+    this.batchSamples += b.samples;
+    this.batchChars += b.chars;
+    this.curFirst = this.records;
   }
 
   /** Close the batch: returns its chunks and columns and starts a new, empty batch. */

@@ -1,4 +1,4 @@
-import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hyparquet';
+import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { createTextParser } from '../core/parse';
 import { createJsonlByteParser } from '../core/parse/jsonl-bytes';
@@ -165,6 +165,76 @@ export function jsonOfRow(value: unknown): string {
 }
 
 /**
+ * True when `v` survives JSON.stringify + JSON.parse unchanged: strings, finite numbers (not -0),
+ * booleans, null, and plain arrays and objects of them (no BigInt, Date, typed array, undefined).
+ */
+export function isPlainJson(v: unknown, depth = 0): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v !== 'object' || depth > 64) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k in v) if (!isPlainJson((v as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
+}
+
+/** One row group of a Parquet file, as ingest reads it. */
+export interface RowGroupTask {
+  /** Rows [from, rowEnd) are read (from > the group's first row when resume skips some). */
+  from: number;
+  rowEnd: number;
+  /** Compressed bytes of the group, for progress. */
+  bytes: number;
+  /** Set when the group is too large to decode (listed instead of read) or has nothing to read. */
+  skip?: CoreIssue | 'resumed';
+}
+
+/** What each row group of `metadata` asks of a reader: the rows to read, or why none. */
+export function rowGroupTasks(metadata: FileMetaData, opts: Pick<ReadOptions, 'file' | 'skipRecords' | 'maxRecordBytes'>): RowGroupTask[] {
+  const rowLimit = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const groupLimit = Math.max(MAX_ROW_GROUP_BYTES, rowLimit);
+  let rowStart = 0;
+  return metadata.row_groups.map((rg, k) => {
+    const rowEnd = rowStart + Number(rg.num_rows);
+    const bytes = rg.columns.reduce((a, c) => a + Number(c.meta_data?.total_compressed_size ?? 0), 0);
+    // A row group is decoded whole: one larger than the tab can hold is skipped and listed, never read.
+    const unpacked = rg.columns.reduce((a, c) => a + Number(c.meta_data?.total_uncompressed_size ?? 0), 0);
+    const t: RowGroupTask = { from: Math.max(rowStart, opts.skipRecords), rowEnd, bytes };
+    if (rowEnd <= opts.skipRecords) t.skip = 'resumed';
+    else if (unpacked > groupLimit) t.skip = tooLargeIssue(`row group ${k + 1} (rows ${rowStart + 1}–${rowEnd}) holds`, unpacked, groupLimit, { file: opts.file, row: rowStart });
+    rowStart = rowEnd;
+    return t;
+  });
+}
+
+/** Decoded rows [from, …) of a row group as records: plain JSON text (the text formats' storage and mapping path). */
+export function rowsToRecords(rows: unknown[], from: number, opts: Pick<ReadOptions, 'file' | 'maxRecordBytes'>): { records: RawRecord[]; issues: CoreIssue[] } {
+  const rowLimit = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const records: RawRecord[] = [];
+  const issues: CoreIssue[] = [];
+  rows.forEach((value, i) => {
+    const text = jsonOfRow(value);
+    if (text.length > rowLimit) issues.push(tooLargeIssue(`row ${from + i + 1} is`, text.length, rowLimit, { file: opts.file, row: from + i }, 'characters'));
+    // A row of plain JSON values is already what parsing its text would give: no second parse.
+    else records.push({ row: from + i, value: isPlainJson(value) ? value : JSON.parse(text), text });
+  });
+  return { records, issues };
+}
+
+/** The footer of a Parquet Blob; UnreadableInput when it is not Parquet. */
+export async function parquetFooter(blob: Blob, file: string): Promise<FileMetaData> {
+  try {
+    return await parquetMetadataAsync(blobBuffer(blob));
+  } catch (err) {
+    throw new UnreadableInput({ code: 'bad-parquet', message: `${file} is not a readable Parquet file: ${(err as Error).message}`, where: { file } });
+  }
+}
+
+/**
  * Stream a Parquet file into `sink`, one row group at a time (memory bounded by a row group).
  * Reports `onBytes` with the compressed bytes of the row groups done, for progress.
  */
@@ -175,44 +245,17 @@ export async function readParquetRecords(
   onBytes: (done: number) => void,
 ): Promise<void> {
   const file = blobBuffer(blob);
-  let metadata;
-  try {
-    metadata = await parquetMetadataAsync(file);
-  } catch (err) {
-    throw new UnreadableInput({
-      code: 'bad-parquet',
-      message: `${opts.file} is not a readable Parquet file: ${(err as Error).message}`,
-      where: { file: opts.file },
-    });
-  }
-  let rowStart = 0;
+  const metadata = await parquetFooter(blob, opts.file);
   let bytesDone = 0;
-  for (const rg of metadata.row_groups) {
+  for (const t of rowGroupTasks(metadata, opts)) {
     if (opts.signal.aborted) throw opts.signal.reason;
-    const n = Number(rg.num_rows);
-    const rowEnd = rowStart + n;
-    const groupBytes = rg.columns.reduce((a, c) => a + Number(c.meta_data?.total_compressed_size ?? 0), 0);
-    // A row group is decoded whole: one larger than the tab can hold is skipped and listed, never read.
-    const unpacked = rg.columns.reduce((a, c) => a + Number(c.meta_data?.total_uncompressed_size ?? 0), 0);
-    const rowLimit = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    const groupLimit = Math.max(MAX_ROW_GROUP_BYTES, rowLimit);
-    if (rowEnd > opts.skipRecords && unpacked > groupLimit) {
-      await sink([], [tooLargeIssue(`row group ${metadata.row_groups.indexOf(rg) + 1} (rows ${rowStart + 1}–${rowEnd}) holds`, unpacked, groupLimit, { file: opts.file, row: rowStart })]);
-    } else if (rowEnd > opts.skipRecords) {
-      const from = Math.max(rowStart, opts.skipRecords);
-      const rows = await parquetReadObjects({ file, metadata, rowStart: from, rowEnd, compressors });
-      // Rows become plain JSON text: the same storage and mapping path as the text formats.
-      const records: RawRecord[] = [];
-      const issues: CoreIssue[] = [];
-      rows.forEach((value, i) => {
-        const text = jsonOfRow(value);
-        if (text.length > rowLimit) issues.push(tooLargeIssue(`row ${from + i + 1} is`, text.length, rowLimit, { file: opts.file, row: from + i }, 'characters'));
-        else records.push({ row: from + i, value: JSON.parse(text), text });
-      });
+    if (t.skip && t.skip !== 'resumed') await sink([], [t.skip]);
+    else if (!t.skip) {
+      const rows = await parquetReadObjects({ file, metadata, rowStart: t.from, rowEnd: t.rowEnd, compressors });
+      const { records, issues } = rowsToRecords(rows, t.from, opts);
       await sink(records, issues);
     }
-    bytesDone += groupBytes;
+    bytesDone += t.bytes;
     onBytes(bytesDone);
-    rowStart = rowEnd;
   }
 }

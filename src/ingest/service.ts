@@ -13,6 +13,7 @@ import { checkSameFile, notSameFile, NotSameFile } from './identity';
 import { describe, fatal, newMeta, stopRun } from './outcome';
 import { decompressed, readParquetRecords, readTextRecords, TruncatedInput } from './records';
 import { sniffSource } from './sniff-source';
+import { headRecords, parquetHead, readJsonlParallel, readParquetParallel, type PieceDone } from './parallel';
 
 export type ProgressFn = (p: ProgressEvent) => void;
 
@@ -24,6 +25,12 @@ export interface IngestOptions {
   ratioMinBytes?: number;
   /** The gzip ratio reported as no text (default 1000:1). */
   ratioLimit?: number;
+  /** Plain JSONL files are parsed by parse workers (parallel.ts) unless this is false. */
+  parallel?: boolean;
+  /** Bytes per parallel piece (default PIECE_BYTES; tests cut lines everywhere with tiny pieces). */
+  pieceBytes?: number;
+  /** Parse workers (default: one per core, 1–4). */
+  parseWorkers?: number;
 }
 
 /** Notices of an interrupted run: stale once the dataset is resumed. */
@@ -234,13 +241,16 @@ export class IngestService {
       timing.putMs += performance.now() - p0;
       lastFlush = performance.now();
     };
-    const detect = () => {
-      const det = detectMapping(pending.map((r) => r.value));
+    const detectFrom = (values: unknown[]) => {
+      const det = detectMapping(values);
       meta.columns = det.columns;
       meta.shapeCounts = det.shapeCounts;
       if (det.untaggedReason) meta.untaggedReason = det.untaggedReason;
       meta.notices.push(...det.issues.map((i) => ({ ...i, where: { ...i.where, file } })));
       startBuilder(det.mapping);
+    };
+    const detect = () => {
+      detectFrom(pending.map((r) => r.value));
       const recs = pending;
       pending = [];
       pendingChars = 0;
@@ -266,6 +276,22 @@ export class IngestService {
       sinkReturned = performance.now();
     };
 
+    /** A piece (JSONL) or row group (Parquet) parsed and mapped by a parse worker, in file order. */
+    const takePiece = async (p: PieceDone, done: number) => {
+      timing.readParseMs += performance.now() - sinkReturned; // waiting for the parse workers
+      const m0 = performance.now();
+      bytes = done;
+      addErrors(p.stitched.errors);
+      addRecords(p.stitched.records);
+      if (p.batch) builder!.appendBuilt(p.batch, p.rowBase);
+      addErrors(p.errors);
+      fileRows = Math.max(fileRows, p.rows);
+      if (builder!.pendingChars >= BATCH_CHARS || performance.now() - lastFlush >= BATCH_MS) await flush();
+      timing.mapMs += performance.now() - m0;
+      emit();
+      sinkReturned = performance.now();
+    };
+
     const ropts = {
       format: meta.format,
       compressed: meta.compressed,
@@ -285,8 +311,21 @@ export class IngestService {
           // Parquet needs random access: the decompressed file goes to a Blob (disk-backed in Chromium).
           const inner = meta.compressed === 'gzip' ? await streamToBlob(decompressed(blob.stream(), ropts), signal) : blob;
           // Parquet is read by row group (random access): progress counts the compressed bytes done.
-          await readParquetRecords(inner, ropts, sink, (n) => { bytes = Math.round((n / inner.size) * (source.size ?? inner.size)); emit(); });
+          const scaled = (n: number) => Math.round((n / inner.size) * (source.size ?? inner.size));
+          if (opts.parallel !== false) {
+            // Row groups are decoded and mapped on every core (parallel.ts).
+            if (!builder) detectFrom(await parquetHead(inner, ropts, DETECT_RECORDS, BATCH_CHARS));
+            await readParquetParallel(inner, { ...ropts, mapping: meta.mapping, workers: opts.parseWorkers }, (p) => takePiece(p, scaled(p.end)));
+          } else await readParquetRecords(inner, ropts, sink, (n) => { bytes = scaled(n); emit(); });
           bytes = source.size ?? inner.size; // row groups leave out the footer: all of the file is read now
+        } else if (source.blob && !resumed && meta.format === 'jsonl' && !meta.compressed && !meta.encoding && opts.parallel !== false) {
+          // Plain JSONL from a File: parsed and mapped on every core (parallel.ts).
+          if (!builder) detectFrom((await headRecords(source.blob, ropts, DETECT_RECORDS, BATCH_CHARS)).map((r) => r.value));
+          const last = await readJsonlParallel(source.blob, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers }, (p) => takePiece(p, p.end));
+          addErrors(last.errors);
+          addRecords(last.records);
+          for (const r of last.records) fileRows = Math.max(fileRows, r.row + 1);
+          for (const e of last.errors) if (e.where.row !== undefined) fileRows = Math.max(fileRows, e.where.row + 1);
         } else {
           const r = await readTextRecords(source.stream().pipeThrough(hashing), ropts, sink);
           if (r.arrayPath) meta.arrayPath = r.arrayPath;

@@ -15,6 +15,17 @@ export interface ByteRecordParser {
   end(): ParseOutput;
   /** Bytes up to and including the last complete line's \n. */
   readonly consumedBytes: number;
+  /** The number of the line being read now: startLine + the lines ended so far. */
+  readonly line: number;
+}
+
+/** Options of createJsonlByteParser. */
+export interface ByteParserOptions extends TextParserOptions {
+  /**
+   * The bytes start a file, so a UTF-8 byte order mark there is dropped (default true). False for
+   * a piece from the middle of a file (parallel parsing), where those bytes are a line's own.
+   */
+  fileStart?: boolean;
 }
 
 /** True when a line holds only spaces, tabs or \r: it counts as a line, not a record. */
@@ -31,14 +42,14 @@ function isBlank(b: Uint8Array): boolean {
  * messages as createJsonlParser on the decoded text, plus 'bad-utf8' for lines that are not
  * valid UTF-8. `skipRecords` skips lines without decoding them.
  */
-export function createJsonlByteParser(opts: TextParserOptions = {}): ByteRecordParser {
+export function createJsonlByteParser(opts: ByteParserOptions = {}): ByteRecordParser {
   const lines: JsonlLineTaker = createJsonlLineTaker(opts);
   const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let carry: Uint8Array[] = [];
   let carryLen = 0;
   /** Bytes of an over-limit line dropped so far (-1: not dropping): never held, only counted. */
   let over = -1;
-  let started = false;
+  let started = opts.fileStart === false;
   let base = 0;
   let consumed = 0;
 
@@ -133,6 +144,9 @@ export function createJsonlByteParser(opts: TextParserOptions = {}): ByteRecordP
     end,
     get consumedBytes() {
       return consumed;
+    },
+    get line() {
+      return lines.line;
     },
   };
 }

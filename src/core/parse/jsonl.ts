@@ -52,6 +52,8 @@ export interface JsonlLineTaker {
   skipNext(): boolean;
   /** Count a line that ended (call after take/takeInvalid/skipNext for each \n). */
   nextLine(): void;
+  /** The number of the line being read now (startLine + lines ended so far). */
+  readonly line: number;
   /** Collected output since the last drain. */
   drain(): ParseOutput;
 }
@@ -126,6 +128,9 @@ export function createJsonlLineTaker(opts: TextParserOptions = {}): JsonlLineTak
     },
     nextLine() {
       line++;
+    },
+    get line() {
+      return line;
     },
     drain() {
       const out = { records, errors };

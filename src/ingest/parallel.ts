@@ -1,0 +1,249 @@
+/**
+ * JSONL ingest of a File on several cores: the file is cut into pieces at fixed byte offsets, each
+ * piece is read, decoded, parsed and mapped by a parse worker (piece.ts), and the results are
+ * taken back in file order. The one line cut at each boundary (the tail of piece k plus the head
+ * of piece k+1) is parsed here, with the same byte parser, so records, rows, line numbers and
+ * messages are those of the sequential parser.
+ */
+import * as Comlink from 'comlink';
+import type { BuiltBatch } from '../core/batch';
+import { lineLabel } from '../core/parse/common';
+import { createJsonlByteParser, type ByteRecordParser } from '../core/parse/jsonl-bytes';
+import type { CoreIssue, ParseOutput, RawRecord } from '../core/types';
+import { PieceParser, type PieceResult, type PieceSettings, type PieceWorkerApi } from './piece';
+import { parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { blobBuffer, parquetFooter, rowGroupTasks, rowsToRecords, type RowGroupTask } from './records';
+
+/**
+ * Bytes per piece: large enough that the stitched line and the per-piece round trip are noise,
+ * small enough that pieces in flight (2 per worker) stay a few tens of MB. Whole ingest of the
+ * 265 MB bench file in one run (bench/ingest/stages.mjs, 2 cores, 2026-11-29): sequential 12.4 s,
+ * 1 parse worker 12.4 s, 2 parse workers 10.1 s (1.23x); parse workers alone (no IndexedDB)
+ * ×1 8.9 s, ×2 7.5 s, ×3 7.7 s. Hence one worker per core (the SHA-256 worker and the browser's
+ * IndexedDB writes take the rest). See bench/RESULTS.md, "Ingest stages".
+ */
+export const PIECE_BYTES = 8 << 20;
+
+/** One piece taken back, in file order, with absolute numbers. */
+export interface PieceDone {
+  /** The line that ended at this piece's first \n (parsed here), if any. */
+  stitched: ParseOutput;
+  /** The piece's own records, numbered from 0: shift records by the builder's count, rows by rowBase. */
+  batch?: BuiltBatch;
+  rowBase: number;
+  /** The piece's parse and mapping issues, lines and rows already absolute. */
+  errors: CoreIssue[];
+  /** Rows of the file up to the end of this piece's last complete line. */
+  rows: number;
+  /** Bytes of the file up to the end of this piece. */
+  end: number;
+}
+
+export interface ParallelOptions extends PieceSettings {
+  signal: AbortSignal;
+  /** Bytes per piece (tests make it tiny to cut lines everywhere). */
+  pieceBytes?: number;
+  /** Parse workers (default: one per core, at least 1, at most 4). */
+  workers?: number;
+}
+
+/** Shift a piece's issue by `dLine` lines and `dRow` rows, and its message's "file line N" / "Row N" lead with it. */
+export function rebaseIssue(issue: CoreIssue, file: string, dLine: number, dRow: number): CoreIssue {
+  const w = { ...issue.where };
+  let msg = issue.message;
+  const swap = (old: string, now: string) => {
+    // "line 1" must not match "line 12": the lead ends where the number does.
+    if (msg.startsWith(old) && !/[0-9]/.test(msg.charAt(old.length))) msg = now + msg.slice(old.length);
+  };
+  if (w.line !== undefined) {
+    swap(lineLabel(file, w.line), lineLabel(file, w.line + dLine));
+    w.line += dLine;
+  }
+  if (w.row !== undefined) {
+    swap(`Row ${w.row}`, `Row ${w.row + dRow}`);
+    w.row += dRow;
+  }
+  return { ...issue, message: msg, where: w };
+}
+
+interface Pool {
+  size: number;
+  parse(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult>;
+  parseRowGroup(task: RowGroupTask): Promise<PieceResult>;
+  close(): void;
+}
+
+/** Parse workers, or the same parser in line where there are none (Node). */
+async function openPool(n: number, settings: PieceSettings, parquet?: Blob): Promise<Pool> {
+  if (typeof Worker === 'undefined') {
+    const p = new PieceParser();
+    await p.init(settings, parquet);
+    return { size: 1, parse: (b, s, e) => p.parse(b, s, e), parseRowGroup: (t) => p.parseRowGroup(t), close() {} };
+  }
+  const workers = Array.from({ length: n }, () => new Worker(new URL('../../workers/parse.worker.ts', import.meta.url), { type: 'module', name: 'parse' }));
+  const apis = workers.map((w) => Comlink.wrap<PieceWorkerApi>(w));
+  try {
+    await Promise.all(apis.map((a) => a.init(settings, parquet)));
+  } catch (err) {
+    workers.forEach((w) => w.terminate());
+    throw err;
+  }
+  let k = 0;
+  return {
+    size: n,
+    parse: (b, s, e) => apis[k++ % n].parse(b, s, e) as Promise<PieceResult>,
+    parseRowGroup: (t) => apis[k++ % n].parseRowGroup(t) as Promise<PieceResult>,
+    close: () => workers.forEach((w) => w.terminate()),
+  };
+}
+
+/**
+ * Decode and map the row groups of a Parquet Blob on `opts.workers` parse workers, calling
+ * `onGroup` once per row group in file order (awaited) with its batch (rows absolute: rowBase 0)
+ * and issues, and its compressed bytes done so far. One row group per worker is in flight, so
+ * memory holds at most that many decoded row groups. Rejects with the signal's reason when aborted.
+ */
+export async function readParquetParallel(
+  blob: Blob,
+  opts: ParallelOptions & { skipRecords: number },
+  onGroup: (p: PieceDone) => Promise<void>,
+): Promise<void> {
+  const metadata = await parquetFooter(blob, opts.file);
+  const tasks = rowGroupTasks(metadata, opts);
+  const n = Math.max(1, Math.min(tasks.length, opts.workers ?? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2)));
+  const pool = await openPool(n, { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes }, blob);
+  const queue: { t: RowGroupTask; result?: Promise<PieceResult> }[] = [];
+  let next = 0;
+  let done = 0;
+  const fill = () => {
+    while (queue.filter((q) => q.result).length < pool.size && next < tasks.length) {
+      const t = tasks[next++];
+      const result = t.skip ? undefined : pool.parseRowGroup(t);
+      result?.catch(() => {});
+      queue.push({ t, result });
+    }
+  };
+  try {
+    fill();
+    while (queue.length) {
+      if (opts.signal.aborted) throw opts.signal.reason;
+      const { t, result } = queue.shift()!;
+      const r = result ? await result : undefined;
+      fill();
+      if (opts.signal.aborted) throw opts.signal.reason;
+      done += t.bytes;
+      const none = { records: [], errors: [] };
+      const errors = r ? r.errors : t.skip && t.skip !== 'resumed' ? [t.skip] : [];
+      await onGroup({ stitched: none, batch: r?.batch, rowBase: 0, errors, rows: t.rowEnd, end: done });
+    }
+    if (opts.signal.aborted) throw opts.signal.reason;
+  } finally {
+    pool.close();
+  }
+}
+
+/**
+ * Parse and map a plain UTF-8 JSONL Blob on `opts.workers` parse workers, calling `onPiece` once
+ * per piece in file order (awaited: back-pressure) and `onEnd` with the last line's output.
+ * At most 2 pieces per worker are in flight. Rejects with the signal's reason when aborted.
+ */
+export async function readJsonlParallel(
+  blob: Blob,
+  opts: ParallelOptions,
+  onPiece: (p: PieceDone) => Promise<void>,
+): Promise<ParseOutput> {
+  const size = blob.size;
+  const step = Math.max(1, opts.pieceBytes ?? PIECE_BYTES);
+  const n = Math.max(1, opts.workers ?? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2));
+  const settings: PieceSettings = { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes };
+  const pool = await openPool(n, settings);
+  const queue: { start: number; end: number; result: Promise<PieceResult> }[] = [];
+  let next = 0;
+  const fill = () => {
+    while (queue.length < 2 * n && next < size) {
+      const end = Math.min(size, next + step);
+      const result = pool.parse(blob.slice(next, end), next === 0, end === size);
+      result.catch(() => {}); // awaited in order below; a later piece's failure must not go unhandled first
+      queue.push({ start: next, end, result });
+      next = end;
+    }
+  };
+  const lineParser = (line: number, row: number, fileStart: boolean): ByteRecordParser =>
+    createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes, startLine: line, startRow: row, fileStart });
+  const NL = new Uint8Array([10]);
+  let carry = lineParser(1, 0, true);
+  let row = 0;
+  try {
+    fill();
+    while (queue.length) {
+      if (opts.signal.aborted) throw opts.signal.reason;
+      const q = queue.shift()!;
+      const r = await q.result;
+      fill();
+      if (opts.signal.aborted) throw opts.signal.reason;
+      let stitched = carry.push(r.head);
+      if (!r.newline) {
+        await onPiece({ stitched, rowBase: row, errors: [], rows: row, end: q.end });
+        continue;
+      }
+      // The first piece's first line is its own; every other piece's head ends the carried line.
+      if (q.start > 0) stitched = merge(stitched, carry.push(NL));
+      row += stitched.records.length + stitched.errors.length;
+      const line = carry.line;
+      const rowBase = row;
+      const errors = r.errors.map((e) => rebaseIssue(e, opts.file, line - 1, rowBase));
+      row += r.rows;
+      carry = lineParser(line + r.lines, row, false);
+      carry.push(r.tail);
+      await onPiece({ stitched, batch: r.batch, rowBase, errors, rows: row, end: q.end });
+    }
+    // Cancel after the last piece still stops the run, as the sequential reader does.
+    if (opts.signal.aborted) throw opts.signal.reason;
+    return carry.end();
+  } finally {
+    pool.close();
+  }
+}
+
+function merge(a: ParseOutput, b: ParseOutput): ParseOutput {
+  if (!a.records.length && !a.errors.length) return b;
+  return { records: [...a.records, ...b.records], errors: [...a.errors, ...b.errors] };
+}
+
+/**
+ * The first records of a JSONL Blob, for detecting its field mapping: read in 1 MB slices until
+ * `maxRecords` records or `maxBytes` of record bytes (or the end), so a file of huge rows holds
+ * at most about `maxBytes` plus one line.
+ */
+export async function headRecords(blob: Blob, opts: { file: string; maxRecordBytes?: number }, maxRecords: number, maxBytes: number): Promise<RawRecord[]> {
+  const p = createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes });
+  const out: RawRecord[] = [];
+  let bytes = 0;
+  const take = (o: ParseOutput) => {
+    for (const r of o.records) { out.push(r); bytes += r.bytes?.length ?? 0; }
+  };
+  const STEP = 1 << 20;
+  for (let at = 0; at < blob.size && out.length < maxRecords && bytes < maxBytes; at += STEP) {
+    take(p.push(new Uint8Array(await blob.slice(at, at + STEP).arrayBuffer())));
+  }
+  if (out.length < maxRecords && bytes < maxBytes) take(p.end());
+  return out;
+}
+
+/**
+ * The first rows of a Parquet Blob as values, for detecting its field mapping: at most
+ * `maxRecords` rows and about `maxChars` characters of their JSON text.
+ */
+export async function parquetHead(blob: Blob, opts: { file: string; maxRecordBytes?: number }, maxRecords: number, maxChars: number): Promise<unknown[]> {
+  const metadata = await parquetFooter(blob, opts.file);
+  const rows = await parquetReadObjects({ file: blobBuffer(blob), metadata, rowStart: 0, rowEnd: Math.min(maxRecords, Number(metadata.num_rows)), compressors });
+  const out: unknown[] = [];
+  let chars = 0;
+  for (const r of rowsToRecords(rows, 0, opts).records) {
+    if (chars >= maxChars) break;
+    out.push(r.value);
+    chars += r.text?.length ?? 0;
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+import * as Comlink from 'comlink';
+import { BatchBuilder, type BuiltBatch } from '../core/batch';
+import { createJsonlByteParser } from '../core/parse/jsonl-bytes';
+import type { FieldMapping } from '../core/schema/mapping';
+import type { CoreIssue } from '../core/types';
+import { parquetReadObjects, type FileMetaData } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { blobBuffer, parquetFooter, rowsToRecords, type RowGroupTask } from './records';
+
+/** What every piece of one ingest shares. */
+export interface PieceSettings {
+  file: string;
+  mapping: FieldMapping;
+  maxRecordBytes?: number;
+}
+
+/**
+ * One piece of a JSONL file, parsed and mapped. Lines, rows and record numbers are relative:
+ * the first line after the piece's first \n is line 1, its first row is row 0, and so on; the
+ * coordinator (parallel.ts) shifts them once the pieces before are known.
+ */
+export interface PieceResult {
+  /** Bytes before the piece's first \n (all of it when it has none): the end of a line begun earlier. */
+  head: Uint8Array;
+  /**
+   * The piece's own lines were parsed (it holds a \n, or is the whole file): head ends the line
+   * carried from before (unless the piece starts the file) and `tail` begins the next one.
+   */
+  newline: boolean;
+  /** Bytes after the last \n: the start of a line that ends in a later piece. */
+  tail: Uint8Array;
+  /** Complete lines between the first and the last \n (blank ones too). */
+  lines: number;
+  /** Rows they took (every non-blank line: a record or a reported one). */
+  rows: number;
+  /** Their records as chunks and sample columns, numbered from 0. */
+  batch?: BuiltBatch;
+  /** Parse and mapping issues, with relative lines and rows. */
+  errors: CoreIssue[];
+}
+
+/**
+ * Parses pieces of a JSONL file: the parse worker's API (workers/parse.worker.ts), also run in
+ * line where there are no workers (Node tests). Reading, UTF-8 decoding, JSON.parse and the
+ * field mapping of a piece all happen here, so two of these run the costly part of ingest on
+ * two cores; the coordinator only stitches the line cut at each piece boundary.
+ */
+export class PieceParser {
+  private settings?: PieceSettings;
+  private parquet?: { blob: Blob; metadata: FileMetaData };
+  /** The piece buffer, reused: see read(). */
+  private buf = new Uint8Array(0);
+  /** Calls run one at a time (they share `buf`); a worker is sent two so it never waits for the next. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  /** Set the file name, mapping and record limit for the pieces that follow; a Parquet file's footer is read once here. */
+  async init(settings: PieceSettings, parquet?: Blob): Promise<void> {
+    this.settings = settings;
+    this.parquet = parquet ? { blob: parquet, metadata: await parquetFooter(parquet, settings.file) } : undefined;
+  }
+
+  /**
+   * Decode rows [task.from, task.rowEnd) of the Parquet file given to init (one row group) and
+   * map them. Rows are absolute here (the footer numbers them): no rebasing.
+   */
+  async parseRowGroup(task: RowGroupTask): Promise<PieceResult> {
+    const s = this.settings;
+    const pq = this.parquet;
+    if (!s || !pq) throw new Error('PieceParser.parseRowGroup before init with a Parquet file');
+    const rows = await parquetReadObjects({ file: blobBuffer(pq.blob), metadata: pq.metadata, rowStart: task.from, rowEnd: task.rowEnd, compressors });
+    const { records, issues } = rowsToRecords(rows, task.from, s);
+    rows.length = 0; // the decoded row group can go before the batch is built
+    const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 });
+    const enc = new TextEncoder();
+    for (const r of records) {
+      const issue = builder.add(r, enc.encode(r.text));
+      if (issue) issues.push(issue);
+    }
+    const none = new Uint8Array(0);
+    return { head: none, newline: true, tail: new Uint8Array(0), lines: 0, rows: task.rowEnd - task.from, batch: builder.take(), errors: issues };
+  }
+
+  /**
+   * Read and parse one piece (a slice of the file, any byte range). `fileStart`: the piece starts
+   * the file, so its first line is its own (head is empty) and a byte order mark is dropped.
+   * `fileEnd`: the piece ends the file, so its last line is parsed here too (tail is empty).
+   */
+  parse(piece: Blob, fileStart = false, fileEnd = false): Promise<PieceResult> {
+    const run = this.turn.then(() => this.parseNow(piece, fileStart, fileEnd));
+    this.turn = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * The piece's bytes, in a buffer kept from piece to piece. Reading the 265 MB bench file in a
+   * worker (bench/ingest/stages.mjs, 2-core VM, 2026-11-29): File.stream() 243 MB/s,
+   * slice(16 MB).arrayBuffer() 220, slice(4 MB) 150, FileReaderSync 16 MB 197; a fresh
+   * multi-MB buffer per read is not cheaper than the stream's 64 KB pieces copied into this one.
+   */
+  private async read(piece: Blob): Promise<Uint8Array> {
+    if (this.buf.length < piece.size) this.buf = new Uint8Array(Math.max(piece.size, Math.min(2 * this.buf.length, 64 << 20)));
+    const reader = piece.stream().getReader();
+    let at = 0;
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      this.buf.set(r.value, at);
+      at += r.value.length;
+    }
+    return this.buf.subarray(0, at);
+  }
+
+  private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult> {
+    const s = this.settings;
+    if (!s) throw new Error('PieceParser.parse before init');
+    const buf = await this.read(piece);
+    const nl = buf.indexOf(10);
+    if (nl < 0 && !(fileStart && fileEnd)) return { head: buf.slice(), newline: false, tail: new Uint8Array(0), lines: 0, rows: 0, errors: [] };
+    const from = fileStart ? 0 : nl + 1;
+    const to = fileEnd ? buf.length : buf.lastIndexOf(10) + 1;
+    const parser = createJsonlByteParser({ file: s.file, maxRecordBytes: s.maxRecordBytes, fileStart });
+    const out = parser.push(buf.subarray(from, to));
+    if (fileEnd) {
+      const end = parser.end();
+      out.records.push(...end.records);
+      out.errors.push(...end.errors);
+    }
+    const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 });
+    const errors = out.errors;
+    const rows = out.records.length + out.errors.length;
+    for (const r of out.records) {
+      const issue = builder.add(r, r.bytes!);
+      if (issue) errors.push(issue);
+    }
+    return {
+      // Copies: the piece's buffer is reused; the chunks' Blobs hold their own bytes.
+      head: fileStart ? new Uint8Array(0) : buf.slice(0, nl),
+      newline: true,
+      tail: buf.slice(to),
+      lines: parser.line - 1,
+      rows,
+      batch: builder.take(),
+      errors,
+    };
+  }
+}
+
+/** Transfer list for a result: its typed arrays move to the coordinator without a copy. */
+export function transferPiece(r: PieceResult): PieceResult {
+  const bufs: ArrayBuffer[] = [r.head.buffer as ArrayBuffer, r.tail.buffer as ArrayBuffer];
+  if (r.batch) for (const c of Object.values(r.batch.columns)) bufs.push(c.buffer as ArrayBuffer);
+  if (r.batch) for (const c of r.batch.chunks) bufs.push(c.offsets.buffer as ArrayBuffer);
+  return Comlink.transfer(r, [...new Set(bufs)]);
+}
+
+/** What workers/parse.worker.ts exposes. */
+export class PieceWorkerApi {
+  private parser = new PieceParser();
+  init(settings: PieceSettings, parquet?: Blob): Promise<void> {
+    return this.parser.init(settings, parquet);
+  }
+  async parseRowGroup(task: RowGroupTask): Promise<PieceResult> {
+    return transferPiece(await this.parser.parseRowGroup(task));
+  }
+  async parse(piece: Blob, fileStart = false, fileEnd = false): Promise<PieceResult> {
+    return transferPiece(await this.parser.parse(piece, fileStart, fileEnd));
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The parallel JSONL path (pieces parsed apart, lines stitched at the cuts) must give exactly what
+ * the sequential parser gives: the same rows, records, samples, stored bytes, and the same issues
+ * with the same line numbers and messages, wherever the cuts fall. In Node the piece parser runs
+ * in line (no workers): the cutting and stitching logic is the same.
+ */
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CoreIssue } from '../../src/core/types';
+import { closeDb } from '../../src/db/schema';
+import { IngestService, type IngestOptions } from '../../src/ingest/service';
+import { rebaseIssue } from '../../src/ingest/parallel';
+import { hasSharedData, sharedFile } from '../shared-data';
+import { allRecords, allSamples } from './helpers';
+import { row } from './hostile-gen';
+
+afterAll(closeDb);
+
+async function run(bytes: Uint8Array, name: string, opts: IngestOptions) {
+  const res = await new IngestService().ingest({ kind: 'file', file: new File([bytes as Uint8Array<ArrayBuffer>], name) }, () => {}, undefined, opts);
+  expect(res.fatal).toBeUndefined();
+  const m = res.meta;
+  return { meta: m, samples: await allSamples(m), records: await allRecords(m) };
+}
+
+/** Both ways on the same bytes; everything a user sees must match. */
+async function same(bytes: Uint8Array, name: string, opts: IngestOptions, pieceBytes: number[]) {
+  const seq = await run(bytes, name, { ...opts, parallel: false });
+  for (const p of pieceBytes) {
+    const par = await run(bytes, name, { ...opts, parallel: true, pieceBytes: p });
+    expect(par.meta.status, `pieces of ${p}`).toBe(seq.meta.status);
+    // Same issues; the order may differ where the sequential path held rows back for detection.
+    expect(byRow(par.meta.errors), `pieces of ${p}`).toEqual(byRow(seq.meta.errors));
+    expect(par.meta.errorCount).toBe(seq.meta.errorCount);
+    expect(par.meta.mapping).toEqual(seq.meta.mapping);
+    expect({ ...par.meta.resume, chunks: 0, parts: 0 }).toEqual({ ...seq.meta.resume, chunks: 0, parts: 0 });
+    expect(par.meta.fingerprint).toBe(seq.meta.fingerprint);
+    expect(par.samples, `pieces of ${p}`).toEqual(seq.samples);
+    expect(par.records, `pieces of ${p}`).toEqual(seq.records);
+  }
+  return seq;
+}
+
+const byRow = (es: CoreIssue[]) => [...es].sort((a, b) => (a.where.row ?? 0) - (b.where.row ?? 0) || a.code.localeCompare(b.code));
+const enc = new TextEncoder();
+const cat = (...parts: (string | Uint8Array)[]) => {
+  const bs = parts.map((p) => (typeof p === 'string' ? enc.encode(p) : p));
+  const out = new Uint8Array(bs.reduce((a, b) => a + b.length, 0));
+  let at = 0;
+  for (const b of bs) { out.set(b, at); at += b.length; }
+  return out;
+};
+
+describe('parallel JSONL ingest', () => {
+  it('gives the sequential result on hostile lines, cut at every size from 7 bytes up', async () => {
+    const long = JSON.stringify({ id: 'long', question: 'q?', response: '<think>' + 'x'.repeat(2_000) + '</think> 1' });
+    const bytes = cat(
+      '\ufeff', row(0), '\n',
+      '\n   \n', // blank lines: lines, not rows
+      row(1), '\r\n', // CRLF
+      '{"id": "bad", "question": \n', // not JSON
+      '[1, 2]\n', // not an object
+      new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]), // invalid UTF-8
+      '{"id": "noresp", "question": "where is the answer?"}\n', // mapping issue
+      long, '\n', // spans many pieces; over the 1,000-byte limit below
+      ...Array.from({ length: 40 }, (_, i) => row(i + 10) + '\n'),
+      'θ ', row(99), '\n', // a line that is not JSON, with a multi-byte character
+      row(100), // no newline at the end
+    );
+    const seq = await same(bytes, 'hostile.jsonl', { maxRecordBytes: 1_000 }, [7, 64, 333, 4096, 1 << 20]);
+    // The sequential result itself is what the parsers promise (so the comparison is not vacuous).
+    expect(seq.meta.resume.records).toBe(44); // 43 valid rows + the one with no response (stored for a later mapping)
+    expect(byRow(seq.meta.errors).map((e) => [e.code, e.where.line])).toEqual([
+      ['bad-json', 5], ['not-object', 6], ['bad-utf8', 7], ['no-fields', 8], ['row-too-large', 9], ['bad-json', 50],
+    ]);
+    expect(byRow(seq.meta.errors)[0].message).toMatch(/^hostile\.jsonl line 5: not valid JSON/);
+  });
+
+  it('gives the sequential result on a file that is one line, and on a file of blank lines and one row', async () => {
+    await same(enc.encode(row(1)), 'one.jsonl', {}, [5, 1 << 20]);
+    await same(cat('\n\n\n', row(2), '\n\n'), 'blank.jsonl', {}, [1, 2, 3, 1 << 20]);
+  });
+
+  it.skipIf(!hasSharedData('parallel ingest of the Sky-T1 file'))('gives the sequential result on the real Sky-T1 27B MATH500 file in 100 kB pieces', async () => {
+    const bytes = readFileSync(sharedFile('longcot/skyt1_correct5k_27b__math500.jsonl'));
+    const seq = await same(bytes, 'skyt1_correct5k_27b__math500.jsonl', {}, [100_000]);
+    expect(seq.meta.resume.records).toBe(500);
+  });
+
+  it('gives the sequential result on Parquet row groups decoded apart (a row over the limit, a row with no response)', async () => {
+    const n = 50;
+    const buf = parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: Array.from({ length: n }, (_, i) => `p${i}`) },
+        { name: 'question', data: Array.from({ length: n }, (_, i) => `Q${i}?`) },
+        { name: 'response', data: Array.from({ length: n }, (_, i) => (i === 17 ? null : i === 31 ? 'x'.repeat(5_000) : `<think>t${i}</think>a${i}`)) },
+      ],
+      rowGroupSize: 8,
+    });
+    const seq = await same(new Uint8Array(buf), 'groups.parquet', { maxRecordBytes: 2_000 }, [0]);
+    expect(seq.meta.resume.records).toBe(49);
+    expect(byRow(seq.meta.errors).map((e) => [e.code, e.where.row])).toEqual([['no-fields', 17], ['row-too-large', 31]]);
+  });
+
+  it('rebases a piece issue: "line 1" never matches the lead of "line 12"', () => {
+    const i = rebaseIssue({ code: 'bad-json', message: 'f line 12: not valid JSON (line 1)', where: { file: 'f', line: 12, row: 3 } }, 'f', 100, 50);
+    expect(i).toEqual({ code: 'bad-json', message: 'f line 112: not valid JSON (line 1)', where: { file: 'f', line: 112, row: 53 } });
+    const j = rebaseIssue({ code: 'no-fields', message: 'Row 1 has no response', where: { file: 'f', row: 1, line: 2 } }, 'f', 10, 20);
+    expect(j.message).toBe('Row 21 has no response');
+    const k = rebaseIssue({ code: 'no-fields', message: 'Row 12 has no response', where: { file: 'f', row: 1 } }, 'f', 0, 20);
+    expect(k.message).toBe('Row 12 has no response');
+  });
+});
