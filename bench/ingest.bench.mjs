@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 /**
- * npm run bench:ingest — ingest throughput and memory in headless Chromium, against the raw
- * JSON.parse rate of the same lines in the same browser. Appends a section to bench/RESULTS.md.
+ * npm run bench:ingest — ingest throughput and memory in headless Chromium, against DuckDB-WASM
+ * (the peer in ../shared/peers/duckdb-ingest, run back to back on the same files) and the raw
+ * JSON.parse rate of the same lines in the same browser. Files: a JSONL resampled from the real
+ * traces (bench/make-data.mjs, seed 7), a quarter of it (memory must stay flat in file size), and
+ * Parquet copies of the full file (snappy and zstd, row groups of 2,000 rows). Appends a section
+ * to bench/RESULTS.md.
  *
- * Usage: node bench/ingest.bench.mjs [--rows N] [--bytes B] [--no-append]
+ * Usage: node bench/ingest.bench.mjs [--rows N] [--bytes B] [--no-append] [--no-peer] [--no-parquet]
  * Needs `npm run build` first (the npm script does it) and ../shared/data beside the repo.
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,14 +19,18 @@ import { resolve } from 'node:path';
 import { preview } from 'vite';
 import { chromium } from 'playwright-core';
 import { makeBenchData } from './make-data.mjs';
+import { makeParquet } from './make-parquet.mjs';
+import { preparePeer, runPeer } from './ingest/peer.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
-const ROWS = arg('rows', 200_000);
-const BYTES = arg('bytes', 1_000_000_000);
+const ROWS = arg('rows', 20_000);
+const BYTES = arg('bytes', 1);
 const APPEND = !process.argv.includes('--no-append');
+const PEER = !process.argv.includes('--no-peer');
+const PARQUET = !process.argv.includes('--no-parquet');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -38,6 +46,19 @@ function rendererRss() {
   } catch {
     return 0;
   }
+}
+
+/** Largest VmHWM (peak resident set) among Chromium renderer processes, in bytes: the peer's measure. */
+function rendererHwm() {
+  let best = 0;
+  try {
+    const pids = execSync("ps -eo pid=,args= | grep -- '--type=renderer' | grep -v grep", { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/)[0]);
+    for (const pid of pids) {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) best = Math.max(best, Number(m[1]) * 1024);
+    }
+  } catch { /* no renderer */ }
+  return best;
 }
 
 async function ingestRun(url, file) {
@@ -68,12 +89,13 @@ async function ingestRun(url, file) {
   clearInterval(rssTimer);
   const counts = JSON.parse(await page.getByTestId('progress').getAttribute('data-counts'));
   const peakHeap = await page.evaluate(() => { clearTimeout(window.__memTimer); return window.__peak; });
+  const hwm = rendererHwm();
   const status = await page.getByTestId('dataset-item').first().getAttribute('data-status');
   const notices = await page.getByTestId('notice').allTextContents();
   await ctx.close();
   rmSync(profile, { recursive: true, force: true });
   if (status !== 'complete' || counts.rows !== file.rows) throw new Error(`ingest of ${file.path} ended ${status} at ${counts.rows} rows: ${notices.join(' | ')}`);
-  return { wall, counts, peakHeap, peakRss, status };
+  return { wall, counts, peakHeap, peakRss, hwm, status };
 }
 
 /** JSON.parse of the same lines in the same browser: only the parse calls are timed. */
@@ -140,47 +162,77 @@ const fmt = (x, d = 1) => x.toFixed(d);
 const full = await makeBenchData({ minRows: ROWS, minBytes: BYTES });
 const quarter = await makeBenchData({ minRows: Math.round(ROWS / 4), minBytes: Math.round(BYTES / 4) });
 console.log(`data: ${full.rows} rows, ${fmt(mb(full.bytes))} MB; quarter: ${quarter.rows} rows, ${fmt(mb(quarter.bytes))} MB`);
+const parquets = PARQUET
+  ? ['SNAPPY', 'ZSTD'].map((codec) => ({ codec, ...makeParquet(full.path, codec, 2000), rows: full.rows }))
+  : [];
+for (const p of parquets) console.log(`parquet ${p.codec}: ${fmt(mb(p.bytes))} MB, row groups of 2,000 rows`);
+const peerDir = PEER ? preparePeer() : undefined;
+if (!PEER) console.log('DuckDB-WASM peer skipped: --no-peer');
 
 const root = resolve(import.meta.dirname, '..');
 if (!existsSync(resolve(root, 'dist/index.html'))) throw new Error('run `npm run build` first');
 const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
 const url = server.resolvedUrls.local[0];
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
 try {
   const version = browser.version();
+  const loadAtStart = load();
   const small = await ingestRun(url, quarter);
   console.log('quarter ingest', small);
+  // ThinkSift then DuckDB on each file, back to back.
   const big = await ingestRun(url, full);
   console.log('full ingest', big);
+  const duck = peerDir ? runPeer(peerDir, full.path) : undefined;
+  console.log('duckdb jsonl', duck);
+  const pq = [];
+  for (const p of parquets) {
+    const ours = await ingestRun(url, p);
+    const theirs = peerDir ? runPeer(peerDir, p.path) : undefined;
+    console.log(`parquet ${p.codec}`, ours.counts, theirs);
+    pq.push({ p, ours, theirs });
+  }
   const raw = await rawParse(browser, url, full);
   console.log('raw parse', raw);
 
-  const ingestMBs = mb(full.bytes) / (big.counts.elapsedMs / 1000);
-  const rowsPerS = full.rows / (big.counts.elapsedMs / 1000);
-  // The stricter baseline: the faster of the two ways of feeding JSON.parse the same lines.
+  // Our rate from the file pick to the progress bar's end (wall), the stricter of the two we have;
+  // the worker's own elapsed time leaves out sniffing and worker start-up.
+  const ingestMBs = mb(full.bytes) / big.wall;
+  const workerMBs = mb(full.bytes) / (big.counts.elapsedMs / 1000);
+  const rowsPerS = full.rows / big.wall;
   const rawChunkMBs = mb(full.bytes) / (raw.parseMs / 1000);
   const rawLineMBs = mb(full.bytes) / (raw.lineParseMs / 1000);
   const rawMBs = Math.max(rawChunkMBs, rawLineMBs);
-  const rawPipeMBs = mb(full.bytes) / (raw.totalMs / 1000);
-  const rawLinePipeMBs = mb(full.bytes) / (raw.lineTotalMs / 1000);
   const c = big.counts;
-  const other = c.elapsedMs - c.readParseMs - (c.mapMs);
+  const other = c.elapsedMs - c.readParseMs - c.mapMs;
+  const vs = (ours, theirs) => (theirs ? `**${fmt(ours / theirs, 2)}×**` : '—');
   const lines = [
     '',
-    `## Ingest — ${new Date().toISOString().slice(0, 10)}`,
+    `## Ingest vs DuckDB-WASM — ${new Date().toISOString()}`,
     '',
-    `Machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB RAM; Chromium ${version} headless; ${os.platform()} ${os.release()}.`,
-    `Data: ${full.rows.toLocaleString('en-US')} rows, ${fmt(mb(full.bytes))} MB JSONL resampled from ../shared/data traces (bench/make-data.mjs, seed 7).`,
+    `Machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB RAM; Chromium ${version} headless; ${os.platform()} ${os.release()}. Load average (1/5/15 min) at start: ${loadAtStart}.`,
+    `Data: ${full.rows.toLocaleString('en-US')} rows, ${fmt(mb(full.bytes))} MB JSONL resampled from ../shared/data traces (bench/make-data.mjs, seed 7)` +
+      (parquets.length ? `; the same rows as Parquet (bench/make-parquet.mjs, row groups of 2,000 rows): ${parquets.map((p) => `${p.codec.toLowerCase()} ${fmt(mb(p.bytes))} MB`).join(', ')}.` : '.'),
+    `Peer: ${duck ? `DuckDB-WASM ${duck.duckdb ?? '0.9.2'} (../shared/peers/duckdb-ingest, --engine legacy --via file: File → registerFileHandle → CREATE TABLE AS read_json_auto / read_parquet), run right after ours on each file` : 'not run'}.`,
+    `Ours: File picked in the built app → IndexedDB, SHA-256, field mapping, resumable batches; rate = file bytes / wall time from the pick to the end of the progress bar. Memory: peak renderer RSS (VmHWM, the peer's measure; page + all workers).`,
+    '',
+    '| file | ThinkSift MB/s (rows/s) | DuckDB-WASM MB/s (rows/s) | ratio | ThinkSift peak renderer RSS | DuckDB peak renderer RSS |',
+    '| --- | --- | --- | --- | --- | --- |',
+    `| JSONL ${fmt(mb(full.bytes), 0)} MB | ${fmt(ingestMBs)} (${Math.round(rowsPerS).toLocaleString('en-US')}) | ${duck ? `${fmt(duck.mbs)} (${duck.rowsPerS.toLocaleString('en-US')})` : '—'} | ${vs(ingestMBs, duck?.mbs)} | ${fmt(mb(big.hwm), 0)} MB | ${duck ? `${fmt(duck.rssMb, 0)} MB` : '—'} |`,
+    ...pq.map(({ p, ours, theirs }) => {
+      const r = mb(p.bytes) / ours.wall;
+      return `| Parquet ${p.codec.toLowerCase()} ${fmt(mb(p.bytes), 0)} MB | ${fmt(r)} (${Math.round(p.rows / ours.wall).toLocaleString('en-US')}) | ${theirs ? `${fmt(theirs.mbs)} (${theirs.rowsPerS.toLocaleString('en-US')})` : '—'} | ${vs(r, theirs?.mbs)} | ${fmt(mb(ours.hwm), 0)} MB | ${theirs ? `${fmt(theirs.rssMb, 0)} MB` : '—'} |`;
+    }),
     '',
     '| measure | value |',
     '| --- | --- |',
-    `| ingest (file → IndexedDB, SHA-256, mapping) | **${fmt(ingestMBs)} MB/s**, ${Math.round(rowsPerS).toLocaleString('en-US')} rows/s (${fmt(c.elapsedMs / 1000)} s; status ${big.status}) |`,
-    `| raw JSON.parse of the same lines, same browser, parse calls only: lines cut from chunk-decoded text / lines decoded one by one | ${fmt(rawChunkMBs)} / ${fmt(rawLineMBs)} MB/s |`,
-    `| raw read + decode + split + JSON.parse, whole loop, page thread: chunk-decoded / per-line decoded | ${fmt(rawPipeMBs)} / ${fmt(rawLinePipeMBs)} MB/s |`,
-    `| ratio ingest / raw JSON.parse (the faster baseline) | **${fmt((100 * ingestMBs) / rawMBs, 0)}%** (target ≥ 50%) |`,
-    `| peak JS memory (page + workers, measureUserAgentSpecificMemory), ${fmt(mb(quarter.bytes), 0)} MB file → ${fmt(mb(full.bytes), 0)} MB file | ${fmt(mb(small.peakHeap), 0)} MB → ${fmt(mb(big.peakHeap), 0)} MB |`,
-    `| peak renderer RSS, same two files | ${fmt(mb(small.peakRss), 0)} MB → ${fmt(mb(big.peakRss), 0)} MB |`,
-    `| time in the ingest worker: read+decode+parse / in-line hashing (0 = hashed by a parallel worker) / map+batch / waiting for IndexedDB commits | ${fmt(c.readParseMs / 1000)} s / ${fmt(c.hashMs / 1000)} s / ${fmt((c.mapMs - c.writeWaitMs) / 1000)} s / ${fmt(c.writeWaitMs / 1000)} s (other ${fmt(other / 1000)} s) |`,
+    `| JSONL: ingest worker's own rate (its elapsed time, no sniffing or start-up) | ${fmt(workerMBs)} MB/s |`,
+    `| raw JSON.parse of the same lines, same browser, parse calls only: lines cut from chunk-decoded text / lines decoded one by one | ${fmt(rawChunkMBs)} / ${fmt(rawLineMBs)} MB/s${duck?.jsonParseMbs ? ` (peer page: ${fmt(duck.jsonParseMbs)})` : ''} |`,
+    `| **ratio ingest / raw JSON.parse** (the faster baseline) | **${fmt((100 * ingestMBs) / rawMBs, 0)}%** |`,
+    `| peak renderer RSS (VmHWM), ${fmt(mb(quarter.bytes), 0)} MB file → ${fmt(mb(full.bytes), 0)} MB file | ${fmt(mb(small.hwm), 0)} MB → ${fmt(mb(big.hwm), 0)} MB |`,
+    `| peak JS memory (page + workers, measureUserAgentSpecificMemory), same two files | ${fmt(mb(small.peakHeap), 0)} MB → ${fmt(mb(big.peakHeap), 0)} MB |`,
+    `| time in the ingest worker: waiting for parsed pieces (read+decode+parse+map, in parse workers) / stitching + batching / waiting for IndexedDB commits | ${fmt(c.readParseMs / 1000)} s / ${fmt((c.mapMs - c.writeWaitMs) / 1000)} s / ${fmt(c.writeWaitMs / 1000)} s (other ${fmt(other / 1000)} s) |`,
+    ...pq.map(({ p, ours }) => `| Parquet ${p.codec.toLowerCase()}: read+decode row groups / map+batch / commits wait | ${fmt(ours.counts.readParseMs / 1000)} s / ${fmt((ours.counts.mapMs - ours.counts.writeWaitMs) / 1000)} s / ${fmt(ours.counts.writeWaitMs / 1000)} s |`),
     '',
   ];
   const text = lines.join('\n');

@@ -2,27 +2,31 @@
  * Stage probe for bench/ingest/stages.mjs: times each step of JSONL ingest on its own in a
  * dedicated worker (where ingest runs), so a design choice can cite a number. Not part of the app.
  */
+import * as Comlink from 'comlink';
 import { createSHA256 } from 'hash-wasm';
+import type { PieceWorkerApi } from '../../src/ingest/piece';
+import { IngestService } from '../../src/ingest/service';
 import { detectMapping, mapRecord } from '../../src/core/schema/mapping';
 import { createJsonlByteParser } from '../../src/core/parse/jsonl-bytes';
 
 type Row = Record<string, number | string>;
 const MB = 1e6;
 
-async function readStream(f: File, each?: (b: Uint8Array) => void): Promise<void> {
+async function readStream(f: File, each: (b: Uint8Array) => void = () => {}): Promise<void> {
   const r = f.stream().getReader();
   for (;;) {
     const x = await r.read();
     if (x.done) break;
-    each?.(x.value);
+    each(x.value);
   }
 }
-async function readSlices(f: File, size: number, each?: (b: Uint8Array) => void): Promise<void> {
-  for (let at = 0; at < f.size; at += size) each?.(new Uint8Array(await f.slice(at, at + size).arrayBuffer()));
+async function readSlices(f: File, size: number, each: (b: Uint8Array) => void = () => {}): Promise<void> {
+  // (The read must not sit inside an optional call: `each?.(await …)` skips the read itself.)
+  for (let at = 0; at < f.size; at += size) each(new Uint8Array(await f.slice(at, at + size).arrayBuffer()));
 }
-function readSync(f: File, size: number, each?: (b: Uint8Array) => void): void {
+function readSync(f: File, size: number, each: (b: Uint8Array) => void = () => {}): void {
   const fr = new FileReaderSync();
-  for (let at = 0; at < f.size; at += size) each?.(new Uint8Array(fr.readAsArrayBuffer(f.slice(at, at + size))));
+  for (let at = 0; at < f.size; at += size) each(new Uint8Array(fr.readAsArrayBuffer(f.slice(at, at + size))));
 }
 
 /** Calls `line` for every complete line across chunk boundaries (byte split on 0x0A). */
@@ -94,5 +98,33 @@ self.onmessage = async (e: MessageEvent<{ file: File }>) => {
   const h = await createSHA256();
   await time('SHA-256 (hash-wasm) over 16 MB slices', f, () => { h.init(); return readSlices(f, SL, (b) => h.update(b)).then(() => h.digest('hex')); }, out);
   await time('Blob of each 16 MB slice (chunk storage copy)', f, () => readSlices(f, SL, (b) => new Blob([b])), out);
+  // The whole ingest (IndexedDB, SHA-256 worker, mapping), one way after the other on the same file.
+  for (const [name, o] of [['sequential (one worker, File.stream())', { parallel: false }], ['parallel, 1 parse worker', { parseWorkers: 1 }], ['parallel, 2 parse workers', { parseWorkers: 2 }]] as const) {
+    let counts: Record<string, number> = {};
+    await time(`whole ingest: ${name}`, f, async () => {
+      const r = await new IngestService().ingest({ kind: 'file', file: f }, (p) => { counts = p.counts as never; }, undefined, o);
+      if (r.fatal || r.meta.status !== 'complete') throw new Error(`ingest ${name}: ${r.fatal?.message ?? r.meta.status}`);
+    }, out);
+    out[out.length - 1].detail = `wait parse ${(counts.readParseMs / 1000).toFixed(2)} s, map+batch ${((counts.mapMs - counts.writeWaitMs) / 1000).toFixed(2)} s, commits ${(counts.writeWaitMs / 1000).toFixed(2)} s`;
+  }
+  // The parse workers of the app (workers/parse.worker.ts): pieces of 8 MB, 2 in flight per worker.
+  for (const n of [1, 2, 3]) {
+    await time(`parse workers ×${n}: read + decode + parse + map + chunk Blobs, 8 MB pieces`, f, () => pieces(f, n, det.mapping), out);
+  }
   self.postMessage(out);
 };
+
+async function pieces(f: File, n: number, mapping: unknown): Promise<void> {
+  const ws = Array.from({ length: n }, () => new Worker(new URL('/workers/parse.worker.ts', location.origin), { type: 'module' }));
+  const apis = ws.map((w) => Comlink.wrap<PieceWorkerApi>(w));
+  await Promise.all(apis.map((a) => a.init({ file: 'x', mapping: mapping as never })));
+  const step = 8 << 20;
+  const q: Promise<unknown>[] = [];
+  let k = 0;
+  for (let at = 0; at < f.size; at += step) {
+    q.push(apis[k++ % n].parse(f.slice(at, at + step), at === 0, at + step >= f.size));
+    if (q.length >= 2 * n) await q.shift();
+  }
+  await Promise.all(q);
+  ws.forEach((w) => w.terminate());
+}
