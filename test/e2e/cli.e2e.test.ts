@@ -2,11 +2,12 @@
  * A shared link reproduced from the command line: the app (headless Chromium, the built dist/)
  * and `thinksift select` (bin/thinksift.mjs, in Node) on the real Sky-T1 27B MATH500 file give
  * the same selection hash and byte-identical export files, and manifests that differ only in
- * their creation time. Skipped with a printed reason when ../shared/data is absent.
+ * their creation time; with "one per near-duplicate group" on (groups found in the app, computed
+ * by the CLI) the same hash too. Skipped with a printed reason when ../shared/data is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -83,6 +84,49 @@ describe.skipIf(!hasSharedData('the browser-vs-CLI link test on the real Sky-T1 
       await ctx.close();
     }
   });
+
+  it('one per near-duplicate group (MinHash) on the Sky-T1 file with planted copies: the CLI finds the groups and gives the app\'s hash', async () => {
+    // 15 case/spacing copies and 15 one-word edits of real questions, as near-dup.e2e.test.ts plants them.
+    const rows = readFileSync(sharedFile(LONGCOT), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { idx: number; question: string });
+    const long = rows.filter((r) => r.question.split(' ').length >= 40).slice(0, 30);
+    const planted = long.map((r, k) => {
+      const words = r.question.split(' ');
+      words[Math.floor(words.length / 2)] = 'zebra';
+      return { ...r, idx: 10_000 + k, question: k < 15 ? `  ${r.question.toUpperCase().replace(/ /g, '  ')}` : words.join(' ') };
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'thinksift-cli-nd-')), 'skyt1_planted.jsonl');
+    writeFileSync(file, [...rows, ...planted].map((r) => JSON.stringify(r)).join('\n'));
+    const ctx = await browser.newContext();
+    try {
+      const { page, errors } = await openApp(ctx);
+      await page.getByTestId('file-input').setInputFiles(file);
+      await waitIdle(page, 120_000);
+      await page.getByTestId('stage-select').click();
+      const before = await hashOf(page);
+      await page.getByTestId('budget').fill('100');
+      await page.waitForFunction((prev) => { const t = document.querySelector('[data-testid="selection-hash"]')?.textContent ?? ''; return /^[0-9a-f]{64}$/.test(t) && t !== prev; }, before, { timeout: 30_000 });
+      const plain = await hashOf(page);
+      await page.getByTestId('near-dup-filter').check();
+      await page.getByTestId('near-dup-find').click();
+      const done = await page.getByTestId('near-dup-done').filter({ hasText: /\d+ near-duplicate groups holding \d+ samples/ }).textContent({ timeout: 60_000 });
+      const [, groups, held] = /(\d+) near-duplicate groups holding (\d+) samples/.exec(done!)!;
+      const hash = await hashOf(page);
+      expect(hash).not.toBe(plain);
+      const selected = Number((await page.getByTestId('selected-count').textContent())!.replace(/,/g, ''));
+      await page.getByTestId('copy-link').click();
+      const link = await page.getByTestId('share-link').inputValue();
+      expect((await recipeFromHash(new URL(link).hash))!.recipe.filters.nearDup).toBe(true);
+      const { stdout } = await run(process.execPath, [join(ROOT, 'bin/thinksift.mjs'), 'select', '--recipe', link, '--in', file, '--progress', 'none'], { cwd: ROOT, maxBuffer: 1 << 24 });
+      const cli = JSON.parse(stdout);
+      expect(cli.nearDup).toEqual({ groups: Number(groups), samplesInGroups: Number(held) });
+      expect(Number(groups)).toBeGreaterThanOrEqual(25);
+      expect(cli.selected).toBe(selected);
+      expect(cli.selectionHash).toBe(hash);
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  }, 300_000);
 
   it('a link opened in the app (random baseline, every trace, 60 samples, seed 7), original rows: same hash, same bytes', async () => {
     const { stdout } = await run('sha256sum', [sharedFile(LONGCOT)]);
