@@ -5,7 +5,9 @@
  * still validate. Skipped with a printed reason when ../shared/data is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { parquetReadObjects } from 'hyparquet';
 import { launch, openApp, waitIdle } from './browser';
@@ -102,6 +104,42 @@ describe.skipIf(!run)('tags on the Sky-T1 file', () => {
       const pq = readFileSync((await dp.path())!);
       const back = await parquetReadObjects({ file: pq.buffer.slice(pq.byteOffset, pq.byteOffset + pq.byteLength) });
       expect(back.map((r) => r.tags)).toEqual(lines.map((r) => r.tags));
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  }, 300_000);
+
+  it('near-duplicate groups, once found, are a table column and nd_group / nd_size export columns', async () => {
+    // The real file plus one verbatim copy of sample 1's question: that pair is a group of 2.
+    const lines = readFileSync(sharedFile(LONGCOT), 'utf8').trim().split('\n');
+    const copy = { ...JSON.parse(lines[0]), idx: 10_000 };
+    const file = join(mkdtempSync(join(tmpdir(), 'thinksift-ndcols-')), 'skyt1_copy.jsonl');
+    writeFileSync(file, [...lines, JSON.stringify(copy)].join('\n'));
+    const ctx = await browser.newContext({ acceptDownloads: true });
+    try {
+      const { page, errors } = await openApp(ctx);
+      await page.getByTestId('file-input').setInputFiles(file);
+      await waitIdle(page);
+      await page.getByTestId('stage-select').click();
+      await page.getByTestId('selection-hash').filter({ hasText: /^[0-9a-f]{64}$/ }).waitFor({ timeout: 90_000 });
+      await page.getByTestId('near-dup-filter').check();
+      await page.getByTestId('near-dup-find').click();
+      await page.getByTestId('near-dup-done').filter({ hasText: /\d+ near-duplicate groups holding \d+ samples/ }).waitFor({ timeout: 60_000 });
+      await page.getByTestId('selection-hash').filter({ hasText: /^[0-9a-f]{64}$/ }).waitFor({ timeout: 90_000 });
+      await page.getByTestId('stage-export').click();
+      await page.getByTestId('export-format').selectOption('llamafactory-alpaca');
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('export-run').click()]);
+      const recs = readFileSync((await dl.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(recs.length).toBeGreaterThan(0);
+      for (const r of recs) {
+        expect(validateRecord('llamafactory-alpaca', r)).toEqual([]);
+        expect(Number.isInteger(r.nd_group) && r.nd_size >= 1).toBe(true);
+        expect('tags' in r).toBe(false); // nothing tagged in this dataset
+      }
+      await page.getByTestId('stage-load').click();
+      expect(await page.locator('[data-testid="sample-row"][data-index="0"] [data-testid="row-nd"]').textContent()).toBe('2');
+      expect(await page.getByTestId('sample-table').locator('.header').textContent()).toContain('dups');
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();
