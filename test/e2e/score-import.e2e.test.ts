@@ -3,7 +3,7 @@
  * (JSONL rows {"id", "model_difficulty", "model_rsr"} in sample order, null for no score) is
  * imported in Measure on the real Sky-T1 file, chosen as Select2Reason's difficulty column and
  * used by RSR; `thinksift select --scores` on the copied link gives the same selection hash, and
- * the columns survive a reload. Skipped with a printed reason when ../shared/data is absent.
+ * the columns survive a reload and a new field mapping (Apply mapping: joined again by sample id). Skipped with a printed reason when ../shared/data is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -17,6 +17,7 @@ import { LONGCOT } from './fixtures';
 import { hasSharedData, sharedFile } from '../shared-data';
 import { openInput, readWithMapping } from '../../src/cli/input';
 import { mapRecord } from '../../src/core/schema/mapping';
+import { recipeFromHash } from '../../src/core/recipe/codec';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -113,6 +114,32 @@ describe.skipIf(!hasSharedData('the score-import test on the real Sky-T1 file'))
       await page.getByTestId('score-file').setInputFiles(bad);
       await expect.poll(() => page.getByTestId('score-error').textContent()).toMatch(/^elsewhere\.jsonl: nothing to import: no row's "id" is a sample/);
       expect(await page.getByTestId('score-columns').textContent()).toContain('model_difficulty, model_rsr');
+
+      // Apply mapping (the reference field dropped; the ids stay): the imported columns are kept,
+      // joined to the re-derived samples by id once they are measured, and Measure says so.
+      await page.getByTestId('stage-load').click();
+      await page.getByTestId('map-reference').selectOption('');
+      await page.getByTestId('apply-mapping').click();
+      await page.locator('[data-testid="progress"][data-stage="remap"][data-running="false"]').waitFor({ timeout: 60_000 });
+      await page.getByTestId('stage-measure').click();
+      // Until the new samples are measured, Measure says the columns wait for that.
+      await expect.poll(() => page.getByTestId('score-waiting').textContent(), { timeout: 30_000 }).toContain('join the samples again by id once the new mapping is measured');
+      await page.locator('[data-testid="measure-run"]:enabled').click({ timeout: 30_000 });
+      await page.getByTestId('measure-done').waitFor({ timeout: 120_000 });
+      expect(await page.getByTestId('score-waiting').count()).toBe(0);
+      const carried = page.getByTestId('score-carried');
+      await carried.waitFor({ timeout: 30_000 });
+      expect(await carried.getAttribute('data-kept')).toBe(String(n));
+      expect(await carried.getAttribute('data-lost')).toBe('0');
+      expect(await carried.textContent()).toContain('Kept after the new field mapping');
+      expect(await page.getByTestId('score-columns').textContent()).toContain('model_difficulty, model_rsr');
+      await page.getByTestId('stage-select').click();
+      await page.getByTestId('method').selectOption('select2reason');
+      await page.getByTestId('difficulty-column').selectOption('model_difficulty');
+      const remapped = await hashOf(page);
+      const link = await linkOf(page);
+      expect((await recipeFromHash(new URL(link).hash))!.recipe.mapping?.reference).toBeFalsy();
+      expect((await cliSelect(link, file)).selectionHash).toBe(remapped);
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();
