@@ -175,4 +175,34 @@ describe.skipIf(!run)('manual marks on the Sky-T1 file', () => {
     expect(cli.selectionHash).toBe(hash);
     expect(cli.selected).toBe(after!.length);
   }, 300_000);
+
+  it('bulk marks from a search result: every hit "never keep", none selected, the hash changes', async () => {
+    const hits = longcotRows().filter((r) => r.question.toLowerCase().includes('parabola'));
+    expect(hits.length).toBe(6);
+    const ctx = await browser.newContext();
+    try {
+      const { page, errors } = await openApp(ctx);
+      await page.getByTestId('file-input').setInputFiles(sharedFile(LONGCOT));
+      await waitIdle(page);
+      await page.getByTestId('stage-select').click();
+      const plain = await hashOf(page);
+      await page.getByTestId('stage-load').click();
+      await page.getByTestId('search-input').fill('parabola');
+      await page.getByTestId('search-input').press('Enter');
+      await page.locator('[data-testid="search-status"][data-running="false"][data-hits="6"]').waitFor({ timeout: 60_000 });
+      await page.getByTestId('bulk-target').selectOption('hits');
+      expect(await page.getByTestId('bulk-marks').textContent()).toContain('Mark all 6 search hits');
+      await page.getByTestId('bulk-never').click();
+      // The table's mark column shows them (the table is filtered to the hits).
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="row-mark"]')].filter((e) => e.getAttribute('data-mark') === 'never').length === 6);
+      await page.getByTestId('stage-select').click();
+      await hashOf(page, plain);
+      expect(await page.getByTestId('marks-count').textContent()).toBe('0 always keep, 6 never keep');
+      expect(await page.getByTestId('mark-status').allTextContents()).toEqual(Array(6).fill('excluded before ranking'));
+      expect(await page.getByTestId('marks-effect').textContent()).toContain('6 never-keep samples removed before ranking');
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  }, 300_000);
 });
