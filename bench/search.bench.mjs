@@ -73,7 +73,7 @@ try {
   const qChars = chars(cols.question);
   const tChars = chars(cols.think);
   const TN = cols.think.length;
-  const label = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+  const label = (n) => (n % 1e6 === 0 ? `${n / 1e6}M` : n % 1e3 === 0 ? `${n / 1e3}k` : n.toLocaleString('en-US'));
 
   /** { first, all, hits } in ms for one query over `columns` of n samples. */
   const time = (query, columns, n) => {

@@ -16,6 +16,8 @@ afterAll(async () => {
 
 async function fresh(): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
   const ctx = await browser.newContext();
+  // These tests compare the sample view with the stored text: the raw-text view (render.e2e tests the rendered one).
+  await ctx.addInitScript(() => localStorage.setItem('thinksift.rawText', '1'));
   const { page, errors } = await openApp(ctx);
   return { ctx, page, errors };
 }

@@ -1,0 +1,106 @@
+/**
+ * Search in the browse view (issue 17) on the real Sky-T1 27B MATH500 file: the counts the app
+ * shows equal a plain scan of the file, the table is filtered to the hits, the opened hit is
+ * highlighted; a hostile regex is refused with a message, and one that slips past the static check
+ * is stopped by the watchdog instead of hanging the page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, openApp, waitIdle } from './browser';
+import { LONGCOT, longcotRows } from './fixtures';
+import { hasSharedData, sharedFile } from '../shared-data';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Type a query and wait for the finished count. */
+async function searchFor(page: Page, text: string): Promise<number> {
+  await page.getByTestId('search-input').fill(text);
+  await page.getByTestId('search-input').press('Enter');
+  await page.waitForFunction((t) => {
+    const el = document.querySelector('[data-testid="search-status"]');
+    return el?.getAttribute('data-query') === t && el.getAttribute('data-running') === 'false';
+  }, text, { timeout: 30_000 });
+  return Number(await page.getByTestId('search-status').getAttribute('data-hits'));
+}
+
+describe.skipIf(!hasSharedData('search on the real Sky-T1 file'))('search on the real Sky-T1 27B MATH500 file', () => {
+  it('counts equal a reference scan; the table shows only hits; the opened hit is marked', async () => {
+    const ctx = await browser.newContext();
+    const { page, errors } = await openApp(ctx);
+    try {
+      await page.getByTestId('file-input').setInputFiles(sharedFile(LONGCOT));
+      await waitIdle(page);
+      await page.getByTestId('search-input').waitFor();
+      const rows = longcotRows();
+      const ref = (want: (r: (typeof rows)[number]) => boolean) => rows.flatMap((r, i) => (want(r) ? [i] : []));
+
+      // Question substring (default field), case-insensitive.
+      const tri = ref((r) => r.question.toLowerCase().includes('triangle'));
+      expect(tri.length).toBeGreaterThan(5);
+      expect(await searchFor(page, 'Triangle')).toBe(tri.length);
+      expect(await page.getByTestId('sample-table').locator('.foot').textContent()).toContain(`${tri.length} of 500 samples`);
+      const shown = await page.locator('[data-testid="sample-row"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));
+      expect(shown).toEqual(tri.slice(0, shown.length));
+      await page.locator(`[data-testid="sample-row"][data-index="${tri[0]}"]`).click();
+      await page.locator(`[data-testid="sample-view"][data-index="${tri[0]}"]`).waitFor();
+      const marks = await page.getByTestId('sample-question').locator('mark').allTextContents();
+      expect(marks.length).toBeGreaterThan(0);
+      for (const m of marks) expect(m.toLowerCase()).toBe('triangle');
+
+      // Thinking + answer (together they are the whole response), substring and regex.
+      await page.getByTestId('search-field-question').uncheck();
+      await page.getByTestId('search-field-think').check();
+      await page.getByTestId('search-field-answer').check();
+      expect(await searchFor(page, 'wait')).toBe(ref((r) => r.code[0].toLowerCase().includes('wait')).length);
+      await page.getByTestId('search-regex').check();
+      const re = /\d+\s*(cm|units)\b/im;
+      const n = ref((r) => re.test(r.code[0])).length;
+      expect(n).toBeGreaterThan(0);
+      expect(await searchFor(page, String.raw`\d+\s*(cm|units)\b`)).toBe(n);
+
+      // A hostile regex is refused with a message and the page stays responsive.
+      await page.getByTestId('search-input').fill('(\\w+\\s?)*$');
+      await page.getByTestId('search-input').press('Enter');
+      await page.getByTestId('search-error').filter({ hasText: /refused: .*exponential/ }).waitFor({ timeout: 5000 });
+
+      // Clear: every sample is listed again.
+      await page.getByTestId('search-input').fill('');
+      await page.getByTestId('search-input').press('Enter');
+      await page.waitForFunction(() => /^500 samples/.test(document.querySelector('[data-testid="sample-table"] .foot')?.textContent?.trim() ?? ''));
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
+describe('a regex the static check lets through', () => {
+  it('is stopped by the watchdog with a message, and the next search works', async () => {
+    const ctx = await browser.newContext();
+    const { page, errors } = await openApp(ctx);
+    try {
+      // (a|aa)*b on 60 a's without a b takes Fibonacci(60) steps: it would never return.
+      const lines = [{ question: 'a'.repeat(60), response: '<think>x</think>y' }, { question: 'plain question', response: '<think>x</think>y' }].map((r) => JSON.stringify(r)).join('\n');
+      await page.getByTestId('file-input').setInputFiles({ name: 'redos.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(lines) });
+      await waitIdle(page);
+      await page.getByTestId('search-regex').check();
+      const t0 = Date.now();
+      await page.getByTestId('search-input').fill('(a|aa)*b');
+      await page.getByTestId('search-input').press('Enter');
+      await page.getByTestId('search-error').filter({ hasText: /Stopped: .* gave no (progress|answer)/ }).waitFor({ timeout: 20_000 });
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      expect(await page.evaluate(() => 1 + 1)).toBe(2); // the page itself never ran the regex: it answers
+      await page.getByTestId('search-regex').uncheck();
+      expect(await searchFor(page, 'plain')).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
