@@ -59,6 +59,9 @@ export class SearchService {
   private held?: Held;
   private gen = 0;
 
+  /** `holdThinkChars`: the most thinking characters kept in memory (tests set it low). */
+  constructor(private readonly holdThinkChars = HOLD_THINK_CHARS) {}
+
   /** Stop the running build or search (it rejects with an AbortError). */
   cancel(): void {
     this.gen++;
@@ -91,7 +94,7 @@ export class SearchService {
       chars.answer += s.answer.length;
       chars.think += s.think.length;
       if (cols.think) {
-        if (chars.think > HOLD_THINK_CHARS) cols.think = undefined; // searched from IndexedDB instead
+        if (chars.think > this.holdThinkChars) cols.think = undefined; // searched from IndexedDB instead
         else cols.think[j] = s.think;
       }
       if ((j + 1) % READ_BATCH === 0 || j + 1 === n) {

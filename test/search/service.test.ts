@@ -37,6 +37,21 @@ describe('SearchService', () => {
     expect(svc.highlight({ text: '(a+)+b', regex: true, matchCase: false, fields: ['question'] }, ['aaa'])).toEqual([[]]);
   });
 
+  it('thinking beyond the memory limit is read from IndexedDB per search, with the same hits', async () => {
+    const rows = Array.from({ length: 700 }, (_, i) => ({ id: `t${i}`, question: `q${i}`, response: `<think>${i % 50 === 0 ? 'Wait, recheck' : 'fine'} ${'x'.repeat(100)}</think>a${i}` }));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'big-think.jsonl'));
+    const small = new SearchService(5000);
+    expect(await small.prepare(meta.id)).toMatchObject({ held: { question: true, think: false, answer: true }, chars: { think: 0 } });
+    const query: SearchQuery = { text: 'wait, RECHECK', regex: false, matchCase: false, fields: ['think'] };
+    const streamed = await collect(small, meta.id, query);
+    expect(streamed.hits).toEqual(rows.flatMap((_, i) => (i % 50 === 0 ? [i] : [])));
+    expect(streamed.batches[0].source).toBe('indexeddb');
+    expect(streamed.batches.at(-1)).toMatchObject({ done: true, scanned: 700 });
+    const held = await collect(new SearchService(), meta.id, query);
+    expect(held.batches[0].source).toBe('memory');
+    expect(held.hits).toEqual(streamed.hits);
+  });
+
   it('cancel() or a newer query rejects the running search with an AbortError', async () => {
     const rows = Array.from({ length: 200 }, (_, i) => ({ id: `c${i}`, question: 'q '.repeat(20_000) + i, response: `<think>t</think>${i}` }));
     const { meta } = await ingestFile(new File([jsonl(rows)], 'cancel.jsonl'));
