@@ -2,8 +2,11 @@
  * Search in the browse view (issue 17) on the real Sky-T1 27B MATH500 file: the counts the app
  * shows equal a plain scan of the file, the table is filtered to the hits, the opened hit is
  * highlighted; a hostile regex is refused with a message, and one that slips past the static check
- * is stopped by the watchdog instead of hanging the page.
+ * is stopped by the watchdog instead of hanging the page. The table with its hits goes to
+ * $TMPDIR/thinksift-search.png for a human look.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openApp, waitIdle } from './browser';
@@ -52,6 +55,7 @@ describe.skipIf(!hasSharedData('search on the real Sky-T1 file'))('search on the
       const marks = await page.getByTestId('sample-question').locator('mark').allTextContents();
       expect(marks.length).toBeGreaterThan(0);
       for (const m of marks) expect(m.toLowerCase()).toBe('triangle');
+      await page.getByTestId('sample-table').screenshot({ path: join(tmpdir(), 'thinksift-search.png') });
 
       // Thinking + answer (together they are the whole response), substring and regex.
       await page.getByTestId('search-field-question').uncheck();
