@@ -28,14 +28,14 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
 
 // Rows per (job, device), sized so the whole run takes ~6 minutes on 2 cores: every tiny-qwen3 token
 // costs a full-vocabulary logits row (0.6 MB, ≈ 1–2 ms on WASM), and SwiftShader's software WebGPU
-// takes ≈ 150 ms per token, so its LM jobs get fewer and shorter rows (labelled in the table).
+// takes ≈ 10–20 ms per logits position (the plain way), so its LM jobs get fewer and shorter rows (labelled in the table).
 const FULL = { question: [5, 200], response: [20, 400] };
 const SHORT = { question: [5, 30], response: [20, 60] };
 // Runs per way (alternated, best counts): 2 where a run is cheap, 1 for the slow software-WebGPU LM jobs.
 const PLAN = {
-  difficulty: { wasm: { n: Number(arg('lm-rows', 48)), len: FULL, reps: 2 }, webgpu: { n: Number(arg('gpu-lm-rows', 6)), len: SHORT, reps: 1 } },
+  difficulty: { wasm: { n: Number(arg('lm-rows', 48)), len: FULL, reps: 2 }, webgpu: { n: Number(arg('gpu-lm-rows', 16)), len: SHORT, reps: 2 } },
   embeddings: { wasm: { n: Number(arg('rows', 256)), len: FULL, reps: 2 }, webgpu: { n: Number(arg('gpu-rows', 64)), len: FULL, reps: 2 } },
-  perplexity: { wasm: { n: Number(arg('lm-rows', 48)) / 2, len: FULL, reps: 2 }, webgpu: { n: Number(arg('gpu-lm-rows', 6)), len: SHORT, reps: 2 } },
+  perplexity: { wasm: { n: Number(arg('lm-rows', 48)) / 2, len: FULL, reps: 2 }, webgpu: { n: Number(arg('gpu-lm-rows', 16)), len: SHORT, reps: 2 } },
 };
 const JOBS = arg('only') ? [arg('only')] : ['difficulty', 'embeddings', 'perplexity'];
 const DEVICES = arg('device') ? [arg('device')] : ['wasm', 'webgpu'];
@@ -129,11 +129,16 @@ const text = [
   'JavaScript ≈ 1.8 ms, the fixture\'s own logits ≈ 0.7 ms, the statistics graph ≈ 0.4–0.5 ms, the JS log-sum-exp ≈ 1.6 ms. So',
   'on WASM what bounds ours is the fixture\'s V-wide ops plus the statistics (≈ 1.1 ms/position) against ≈ 2.5 ms per prompt or',
   'response position plus 1.6 ms per response token for the plain way. On SwiftShader\'s WebGPU (the GPU emulated on the CPU)',
-  'ORT\'s nine kernels for the statistics graph were slower than the JS loop (0.8–1.2×); the kernel reads each row once. On a',
+  'ORT\'s nine kernels for the statistics graph were slower than the JS loop (0.8–1.2×); our kernel sweeps each row twice,',
+  'branch-free, four logits per load (1.3–2 ms per 151,936-wide row there, against 2.9–4.2 ms for the earlier one-sweep online',
+  'softmax). Two changes of 2026-11-29 made software WebGPU measure our code rather than the emulator: the fixture\'s head is',
+  'Expand + ScatterElements (same logits, bit for bit; its OneHot head ran on ORT\'s CPU provider under WebGPU, 60–110 ms per',
+  'logits position, and a Pad head 13–20 ms, against 0.7–0.8 ms now), and the logits GPU buffer is reused between forwards',
+  '(WebGPU zero-fills every new buffer: a fresh one per forward cost 3.8 instead of 1.6 ms per position). On a',
   'real model the forward dominates both ways on WASM (≈ 3 GFLOP/token for 1.5B), so there the gain is the prompt positions\'',
   'logits and the read-back; on a real GPU the read-back of 0.6 MB per token (2.4 GB for an 8k trace in fp16) is what ours removes.',
-  'Embeddings on WASM are mostly tokenization plus per-call overhead. The software-WebGPU LM rows use 6 short rows and one',
-  'timed run each: they swing by ±50% between runs on this VM. A 1.5B model needs ≈ 3 GFLOP per token, hundreds of times',
+  'Embeddings on WASM are mostly tokenization plus per-call overhead. The software-WebGPU LM rows use 16 short rows;',
+  'they swing by ±30% between runs on this VM (other work on the 2 cores). A 1.5B model needs ≈ 3 GFLOP per token, hundreds of times',
   'more: on WASM it is compute-bound and one prompt\'s forward is already a matrix-matrix product over its tokens, so',
   'batching rows adds little there; on a real GPU, batching rows is what fills the device. SwiftShader runs WebGPU on the',
   'CPU: its rows test the WebGPU code path and its per-dispatch overhead, not GPU speed.',

@@ -92,6 +92,7 @@ export class DifficultyService {
     if (this.loaded?.key === key) return this.loaded.choice;
     const previous = this.loaded;
     this.loaded = undefined;
+    previous?.stats?.run.dispose();
     await previous?.model.dispose();
     const progress_callback = downloadProgress(onProgress);
     let fuse: FuseOutcome | undefined;
@@ -116,6 +117,7 @@ export class DifficultyService {
         else await model({ input_ids: one(BigInt(pad)), attention_mask: one(1n) });
       });
     } catch (e) {
+      this.loaded?.stats?.run.dispose();
       this.loaded = undefined;
       await model.dispose();
       throw e;
