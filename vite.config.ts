@@ -24,5 +24,11 @@ export default defineConfig({
   server: { headers: { ...APP_HEADERS } },
   preview: { headers: { ...APP_HEADERS } },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    // KaTeX's small fonts would be inlined as data: URLs, which the CSP's font-src 'self' blocks
+    // (src/sw/policy.ts): fonts stay files, served and precached like every other asset.
+    assetsInlineLimit: (file: string) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
+  },
 });

@@ -2,6 +2,8 @@
 import { validateSpec } from '../core/perturb/ops';
 import { DEFAULT_PERTURB_KEYWORDS, DEFAULT_STEP_SEPARATOR, defaultRegion, PERTURB_OPS, type ContentRegion, type PerturbSpec } from '../core/perturb/spec';
 import type { FieldMapping } from '../core/schema/mapping';
+import type { RowExtras } from '../core/export/extra-columns';
+import type { FeatureColumns } from '../ui/stores/features.svelte';
 import { one, parseArgs, type Parsed } from './args';
 import { featureColumns, joinScoreFile, scoreNote } from './columns';
 import { CliError, EXIT } from './errors';
@@ -49,6 +51,12 @@ async function selection(p: Parsed, bar: Progress, whole = false) {
   return { input, m, fc, sel, nearDup };
 }
 
+/** The nd_group / nd_size export columns once the near-duplicate groups are computed, as the app's export adds them. */
+function ndExtras(fc: FeatureColumns): RowExtras | undefined {
+  const { nd_group: group, nd_size: size } = fc.cols;
+  return group && size ? { nearDup: { group, size } } : undefined;
+}
+
 export async function select(args: readonly string[], io: Io, progress: MakeProgress): Promise<number> {
   const p = parseArgs(args, { values: SELECT_FLAGS, switches: [...COMMON.switches, 'allow-other-file'] });
   const bar = progress(p);
@@ -66,7 +74,7 @@ export async function select(args: readonly string[], io: Io, progress: MakeProg
   };
   const out = one(p, 'out');
   if (out) {
-    const w = await exportSelection(input, m, sel, exportChoice(p), out, (e) => bar.update(e));
+    const w = await exportSelection(input, m, sel, exportChoice(p), out, (e) => bar.update(e), ndExtras(fc));
     bar.end();
     Object.assign(summary, { written: w.result.written, skipped: w.result.skipped, files: [w.data, w.manifest, ...w.extras] });
   }

@@ -16,6 +16,7 @@ import { recipeFromHash } from '../core/recipe/codec';
 import { ExportService, type ExportResult } from '../export/service';
 import type { MarksReport } from '../core/marks/apply';
 import type { PerturbRequest } from '../perturb/service';
+import type { RowExtras } from '../core/export/extra-columns';
 import { needsEmbeddings, prepareWithEmbeddings, runSelection, selectionResult, type SelectionResult } from '../ui/stores/selection';
 import { selectWithVectors } from '../select/service';
 import type { FeatureColumns } from '../ui/stores/features.svelte';
@@ -137,8 +138,9 @@ export interface Written {
 /**
  * Write the export of `sel` from `input` into `outDir` with the app's ExportService: the same
  * file names, bytes and manifest (its createdAt aside) as the app's Export stage for this selection.
+ * `columns`: the near-duplicate columns when the groups were computed (the app exports them then too).
  */
-export async function exportSelection(input: InputFile, m: Measured, sel: Selected, choice: ExportChoice, outDir: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<Written> {
+export async function exportSelection(input: InputFile, m: Measured, sel: Selected, choice: ExportChoice, outDir: string, onProgress: (p: ProgressEvent) => void = () => {}, columns?: RowExtras): Promise<Written> {
   if (!exportFormat(choice.format)) throw new CliError(`Unknown export format "${choice.format}"`, EXIT.usage);
   const reader = await FileReader.open(input, m.mapping, m.record, m.sub, sel.result.rows);
   // As ExportPanel.svelte names it: the file name without its extension, then the method.
@@ -146,7 +148,7 @@ export async function exportSelection(input: InputFile, m: Measured, sel: Select
   const res = await new ExportService().write(
     { fingerprint: m.fingerprint, mapping: m.mapping },
     reader,
-    { datasetId: m.fingerprint, rows: sel.result.rows, format: choice.format, options: { style: choice.style }, recipe: sel.recipe, selectionHash: sel.hash, appVersion: appVersion(), baseName, fileType: choice.fileType, ...(choice.perturb ? { perturb: choice.perturb } : {}) },
+    { datasetId: m.fingerprint, rows: sel.result.rows, format: choice.format, options: { style: choice.style }, recipe: sel.recipe, selectionHash: sel.hash, appVersion: appVersion(), baseName, fileType: choice.fileType, ...(choice.perturb ? { perturb: choice.perturb } : {}), ...(columns ? { extras: columns } : {}) },
     onProgress,
     async () => m.ids,
   );

@@ -3,7 +3,7 @@
  * and `thinksift select` (bin/thinksift.mjs, in Node) on the real Sky-T1 27B MATH500 file give
  * the same selection hash and byte-identical export files, and manifests that differ only in
  * their creation time; with "one per near-duplicate group" on (groups found in the app, computed
- * by the CLI) the same hash too. Skipped with a printed reason when ../shared/data is absent.
+ * by the CLI) the same hash and export bytes too, nd_group / nd_size columns included. Skipped with a printed reason when ../shared/data is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -46,9 +46,9 @@ async function exportInApp(page: Page, format: string): Promise<{ name: string; 
 }
 
 /** `thinksift select` on the link; returns its stdout summary and the files it wrote. */
-async function selectInCli(link: string, format: string): Promise<{ summary: { selectionHash: string; selected: number; files: string[] }; data: Buffer; manifest: Record<string, unknown>; name: string }> {
+async function selectInCli(link: string, format: string, file = sharedFile(LONGCOT)): Promise<{ summary: { selectionHash: string; selected: number; files: string[] }; data: Buffer; manifest: Record<string, unknown>; name: string }> {
   const out = mkdtempSync(join(tmpdir(), 'thinksift-cli-'));
-  const { stdout } = await run(process.execPath, [join(ROOT, 'bin/thinksift.mjs'), 'select', '--recipe', link, '--in', sharedFile(LONGCOT), '--out', out, '--format', format, '--progress', 'none'], { cwd: ROOT, maxBuffer: 1 << 24 });
+  const { stdout } = await run(process.execPath, [join(ROOT, 'bin/thinksift.mjs'), 'select', '--recipe', link, '--in', file, '--out', out, '--format', format, '--progress', 'none'], { cwd: ROOT, maxBuffer: 1 << 24 });
   const summary = JSON.parse(stdout);
   const [data, manifest] = summary.files as string[];
   return { summary, data: readFileSync(data), manifest: JSON.parse(readFileSync(manifest, 'utf8')), name: data.split('/').pop()! };
@@ -96,7 +96,7 @@ describe.skipIf(!hasSharedData('the browser-vs-CLI link test on the real Sky-T1 
     });
     const file = join(mkdtempSync(join(tmpdir(), 'thinksift-cli-nd-')), 'skyt1_planted.jsonl');
     writeFileSync(file, [...rows, ...planted].map((r) => JSON.stringify(r)).join('\n'));
-    const ctx = await browser.newContext();
+    const ctx = await browser.newContext({ acceptDownloads: true });
     try {
       const { page, errors } = await openApp(ctx);
       await page.getByTestId('file-input').setInputFiles(file);
@@ -122,6 +122,15 @@ describe.skipIf(!hasSharedData('the browser-vs-CLI link test on the real Sky-T1 
       expect(Number(groups)).toBeGreaterThanOrEqual(25);
       expect(cli.selected).toBe(selected);
       expect(cli.selectionHash).toBe(hash);
+      // The export: the app adds nd_group / nd_size once the groups are found, and so does the CLI.
+      const app = await exportInApp(page, 'trl-messages');
+      const fromCli = await selectInCli(link, 'trl-messages', file);
+      expect(fromCli.name).toBe(app.name);
+      const first = JSON.parse(app.data.toString('utf8').split('\n')[0]) as Record<string, unknown>;
+      expect(typeof first.nd_group).toBe('number');
+      expect(typeof first.nd_size).toBe('number');
+      expect(fromCli.data.equals(app.data)).toBe(true);
+      expect(withoutTime(fromCli.manifest)).toEqual(withoutTime(app.manifest));
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();

@@ -59,7 +59,8 @@ describe.skipIf(!run)('tags on the Sky-T1 file', () => {
       await addTag(page, 'proof   check'); // stored as "proof check"
       expect(await page.getByTestId('tag-chip').allTextContents()).toEqual(['hard×', 'proof check×']);
       await page.getByTestId('tag-remove').last().click();
-      expect(await page.getByTestId('tag-chip').allTextContents()).toEqual(['hard×']);
+      // The chip goes once IndexedDB has the change: wait for it rather than read at once.
+      await expect.poll(() => page.getByTestId('tag-chip').allTextContents()).toEqual(['hard×']);
 
       // Bulk: every sample of the current selection.
       await page.getByTestId('bulk-target').selectOption('selection');
