@@ -8,6 +8,7 @@
  *   has to pass the recipe's validity filters (correct only, truncated, token limit, categories),
  *   and when it does not, the Select stage says which one drops it.
  */
+import { show } from '../show';
 
 /** What a mark asks for. */
 export type MarkKind = 'keep' | 'never';
@@ -22,16 +23,6 @@ export interface SampleMark {
 
 /** Limits on marks read from a link: a link must not be able to stall or bloat the app. */
 export const MARK_LIMITS = { maxMarks: 100_000, maxId: 1_000, maxNote: 500 } as const;
-
-function show(x: unknown): string {
-  let s: string;
-  try {
-    s = JSON.stringify(x) ?? String(x);
-  } catch {
-    s = String(x);
-  }
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
 
 /**
  * Validate untrusted marks (a recipe's `marks` field) into a canonical list: sorted by id, one mark

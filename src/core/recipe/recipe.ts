@@ -18,6 +18,7 @@ export type { RecipeDiversity, RecipeModels, RecipeRds } from './sections';
 import { defaultInfluence, normalizeInfluence, type RecipeInfluence } from '../influence/recipe-section';
 export type { RecipeInfluence } from '../influence/recipe-section';
 import { normalizeMarks, type SampleMark } from '../marks/marks';
+import { show } from '../show';
 export type { SampleMark } from '../marks/marks';
 
 export interface RecipeFeatures {
@@ -146,16 +147,6 @@ function isObject(x: unknown): x is Obj {
 /** An own property only: never a value inherited from a prototype. */
 function own(o: Obj, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
-}
-
-function show(x: unknown): string {
-  let s: string;
-  try {
-    s = JSON.stringify(x) ?? String(x);
-  } catch {
-    s = String(x);
-  }
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 /**
