@@ -243,6 +243,8 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
         await item.waitFor();
         await page.waitForFunction(() => document.querySelector('[data-testid="dataset-item"][data-name="big.jsonl"]')?.getAttribute('data-status') === 'incomplete');
         await item.getByTestId('resume-file').setInputFiles(big);
+        // Wait for the dataset's own status: the progress panel can read idle before the resume starts.
+        await page.waitForFunction(() => document.querySelector('[data-testid="dataset-item"][data-name="big.jsonl"]')?.getAttribute('data-status') === 'complete', undefined, { timeout: 110_000 });
         await waitIdle(page, 110_000);
         await expect(item.getAttribute('data-status')).resolves.toBe('complete');
         expect(await rowCount(page)).toBe(bigRows);
