@@ -232,6 +232,7 @@ try {
     `| peak renderer RSS (VmHWM), ${fmt(mb(quarter.bytes), 0)} MB file → ${fmt(mb(full.bytes), 0)} MB file | ${fmt(mb(small.hwm), 0)} MB → ${fmt(mb(big.hwm), 0)} MB |`,
     `| peak JS memory (page + workers, measureUserAgentSpecificMemory), same two files | ${fmt(mb(small.peakHeap), 0)} MB → ${fmt(mb(big.peakHeap), 0)} MB |`,
     `| time in the ingest worker: waiting for parsed pieces (read+decode+parse+map, in parse workers) / stitching + batching / waiting for IndexedDB commits | ${fmt(c.readParseMs / 1000)} s / ${fmt((c.mapMs - c.writeWaitMs) / 1000)} s / ${fmt(c.writeWaitMs / 1000)} s (other ${fmt(other / 1000)} s) |`,
+    `| parse workers' own time, summed over the workers: read the piece / decode + JSON.parse / map + chunks | ${fmt(c.pieceReadMs / 1000)} s / ${fmt(c.pieceParseMs / 1000)} s / ${fmt(c.pieceMapMs / 1000)} s |`,
     ...pq.map(({ p, ours }) => `| Parquet ${p.codec.toLowerCase()}: read+decode row groups / map+batch / commits wait | ${fmt(ours.counts.readParseMs / 1000)} s / ${fmt((ours.counts.mapMs - ours.counts.writeWaitMs) / 1000)} s / ${fmt(ours.counts.writeWaitMs / 1000)} s |`),
     '',
   ];

@@ -8,6 +8,7 @@ import { openDb, type DatasetMeta, type DB } from './schema';
 interface LoadedChunk {
   buf: Uint8Array;
   offsets: Uint32Array;
+  lines?: boolean;
 }
 
 const CHUNK_CACHE = 8; // a screenful of table rows spans 1–2 chunks; 8 covers fast scrolling back
@@ -93,15 +94,15 @@ export class DatasetReader {
    */
   async recordBytes(r: number): Promise<Uint8Array> {
     const c = this.chunkOf(r);
-    const { buf, offsets } = await this.chunk(c);
-    return chunkRecordBytes(buf, offsets, r - this.chunkFirst[c]).slice();
+    const { buf, offsets, lines } = await this.chunk(c);
+    return chunkRecordBytes(buf, offsets, r - this.chunkFirst[c], lines).slice();
   }
 
   /** The parsed source record behind stored record r (the original row, unchanged). */
   async record(r: number): Promise<unknown> {
     const c = this.chunkOf(r);
-    const { buf, offsets } = await this.chunk(c);
-    return JSON.parse(this.decoder.decode(chunkRecordBytes(buf, offsets, r - this.chunkFirst[c])));
+    const { buf, offsets, lines } = await this.chunk(c);
+    return JSON.parse(this.decoder.decode(chunkRecordBytes(buf, offsets, r - this.chunkFirst[c], lines)));
   }
 
   /** The canonical sample j, mapped with the dataset's current mapping. */
@@ -146,7 +147,7 @@ export class DatasetReader {
     }
     p = readChunk(this.meta.id, c, this.db).then(async (rec) => {
       if (!rec) throw new Error(`chunk ${c} of ${this.meta.name} is missing`);
-      return { buf: new Uint8Array(await rec.data.arrayBuffer()), offsets: rec.offsets };
+      return { buf: new Uint8Array(await rec.data.arrayBuffer()), offsets: rec.offsets, lines: rec.lines };
     });
     p.catch(() => this.chunkCache.delete(c));
     this.chunkCache.set(c, p);

@@ -38,6 +38,8 @@ export interface PieceDone {
   rows: number;
   /** Bytes of the file up to the end of this piece. */
   end: number;
+  /** The parse worker's own time on this piece (see PieceResult.ms). */
+  ms?: PieceResult['ms'];
 }
 
 export interface ParallelOptions extends PieceSettings {
@@ -196,7 +198,7 @@ export async function readJsonlParallel(
       row += r.rows;
       carry = lineParser(line + r.lines, row, false);
       carry.push(r.tail);
-      await onPiece({ stitched, batch: r.batch, rowBase, errors, rows: row, end: q.end });
+      await onPiece({ stitched, batch: r.batch, rowBase, errors, rows: row, end: q.end, ms: r.ms });
     }
     // Cancel after the last piece still stops the run, as the sequential reader does.
     if (opts.signal.aborted) throw opts.signal.reason;

@@ -37,6 +37,8 @@ export interface PieceResult {
   batch?: BuiltBatch;
   /** Parse and mapping issues, with relative lines and rows. */
   errors: CoreIssue[];
+  /** Where the parse worker's time went (ms), for benchmarks: reading the piece, decode + JSON.parse, mapping + chunks. */
+  ms?: { read: number; parse: number; map: number };
 }
 
 /**
@@ -96,6 +98,9 @@ export class PieceParser {
    * worker (bench/ingest/stages.mjs, 2-core VM, 2026-11-29): File.stream() 243 MB/s,
    * slice(16 MB).arrayBuffer() 220, slice(4 MB) 150, FileReaderSync 16 MB 197; a fresh
    * multi-MB buffer per read is not cheaper than the stream's 64 KB pieces copied into this one.
+   * A BYOB reader straight into this buffer cost less CPU in a probe (1.6 against 2.8–4.2 s of
+   * CPU for the file), but in the app's parse workers the ingest of the bench file stalled with
+   * it (2026-11-29, not understood yet), so it is not used.
    */
   private async read(piece: Blob): Promise<Uint8Array> {
     if (this.buf.length < piece.size) this.buf = new Uint8Array(Math.max(piece.size, Math.min(2 * this.buf.length, 64 << 20)));
@@ -113,7 +118,9 @@ export class PieceParser {
   private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult> {
     const s = this.settings;
     if (!s) throw new Error('PieceParser.parse before init');
+    const t0 = performance.now();
     const buf = await this.read(piece);
+    const t1 = performance.now();
     const nl = buf.indexOf(10);
     if (nl < 0 && !(fileStart && fileEnd)) return { head: buf.slice(), newline: false, tail: new Uint8Array(0), lines: 0, rows: 0, errors: [] };
     const from = fileStart ? 0 : nl + 1;
@@ -125,15 +132,21 @@ export class PieceParser {
       out.records.push(...end.records);
       out.errors.push(...end.errors);
     }
-    const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 });
+    // Chunks are slices of the piece (so of the file), not copies: see BatchBuilder's `source`.
+    const t2 = performance.now();
+    const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 }, piece);
     const errors = out.errors;
     const rows = out.records.length + out.errors.length;
     for (const r of out.records) {
-      const issue = builder.add(r, r.bytes!);
+      const b = r.bytes!;
+      // A line is a view into buf, except the file's last one when it has no \n: the parser
+      // joined that one into a new array, and it ends where buf does.
+      const at = b.buffer === buf.buffer ? b.byteOffset - buf.byteOffset : buf.length - b.length;
+      const issue = builder.add(r, b, at);
       if (issue) errors.push(issue);
     }
     return {
-      // Copies: the piece's buffer is reused; the chunks' Blobs hold their own bytes.
+      // Copies: the piece's buffer is reused.
       head: fileStart ? new Uint8Array(0) : buf.slice(0, nl),
       newline: true,
       tail: buf.slice(to),
@@ -141,6 +154,7 @@ export class PieceParser {
       rows,
       batch: builder.take(),
       errors,
+      ms: { read: t1 - t0, parse: t2 - t1, map: performance.now() - t2 },
     };
   }
 }
