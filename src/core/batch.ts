@@ -107,23 +107,11 @@ export interface BuiltChunk {
   firstRecord: number;
   offsets: Uint32Array;
   data: Blob;
-  /**
-   * Set when `data` is a slice of the JSONL source file itself (see BatchBuilder's `source`), not
-   * a copy of the records' bytes: record i then starts at offsets[i] and ends at the first \n
-   * before offsets[i + 1] (a blank or rejected line may lie between two records).
-   */
-  lines?: true;
 }
 
-/**
- * The UTF-8 bytes of record i of a chunk whose data was read into `buf`; `lines`: the chunk's
- * `lines` flag (a slice of the source file, where a record ends at its line's \n).
- */
-export function chunkRecordBytes(buf: Uint8Array, offsets: Uint32Array, i: number, lines?: boolean): Uint8Array {
-  const end = offsets[i + 1];
-  if (!lines) return buf.subarray(offsets[i], end);
-  const nl = buf.subarray(offsets[i], end).indexOf(10);
-  return buf.subarray(offsets[i], nl < 0 ? end : offsets[i] + nl);
+/** The UTF-8 bytes of record i of a chunk whose data was read into `buf`. */
+export function chunkRecordBytes(buf: Uint8Array, offsets: Uint32Array, i: number): Uint8Array {
+  return buf.subarray(offsets[i], offsets[i + 1]);
 }
 
 /** What one batch adds: chunks of text, and the column slices for its records and samples. */
@@ -148,9 +136,6 @@ export class BatchBuilder {
   private curParts: Uint8Array[] = [];
   private curOffsets: number[] = [0];
   private curBytes = 0;
-  /** Sliced mode: where the open chunk starts in `source`, and where its last record ends. */
-  private curStart = 0;
-  private curEnd = 0;
   private batchChars = 0;
   private batchRecords = 0;
   private batchSamples = 0;
@@ -168,19 +153,10 @@ export class BatchBuilder {
   samples: number;
   nextChunk: number;
 
-  /**
-   * `source`: the Blob the records' bytes were read from (a piece of a JSONL file). Records are
-   * then added with their byte offset in it, and a chunk stores a slice of `source` instead of a
-   * copy of the bytes. Measured in headless Chromium on the 265 MB bench file (2026-11-29), a
-   * Blob made from bytes costs ~3 s of the browser's time (every byte crosses to the browser
-   * process, then again to IndexedDB), while file slices put into IndexedDB cost ~1.7 s, all of
-   * it in the browser process.
-   */
   constructor(
     private readonly mapping: FieldMapping,
     private readonly file: string,
     start: { records: number; samples: number; chunks: number },
-    private readonly source?: Blob,
   ) {
     this.records = start.records;
     this.samples = start.samples;
@@ -197,29 +173,17 @@ export class BatchBuilder {
     return this.batchRecords;
   }
 
-  /**
-   * Add one parsed record whose stored form is the UTF-8 `bytes` of its source text. With a
-   * `source`, `at` is where those bytes start in it (records in increasing order, one per line).
-   * Returns a mapping issue, if any.
-   */
-  add(rec: RawRecord, bytes: Uint8Array, at = 0): CoreIssue | undefined {
+  /** Add one parsed record whose stored form is the UTF-8 `bytes` of its source text. Returns a mapping issue, if any. */
+  add(rec: RawRecord, bytes: Uint8Array): CoreIssue | undefined {
     const { samples, issue } = mapRecord(rec.value, rec.row, this.mapping, this.file);
     if (issue && rec.line !== undefined) issue.where.line ??= rec.line;
     // Close the chunk before numbering the record, so a new chunk starts at this record.
-    const open = this.curOffsets.length - 1;
-    const grown = this.source ? at + bytes.length - this.curStart : this.curBytes + bytes.length;
-    if ((open > 0 && grown > CHUNK_BYTES) || open >= CHUNK_MAX_RECORDS) this.closeChunk();
+    const open = this.curParts.length;
+    if ((open > 0 && this.curBytes + bytes.length > CHUNK_BYTES) || open >= CHUNK_MAX_RECORDS) this.closeChunk();
     const recordIndex = this.records++;
-    if (this.source) {
-      if (this.curOffsets.length === 1) this.curStart = at;
-      else this.curOffsets[this.curOffsets.length - 1] = at - this.curStart; // the previous record's span runs to this one
-      this.curEnd = at + bytes.length;
-      this.curOffsets.push(this.curEnd - this.curStart);
-    } else {
-      this.curParts.push(bytes);
-      this.curBytes += bytes.length;
-      this.curOffsets.push(this.curBytes);
-    }
+    this.curParts.push(bytes);
+    this.curBytes += bytes.length;
+    this.curOffsets.push(this.curBytes);
     this.batchChars += bytes.length;
     this.batchRecords++;
     this.cols.recordFileRow.push(rec.row);
@@ -243,10 +207,10 @@ export class BatchBuilder {
    * chunk is closed first, so records stay in file order.
    */
   appendBuilt(b: BuiltBatch, rowBase: number): void {
-    if (this.curOffsets.length > 1) this.closeChunk();
+    if (this.curParts.length > 0) this.closeChunk();
     const base = this.records;
     for (const c of b.chunks) {
-      this.chunks.push({ ...c, n: this.nextChunk++, firstRecord: c.firstRecord + base });
+      this.chunks.push({ n: this.nextChunk++, firstRecord: c.firstRecord + base, offsets: c.offsets, data: c.data });
       this.cols.chunkFirst.push(c.firstRecord + base);
     }
     const cols = b.columns;
@@ -266,7 +230,7 @@ export class BatchBuilder {
 
   /** Close the batch: returns its chunks and columns and starts a new, empty batch. */
   take(): BuiltBatch {
-    if (this.curOffsets.length > 1) this.closeChunk();
+    if (this.curParts.length > 0) this.closeChunk();
     const c = this.cols;
     const out: BuiltBatch = {
       chunks: this.chunks,
@@ -289,13 +253,13 @@ export class BatchBuilder {
   }
 
   private closeChunk(): void {
-    const offsets = Uint32Array.from(this.curOffsets);
-    this.chunks.push(
-      this.source
-        ? { n: this.nextChunk, firstRecord: this.curFirst, offsets, data: this.source.slice(this.curStart, this.curEnd), lines: true }
-        : // The Blob copies the bytes, so views into the reader's buffers may be let go afterwards.
-          { n: this.nextChunk, firstRecord: this.curFirst, offsets, data: new Blob(this.curParts as Uint8Array<ArrayBuffer>[]) },
-    );
+    // The Blob copies the bytes, so views into the reader's buffers may be let go afterwards.
+    this.chunks.push({
+      n: this.nextChunk,
+      firstRecord: this.curFirst,
+      offsets: Uint32Array.from(this.curOffsets),
+      data: new Blob(this.curParts as Uint8Array<ArrayBuffer>[]),
+    });
     this.cols.chunkFirst.push(this.curFirst);
     this.nextChunk++;
     this.curFirst = this.records;

@@ -127,8 +127,6 @@ export interface ChunkRecord {
   /** offsets.length = records + 1; record i is data bytes [offsets[i], offsets[i+1]). */
   offsets: Uint32Array;
   data: Blob;
-  /** data is a slice of the JSONL source file: a record ends at its line's \n (see BuiltChunk.lines). */
-  lines?: true;
 }
 
 export interface ColumnPart {

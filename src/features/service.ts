@@ -111,7 +111,7 @@ export class FeatureService {
         textBytes += buf.length;
         for (let i = 0; i + 1 < chunk.offsets.length; i++) {
           const r = chunk.firstRecord + i;
-          const value = JSON.parse(decoder.decode(chunkRecordBytes(buf, chunk.offsets, i, chunk.lines)));
+          const value = JSON.parse(decoder.decode(chunkRecordBytes(buf, chunk.offsets, i)));
           for (const s of mapRecord(value, fileRow[r], meta.mapping, meta.name).samples) {
             const f = computeFeatures(s, settings, (t) => counter.count(t), matcher);
             // Numeric fields of the file itself (a score, a level...) become rankable columns too.

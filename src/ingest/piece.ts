@@ -132,21 +132,16 @@ export class PieceParser {
       out.records.push(...end.records);
       out.errors.push(...end.errors);
     }
-    // Chunks are slices of the piece (so of the file), not copies: see BatchBuilder's `source`.
     const t2 = performance.now();
-    const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 }, piece);
+    const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 });
     const errors = out.errors;
     const rows = out.records.length + out.errors.length;
     for (const r of out.records) {
-      const b = r.bytes!;
-      // A line is a view into buf, except the file's last one when it has no \n: the parser
-      // joined that one into a new array, and it ends where buf does.
-      const at = b.buffer === buf.buffer ? b.byteOffset - buf.byteOffset : buf.length - b.length;
-      const issue = builder.add(r, b, at);
+      const issue = builder.add(r, r.bytes!);
       if (issue) errors.push(issue);
     }
     return {
-      // Copies: the piece's buffer is reused.
+      // Copies: the piece's buffer is reused; the chunks' Blobs hold their own bytes.
       head: fileStart ? new Uint8Array(0) : buf.slice(0, nl),
       newline: true,
       tail: buf.slice(to),

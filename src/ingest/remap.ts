@@ -41,7 +41,7 @@ export async function remapDataset(
     const buf = new Uint8Array(await chunk.data.arrayBuffer());
     for (let i = 0; i + 1 < chunk.offsets.length; i++) {
       const r = record++;
-      const value = JSON.parse(decoder.decode(chunkRecordBytes(buf, chunk.offsets, i, chunk.lines)));
+      const value = JSON.parse(decoder.decode(chunkRecordBytes(buf, chunk.offsets, i)));
       const { samples: ss, issue } = mapRecord(value, fileRow[r], mapping, meta.name);
       if (issue) {
         if (errors.length < MAX_STORED_ERRORS) errors.push(issue);

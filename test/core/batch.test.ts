@@ -180,33 +180,6 @@ describe('BatchBuilder', () => {
     for (let c = 0; c < 3; c++) expect(JSON.parse((await texts(out.chunks[c]))[0])).toEqual(rows[c]);
   });
 
-  it('stores slices of the source, not copies, when given one: a record ends at its line\'s \\n, blank and bad lines between are skipped', async () => {
-    const lines = [JSON.stringify(openr1(0, [gen(0)])) + '\r', '', 'not json', JSON.stringify(openr1(1, [gen(1)])), '   ', JSON.stringify(openr1(2, [gen(2)], undefined, 3_000_000)), JSON.stringify(openr1(3, [gen(3)]))];
-    const file = enc.encode(lines.join('\n'));
-    const source = new Blob([file]);
-    const b = new BatchBuilder(MAPPING, 'x.jsonl', { records: 0, samples: 0, chunks: 0 }, source);
-    let at = 0;
-    let row = 0;
-    for (const l of lines) {
-      const bytes = enc.encode(l);
-      if (l.startsWith('{')) b.add({ row, line: row + 1, value: JSON.parse(l), text: l }, bytes, at);
-      at += bytes.length + 1;
-      row++;
-    }
-    const out = b.take();
-    expect(out.chunks.map((c) => [c.firstRecord, count(c), c.lines])).toEqual([[0, 2, true], [2, 1, true], [3, 1, true]]);
-    for (const c of out.chunks) expect(c.offsets[0]).toBe(0);
-    const got: string[] = [];
-    for (const c of out.chunks) {
-      const buf = new Uint8Array(await c.data.arrayBuffer());
-      for (let i = 0; i < count(c); i++) got.push(new TextDecoder().decode(chunkRecordBytes(buf, c.offsets, i, c.lines)));
-    }
-    expect(got).toEqual([lines[0], lines[3], lines[5], lines[6]]); // the \r stays: it is the line's own byte
-    // The first chunk is the file from record 0 to the end of record 1, bad lines included.
-    expect(out.chunks[0].data.size).toBe(enc.encode(lines.slice(0, 4).join('\n')).length);
-    expect(out.samples).toBe(4);
-  });
-
   it('puts at most 4096 records in a chunk', () => {
     const b = builder();
     for (let i = 0; i < 5000; i++) b.add(...rec(i, { problem: `p${i}`, generations: [`a${i}`], messages: [], uuid: i }));

@@ -115,6 +115,42 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
   });
   afterAll(() => rmSync(files.dir, { recursive: true, force: true }));
 
+  it('keeps every row once the file is gone: a 12 MB file (two parse pieces, bad and blank lines between rows) is loaded, deleted, and after a reload far rows open with their own text', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'thinksift-gone-'));
+    const path = join(dir, 'gone.jsonl');
+    // Chunks are slices of the picked file (src/core/batch.ts): IndexedDB must hold its own copy.
+    const one = readFileSync(sharedFile(LONGCOT), 'utf8').trimEnd();
+    writeFileSync(path, [one, '', 'not json\r', one, '   ', one].join('\n') + '\n');
+    const { ctx, page, errors } = await fresh();
+    try {
+      await drop(page, path);
+      expect(await rowCount(page)).toBe(1500);
+      expect(await page.getByTestId('ingest-errors').getAttribute('data-count')).toBe('1');
+      rmSync(dir, { recursive: true, force: true });
+      await page.reload();
+      const item = page.locator('[data-testid="dataset-item"][data-name="gone.jsonl"]');
+      await item.waitFor();
+      await item.locator('button.name').click();
+      await page.getByTestId('row-count').waitFor();
+      const viewport = page.getByTestId('sample-table').locator('.viewport');
+      const rows = longcotRows();
+      for (const target of [3, 499, 500, 1_201, 1_499]) {
+        await viewport.evaluate((el, t) => { el.scrollTop = t * 28 - 100; }, target);
+        const row = page.locator(`[data-testid="sample-row"][data-index="${target}"]`);
+        await row.waitFor();
+        await row.click();
+        await page.locator(`[data-testid="sample-view"][data-index="${target}"]`).waitFor();
+        expect((await page.getByTestId('sample-question').textContent())?.trim(), `row ${target}`).toBe(rows[target % 500].question.trim());
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('streams the 500-row JSONL, detects the eval-output shape and opens a sample as text', async () => {
     const { ctx, page, errors } = await fresh();
     try {

@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+/**
+ * npm run bench:open — a 1M-sample dataset in the built app, default settings, a persistent
+ * profile as a user has: after loading it once and reloading the page, how long it takes to open
+ * the dataset, jump the table to any row, search a question substring, and open any sample.
+ * Every time is taken in the page itself (performance.now() from the action until a
+ * MutationObserver sees the result in the DOM), so Playwright's round trips are not counted.
+ * The 1M-row JSONL is generated (seeded) in a temporary folder and deleted afterwards.
+ *
+ * Usage: node bench/open.bench.mjs [--rows N] [--no-append]; PROFILE=1 also prints a CPU profile of the
+ * page while the dataset opens, and the page console.
+ */
+import { appendFileSync, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { preview } from 'vite';
+import { chromium } from 'playwright-core';
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const ROWS = arg('rows', 1_000_000);
+const APPEND = !process.argv.includes('--no-append');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ROW_PX = 28; // the table's row height (src/ui/table)
+const SHAPES = ['triangle', 'hexagon', 'sequence', 'polynomial', 'probability', 'integer', 'circle'];
+
+/** Row i of the generated file: every question names one shape, so a substring search has 1/7 hits. */
+function row(i) {
+  const shape = SHAPES[(i * 2654435761) % SHAPES.length];
+  const think = `First, consider the ${shape}. Step ${i % 13}: compute ${i} * 3 = ${i * 3}.\n\nWait, check it again: ${i * 3} / 3 = ${i}.`;
+  return JSON.stringify({ id: `q${i}`, question: `Question ${i}: find the area of the ${shape} with side ${i % 97}.`, response: `<think>${think}</think>The answer is \\boxed{${i % 1000}}.` });
+}
+
+async function makeFile(dir) {
+  const path = join(dir, `open-${ROWS}.jsonl`);
+  const out = createWriteStream(path);
+  let buf = '';
+  for (let i = 0; i < ROWS; i++) {
+    buf += row(i) + '\n';
+    if (buf.length > 1 << 20) { if (!out.write(buf)) await once(out, 'drain'); buf = ''; }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+  return { path, bytes: statSync(path).size };
+}
+
+/** Seeded targets spread over the whole table. */
+function targets(n, k, seed) {
+  const out = [];
+  let x = seed;
+  for (let i = 0; i < k; i++) { x = (x * 1103515245 + 12345) % 2147483648; out.push(x % n); }
+  return out;
+}
+
+const root = resolve(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'thinksift-open-'));
+const profile = mkdtempSync(join(tmpdir(), 'thinksift-open-profile-'));
+const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+const url = server.resolvedUrls.local[0];
+let ctx;
+try {
+  const file = await makeFile(dir);
+  console.log(`data: ${ROWS} rows, ${(file.bytes / 1e6).toFixed(1)} MB`);
+  ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (process.env.PROFILE) page.on('console', (m) => console.log('PAGE', m.text()));
+  await page.goto(url);
+  await page.getByTestId('file-input').waitFor({ state: 'attached' });
+  const t0 = Date.now();
+  await page.getByTestId('file-input').setInputFiles(file.path);
+  await page.locator('[data-testid="progress"][data-running="false"]').waitFor({ timeout: 1_800_000 });
+  const ingestS = (Date.now() - t0) / 1000;
+  console.log(`ingest: ${ingestS.toFixed(1)} s`);
+  rmSync(dir, { recursive: true, force: true }); // the app must not need the file any more
+
+  // A new session: reload, then open the dataset from the list.
+  await page.reload();
+  await page.locator('[data-testid="dataset-item"] button.name').first().waitFor();
+  // In-page helper: run `act`, resolve with the ms until `done()` holds (checked on every DOM change).
+  await page.evaluate(() => {
+    window.__until = (act, done, timeout = 60_000) => new Promise((res, rej) => {
+      const t0 = performance.now();
+      const check = () => {
+        if (!done()) return false;
+        obs.disconnect();
+        clearTimeout(timer);
+        res(performance.now() - t0);
+        return true;
+      };
+      const obs = new MutationObserver(check);
+      obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      const timer = setTimeout(() => { obs.disconnect(); rej(new Error(`timed out: ${done}`)); }, timeout);
+      act();
+      check();
+    });
+  });
+  const n = ROWS.toLocaleString('en-US');
+  const cdp = process.env.PROFILE ? await ctx.newCDPSession(page) : undefined;
+  if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
+  const openMs = await page.evaluate((n) => window.__until(
+    () => document.querySelector('[data-testid="dataset-item"] button.name').click(),
+    () => document.querySelector('[data-testid="row-count"]')?.textContent?.trim() === n
+      && !!document.querySelector('[data-testid="sample-row"][data-index="0"]')?.textContent?.includes('Question 0:'),
+  ), n);
+  console.log(`open: ${openMs.toFixed(1)} ms`);
+  if (cdp) {
+    const { profile: prof } = await cdp.send('Profiler.stop');
+    const self = new Map();
+    const dt = prof.timeDeltas;
+    const byId = new Map(prof.nodes.map((x) => [x.id, x]));
+    prof.samples.forEach((id, i) => { const x = byId.get(id); const k = `${x.callFrame.functionName || '(anon)'} ${x.callFrame.url.split('/').pop()}:${x.callFrame.lineNumber}`; self.set(k, (self.get(k) ?? 0) + (dt[i] ?? 0) / 1000); });
+    console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(1)} ms ${k}`).join('\n'));
+  }
+
+  const jump = targets(ROWS, 12, 7);
+  const scrollMs = [];
+  const sampleMs = [];
+  for (const t of jump) {
+    scrollMs.push(await page.evaluate(([t, px]) => window.__until(
+      () => { document.querySelector('[data-testid="sample-table"] .viewport').scrollTop = t * px - 100; },
+      () => !!document.querySelector(`[data-testid="sample-row"][data-index="${t}"]`)?.textContent?.includes(`Question ${t}:`),
+    ), [t, ROW_PX]));
+    sampleMs.push(await page.evaluate((t) => window.__until(
+      () => document.querySelector(`[data-testid="sample-row"][data-index="${t}"]`).click(),
+      () => !!document.querySelector(`[data-testid="sample-view"][data-index="${t}"] [data-testid="sample-question"]`)?.textContent?.includes(`Question ${t}:`),
+    ), t));
+  }
+  console.log('scroll', scrollMs.map((x) => x.toFixed(0)).join(' '), '| sample', sampleMs.map((x) => x.toFixed(0)).join(' '));
+
+  // Search: the first query of a dataset also reads its question text into the search worker (once).
+  const search = async (q) => page.evaluate((q) => {
+    const input = document.querySelector('[data-testid="search-input"]');
+    const status = () => document.querySelector('[data-testid="search-status"]');
+    let first;
+    const t0 = performance.now();
+    const firstHit = new Promise((res) => {
+      const obs = new MutationObserver(() => {
+        const r = document.querySelector('[data-testid="sample-row"]');
+        if (status()?.getAttribute('data-query') === q && r?.textContent?.toLowerCase().includes(q)) { obs.disconnect(); res(performance.now() - t0); }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    return window.__until(() => {
+      input.value = q;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    }, () => status()?.getAttribute('data-query') === q && status()?.getAttribute('data-running') === 'false').then(async (all) => {
+      first = await Promise.race([firstHit, new Promise((r) => setTimeout(() => r(NaN), 1000))]);
+      // The last batch of hits can land a few ms after the search reports done (it travels on
+      // its own port): the count is read once it has settled.
+      await new Promise((r) => setTimeout(r, 300));
+      return { first, all, hits: Number(status().getAttribute('data-hits')) };
+    });
+  }, q);
+  const cold = await search('triangle');
+  const warm = [];
+  for (const q of ['hexagon', 'polynomial', 'circle with side 42']) warm.push({ q, ...(await search(q)) });
+  console.log('search cold', cold, 'warm', warm);
+  if (errors.length) throw new Error(`page errors: ${errors.join(' | ')}`);
+
+  const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const max = (a) => Math.max(...a);
+  const f = (x) => (Number.isFinite(x) ? x.toFixed(0) : '—');
+  const text = [
+    '',
+    `## Open a 1M-sample dataset (bench:open) — ${new Date().toISOString()}`,
+    '',
+    `Machine: ${os.cpus()[0]?.model?.trim() ?? 'unknown'} × ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM; Chromium ${ctx.browser()?.version() ?? ''} headless, persistent profile. Load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}.`,
+    `Data: ${n} generated rows (${(file.bytes / 1e6).toFixed(0)} MB JSONL, seeded; one sample each), loaded once through the file picker (${ingestS.toFixed(0)} s), the file then deleted and the page reloaded. Default settings. Times in the page: from the action to the DOM change that shows its result (MutationObserver); ${jump.length} seeded rows spread over the table.`,
+    '',
+    '| action | median ms | max ms | < 100 ms |',
+    '| --- | --- | --- | --- |',
+    `| open the dataset from the list (table shows ${n} rows and row 0's question) | ${f(openMs)} | ${f(openMs)} | ${openMs < 100 ? 'yes' : 'no'} |`,
+    `| jump the table to a row (row drawn with its question text) | ${f(med(scrollMs))} | ${f(max(scrollMs))} | ${max(scrollMs) < 100 ? 'yes' : 'no'} |`,
+    `| open that sample (sample view shows its question) | ${f(med(sampleMs))} | ${f(max(sampleMs))} | ${max(sampleMs) < 100 ? 'yes' : 'no'} |`,
+    `| first search of the dataset, "triangle" (reads the question text into the search worker once): first hits drawn / all ${cold.hits.toLocaleString('en-US')} counted | ${f(cold.first)} / ${f(cold.all)} | — | ${cold.all < 100 ? 'yes' : 'no'} |`,
+    ...warm.map((w) => `| search "${w.q}": first hits drawn / all ${w.hits.toLocaleString('en-US')} counted | ${f(w.first)} / ${f(w.all)} | — | ${w.all < 100 ? 'yes' : `first hits ${w.first < 100 ? 'yes' : 'no'}, count no`} |`),
+    '',
+  ].join('\n');
+  console.log(text);
+  if (APPEND) appendFileSync(resolve(root, 'bench/RESULTS.md'), text + '\n');
+} finally {
+  await ctx?.close();
+  server.httpServer.close();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true });
+}
