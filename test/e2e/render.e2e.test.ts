@@ -98,6 +98,8 @@ describe('rendered reasoning in the sample view', () => {
       const steps = Array.from({ length: 200 }, (_, i) => `Step ${i}: so $x_{${i}} = \\frac{${i}}{2}$ and **bold ${i}**.`).join('\n\n');
       await load(page, [{ question: 'Long one', response: `<think>${steps}</think>$\\boxed{1}$` }], 'long.jsonl');
       const items = page.getByTestId('sample-steps').locator('li > *:first-child');
+      // The view appears before the sample's text is read: wait for its steps, then count them.
+      await items.nth(199).waitFor();
       expect(await items.count()).toBe(200);
       await page.locator('[data-testid="sample-steps"] li [data-rendered="true"]').first().waitFor();
       const rendered = () => page.locator('[data-testid="sample-steps"] li [data-rendered="true"]').count();
