@@ -149,6 +149,7 @@ export class SearchService {
       first = false;
     };
     let j = 0;
+    if (n === 0) report(0, true); // the page waits for a done batch
     while (j < n) {
       let cols: TextColumn[];
       let from = j;

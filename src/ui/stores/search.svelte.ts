@@ -14,6 +14,7 @@ const worker = cancellableWorker<SearchService>(() => new Worker(new URL('../../
  */
 export const SEARCH_WATCHDOG_MS = 5000;
 const MAX_MARKS = 1000; // hits marked per text block
+const LAST_BATCH_WAIT_MS = 2000; // how long a finished search waits for its last hits batch
 
 /**
  * The search of the browsed dataset (issue 17): the query, the hits streamed from the search
@@ -74,6 +75,12 @@ class SearchStore {
     let parts: Uint32Array[] = [];
     let count = 0;
     let alive = performance.now();
+    // The batches and the progress come over their own message ports (Comlink proxies), so they
+    // can land after search() has answered: the run ends when the last batch is in, and progress
+    // that arrives after that is dropped (it would show "Reading the text…" under a finished search).
+    let finished = false;
+    let lastIn: () => void = () => {};
+    const lastBatch = new Promise<void>((r) => (lastIn = r));
     const dog = setInterval(() => {
       if (seq === this.seq && performance.now() - alive > SEARCH_WATCHDOG_MS) {
         worker.terminate(new DOMException(`Stopped: the search gave no progress for ${SEARCH_WATCHDOG_MS / 1000} s (a regular expression that backtracks on long text?). Try a simpler pattern; the next search re-reads the text.`, 'AbortError'));
@@ -85,7 +92,8 @@ class SearchStore {
         q,
         Comlink.proxy((b: SearchBatch) => {
           alive = performance.now();
-          if (seq !== this.seq) return;
+          if (b.done) lastIn();
+          if (seq !== this.seq || finished) return;
           if (b.hits.length) {
             parts.push(b.hits);
             count += b.hits.length;
@@ -105,9 +113,11 @@ class SearchStore {
         Comlink.proxy((p: ProgressEvent) => {
           // Reading the text runs no regex: the watchdog is armed once it is done.
           alive = p.done === p.total ? performance.now() : Infinity;
-          if (seq === this.seq) this.preparing = p;
+          if (seq === this.seq && !finished) this.preparing = p;
         }),
       );
+      // Bounded: a batch that never comes must not leave the search "running" for ever.
+      await Promise.race([lastBatch, new Promise((r) => setTimeout(r, LAST_BATCH_WAIT_MS))]);
     } catch (err) {
       if (seq !== this.seq) return;
       const e = err as Error;
@@ -115,6 +125,7 @@ class SearchStore {
       if (e.name === 'AbortError' && !/Stopped/.test(e.message)) return;
       this.error = e.message ?? String(err);
     } finally {
+      finished = true;
       clearInterval(dog);
       if (seq === this.seq) {
         this.running = false;
