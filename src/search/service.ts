@@ -1,24 +1,25 @@
 /**
  * Search over a stored dataset's text (issue 17), exposed by workers/search.worker.ts. The first
  * search of a dataset reads every sample once from IndexedDB into in-memory text columns (one
- * string per sample per field) kept for the dataset's current mapping; every later query scans
- * those columns in slices, streaming hits with progress. A newer search or cancel() stops an older
- * one between slices. Thinking text beyond HOLD_THINK_CHARS is not held (a long-CoT dataset of a
+ * string per sample per field) kept for the dataset's current mapping, scanning each chunk as it is
+ * read, so its first hits come after one chunk; every later query scans those columns in slices,
+ * streaming hits with progress. A newer search or cancel() stops an older one between slices; a
+ * build stopped that way keeps what it read, and the next search scans that part and reads on. Thinking text beyond HOLD_THINK_CHARS is not held (a long-CoT dataset of a
  * million samples is gigabytes of it): such a search reads the samples from IndexedDB again,
  * slower, and says so.
  */
 import { scanSlice, type TextColumn } from '../core/search/column';
-import { compileQuery, type SearchField, type SearchQuery } from '../core/search/query';
+import { compileQuery, type Matcher, type SearchField, type SearchQuery } from '../core/search/query';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
-import { openDb } from '../db/schema';
+import { openDb, type DatasetMeta } from '../db/schema';
+import type { Sample } from '../core/types';
 
 /** Most thinking characters held in memory (≈ 1 GB as UTF-16 at worst). */
 export const HOLD_THINK_CHARS = 500_000_000;
 const SLICE_CHARS = 4_000_000; // ≈ a few ms of indexOf: the first hits come back at once
 const REPORT_MS = 50; // hits and progress go out at most this often after the first slice
-const READ_BATCH = 1024; // samples read between progress events while building
 const STREAM_BATCH = 256; // samples read from IndexedDB per slice when a field is not held
 
 /** What the columns hold for one dataset. */
@@ -46,17 +47,27 @@ export interface SearchBatch {
   source: 'memory' | 'indexeddb';
 }
 
-interface Held {
-  info: SearchIndexInfo;
+/** The text columns of one dataset, complete when next === n. */
+interface TextState {
+  id: string;
   version: number;
-  cols: Record<SearchField, string[] | undefined>;
   reader: DatasetReader;
+  n: number;
+  /** Samples read so far: cols hold samples 0..next-1. */
+  next: number;
+  cols: Record<SearchField, string[] | undefined>;
+  chars: Record<SearchField, number>;
+  /** Milliseconds spent reading so far. */
+  ms: number;
+  /** Set once complete (the same object on every later prepare). */
+  info?: SearchIndexInfo;
 }
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0)); // lets a newer message (cancel, query) in
+const STAGE = 'indexing text for search';
 
 export class SearchService {
-  private held?: Held;
+  private text?: TextState;
   private gen = 0;
 
   /** `holdThinkChars`: the most thinking characters kept in memory (tests set it low). */
@@ -72,40 +83,76 @@ export class SearchService {
    * search', done/total samples, rate, ETA) and reused until its mapping changes.
    */
   async prepare(id: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<SearchIndexInfo> {
-    const db = await openDb();
-    const meta = await getDataset(id, db);
-    if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely before searching it');
-    if (this.held && this.held.info.datasetId === id && this.held.version === meta.mappingVersion) return this.held.info;
-    this.held = undefined; // free the previous dataset's text first
     const gen = ++this.gen;
-    const t0 = performance.now();
-    const reader = await DatasetReader.open(meta);
-    const n = reader.size;
-    const cols: Held['cols'] = { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) };
-    const chars: Record<SearchField, number> = { question: 0, think: 0, answer: 0 };
+    const meta = await this.completeMeta(id);
+    return info(await this.build(meta, gen, onProgress));
+  }
+
+  private async completeMeta(id: string): Promise<DatasetMeta> {
+    const meta = await getDataset(id, await openDb());
+    if (!meta || meta.status !== 'complete') throw new Error('load the dataset completely before searching it');
+    return meta;
+  }
+
+  /** The (possibly partial) text of `meta` held now, if any. */
+  private current(meta: DatasetMeta): TextState | undefined {
+    const t = this.text;
+    return t && t.id === meta.id && t.version === meta.mappingVersion ? t : undefined;
+  }
+
+  /**
+   * Read the samples of `meta` not read yet into the text columns (run `gen`: a newer one or
+   * cancel() stops it, keeping what was read). `onChunk` sees each chunk's samples as they are
+   * read: the first search of a dataset scans them there.
+   */
+  private async build(meta: DatasetMeta, gen: number, onProgress: (p: ProgressEvent) => void, onChunk?: (first: number, samples: Sample[]) => void): Promise<TextState> {
+    let t = this.current(meta);
+    if (!t) {
+      this.text = undefined; // free the previous dataset's text first
+      const reader = await DatasetReader.open(meta);
+      if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
+      const n = reader.size;
+      t = { id: meta.id, version: meta.mappingVersion, reader, n, next: 0, cols: { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) }, chars: { question: 0, think: 0, answer: 0 }, ms: 0 };
+      this.text = t;
+    }
+    if (t.next >= t.n) return t;
+    const { cols, chars, n } = t;
     const meter = new RateMeter();
-    const stage = 'indexing text for search';
-    onProgress({ stage, done: 0, total: n });
-    for (let j = 0; j < n; j++) {
-      const s = await reader.sample(j);
-      cols.question![j] = s.question;
-      cols.answer![j] = s.answer;
-      chars.question += s.question.length;
-      chars.answer += s.answer.length;
-      chars.think += s.think.length;
-      if (cols.think) {
-        if (chars.think > this.holdThinkChars) cols.think = undefined; // searched from IndexedDB instead
-        else cols.think[j] = s.think;
+    let t0 = performance.now();
+    let lastReport = t0;
+    meter.add(t0, t.next);
+    onProgress({ stage: STAGE, done: t.next, total: n });
+    for await (const { first, samples } of t.reader.samplesInOrder(t.next)) {
+      // Checked before writing: a superseded run must not interleave with the newer one.
+      if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
+      for (let k = 0; k < samples.length; k++) {
+        const s = samples[k];
+        const j = first + k;
+        cols.question![j] = s.question;
+        cols.answer![j] = s.answer;
+        chars.question += s.question.length;
+        chars.answer += s.answer.length;
+        chars.think += s.think.length;
+        if (cols.think) {
+          if (chars.think > this.holdThinkChars) cols.think = undefined; // searched from IndexedDB instead
+          else cols.think[j] = s.think;
+        }
       }
-      if ((j + 1) % READ_BATCH === 0 || j + 1 === n) {
-        if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
-        meter.add(performance.now(), j + 1);
-        onProgress({ stage, done: j + 1, total: n, rate: meter.rate(), eta: meter.eta(j + 1, n) });
+      t.next = first + samples.length;
+      const now = performance.now();
+      t.ms += now - t0;
+      t0 = now;
+      onChunk?.(first, samples);
+      if (now - lastReport >= REPORT_MS || t.next === n) {
+        lastReport = now;
+        meter.add(now, t.next);
+        onProgress({ stage: STAGE, done: t.next, total: n, rate: meter.rate(), eta: meter.eta(t.next, n) });
+        await tick(); // lets cancel() or a newer query in
+        t0 = performance.now();
       }
     }
-    const info: SearchIndexInfo = { datasetId: id, n, chars: { ...chars, think: cols.think ? chars.think : 0 }, held: { question: true, think: !!cols.think, answer: true }, buildMs: performance.now() - t0 };
-    this.held = { info, version: meta.mappingVersion, cols, reader };
-    return info;
+    if (t.next < n) throw new Error(`search: read ${t.next} of ${n} samples of ${meta.name}`);
+    return t;
   }
 
   /**
@@ -119,65 +166,93 @@ export class SearchService {
   }
 
   /**
-   * Run `query` over dataset `id` (prepared first if needed). `onBatch` gets the hits in order,
-   * the first batch after the first slice (a few ms on held columns), then at most every 50 ms,
-   * and a last one with done = true. Resolves with the number of hits; rejects with the query's
-   * error message (invalid or refused regex) or an AbortError when cancelled or superseded.
+   * Run `query` over dataset `id`. `onBatch` gets the hits in order, the first batch after the
+   * first slice (a few ms on held columns; one chunk on the first search of a dataset, which reads
+   * its text meanwhile, with `onPrepare` progress), then at most every 50 ms, and a last one with
+   * done = true. Resolves with the number of hits; rejects with the query's error message
+   * (invalid or refused regex) or an AbortError when cancelled or superseded.
    */
-  async search(id: string, query: SearchQuery, onBatch: (b: SearchBatch) => void, onPrepare?: (p: ProgressEvent) => void): Promise<number> {
+  async search(id: string, query: SearchQuery, onBatch: (b: SearchBatch) => void, onPrepare: (p: ProgressEvent) => void = () => {}): Promise<number> {
     const compiled = compileQuery(query);
     if ('error' in compiled) throw new Error(compiled.error);
     const { matcher } = compiled;
-    await this.prepare(id, onPrepare);
-    const held = this.held!;
-    const gen = ++this.gen;
-    const n = held.info.n;
+    const gen = ++this.gen; // supersedes a running search at once
+    const meta = await this.completeMeta(id);
     const t0 = performance.now();
-    const inMemory = query.fields.every((f) => held.cols[f]);
-    const source: SearchBatch['source'] = inMemory ? 'memory' : 'indexeddb';
-    let pending: number[] = [];
+    const pending: number[] = []; // hits not sent yet (scanRange pushes to this array)
     let found = 0;
     let lastReport = -Infinity;
     let first = true;
-    const report = (scanned: number, done: boolean) => {
+    let source: SearchBatch['source'] = 'memory';
+    const report = (scanned: number, total: number, done: boolean) => {
       const now = performance.now();
       if (!done && !first && now - lastReport < REPORT_MS) return;
-      onBatch({ hits: Uint32Array.from(pending), scanned, total: n, done, ms: now - t0, source });
+      onBatch({ hits: Uint32Array.from(pending), scanned, total, done, ms: now - t0, source });
       found += pending.length;
-      pending = [];
+      pending.length = 0;
       lastReport = now;
       first = false;
     };
-    let j = 0;
-    if (n === 0) report(0, true); // the page waits for a done batch
-    while (j < n) {
+    const held = this.current(meta);
+    if (held && held.next < held.n && held.next > 0) {
+      // A build stopped earlier: scan what it read, then read on.
+      await this.scanRange(held, query.fields, matcher, 0, held.next, gen, pending, (j) => report(j, held.n, false), (s) => (source = s));
+    }
+    if (!held || held.next < held.n) {
+      const t = await this.build(meta, gen, onPrepare, (at, samples) => {
+        const cols = query.fields.map((f) => samples.map((x) => x[f]));
+        const local: number[] = [];
+        scanSlice(cols, matcher, 0, samples.length, local);
+        for (const h of local) pending.push(h + at);
+        report(at + samples.length, this.text?.n ?? 0, false);
+      });
+      report(t.n, t.n, true);
+      return found;
+    }
+    if (held.n === 0) report(0, 0, true); // the page waits for a done batch
+    await this.scanRange(held, query.fields, matcher, 0, held.n, gen, pending, (j) => report(j, held.n, j >= held.n), (s) => (source = s));
+    return found;
+  }
+
+  /**
+   * Scan samples from..to-1 of `t` (held columns, or read from IndexedDB for a field not held),
+   * pushing hits to `pending` and calling `progress` with the next index after each slice.
+   */
+  private async scanRange(t: TextState, fields: SearchField[], matcher: Matcher, from: number, to: number, gen: number, pending: number[], progress: (next: number) => void, onSource: (s: SearchBatch['source']) => void): Promise<void> {
+    const inMemory = fields.every((f) => t.cols[f]);
+    onSource(inMemory ? 'memory' : 'indexeddb');
+    let j = from;
+    while (j < to) {
       let cols: TextColumn[];
-      let from = j;
-      let to = n;
-      if (inMemory) cols = query.fields.map((f) => held.cols[f]!);
+      let a = j;
+      let b = to;
+      if (inMemory) cols = fields.map((f) => t.cols[f]!);
       else {
         // Read a batch of samples for the fields not held; the held ones are sliced alongside.
-        to = Math.min(n, j + STREAM_BATCH);
+        b = Math.min(to, j + STREAM_BATCH);
         const batch: Record<SearchField, string[]> = { question: [], think: [], answer: [] };
-        for (let k = j; k < to; k++) {
-          const s = await held.reader.sample(k);
-          for (const f of query.fields) batch[f].push(s[f]);
+        for (let k = j; k < b; k++) {
+          const s = await t.reader.sample(k);
+          for (const f of fields) batch[f].push(s[f]);
         }
-        cols = query.fields.map((f) => batch[f]);
-        from = 0;
-        to -= j;
+        cols = fields.map((f) => batch[f]);
+        a = 0;
+        b -= j;
       }
       const local: number[] = [];
-      const r = scanSlice(cols, matcher, from, to, local, inMemory ? SLICE_CHARS : Infinity);
+      const r = scanSlice(cols, matcher, a, b, local, inMemory ? SLICE_CHARS : Infinity);
       const base = inMemory ? 0 : j;
       for (const h of local) pending.push(h + base);
       j = r.next + base;
-      report(j, j >= n);
-      if (j < n) {
+      progress(j);
+      if (j < to) {
         await tick();
         if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
       }
     }
-    return found;
   }
+}
+
+function info(t: TextState): SearchIndexInfo {
+  return (t.info ??= { datasetId: t.id, n: t.n, chars: { ...t.chars, think: t.cols.think ? t.chars.think : 0 }, held: { question: true, think: !!t.cols.think, answer: true }, buildMs: t.ms });
 }

@@ -67,6 +67,53 @@ describe('SearchService', () => {
   });
 });
 
+describe('SearchService, first search of a dataset', () => {
+  // ~700 bytes a record in 2 MB chunks: 3 chunks, so the text is read in three steps.
+  const rows = Array.from({ length: 8000 }, (_, i) => ({ id: `f${i}`, question: `Q${i} ${i % 10 === 0 ? 'needle' : 'hay'} ${'x'.repeat(600)}`, response: `<think>t${i}</think>a${i}` }));
+  const want = rows.flatMap((_, i) => (i % 10 === 0 ? [i] : []));
+  const query: SearchQuery = { text: 'needle', regex: false, matchCase: false, fields: ['question'] };
+
+  it('streams hits from the first chunk, before the whole text is read', async () => {
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'first.jsonl'));
+    const svc = new SearchService();
+    const progress: number[] = [];
+    const batches: SearchBatch[] = [];
+    const count = await svc.search(meta.id, query, (b) => batches.push(b), (p) => progress.push(p.done));
+    expect(batches[0].hits.length).toBeGreaterThan(0);
+    expect(batches[0].scanned).toBeLessThan(8000);
+    expect(batches[0].done).toBe(false);
+    expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
+    expect(count).toBe(want.length);
+    expect(batches.at(-1)).toMatchObject({ done: true, scanned: 8000, total: 8000 });
+    expect(progress.at(-1)).toBe(8000);
+    // Built once: the next query reads nothing.
+    const again: number[] = [];
+    expect((await collect(svc, meta.id, query)).hits).toEqual(want);
+    await svc.search(meta.id, query, () => {}, (p) => again.push(p.done));
+    expect(again).toEqual([]);
+  });
+
+  it('a first search stopped part way keeps what it read: the next one scans that and reads on', async () => {
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'stopped.jsonl'));
+    const svc = new SearchService();
+    let read = 0;
+    const stopped = svc.search(meta.id, query, (b) => {
+      read = b.scanned;
+      svc.cancel(); // after the first chunk
+    });
+    await expect(stopped).rejects.toMatchObject({ name: 'AbortError' });
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(8000);
+    const progress: number[] = [];
+    const batches: SearchBatch[] = [];
+    await svc.search(meta.id, query, (b) => batches.push(b), (p) => progress.push(p.done));
+    expect(progress[0]).toBe(read); // reads on from where it stopped
+    expect(progress.at(-1)).toBe(8000);
+    expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
+    expect(await svc.prepare(meta.id)).toMatchObject({ n: 8000, held: { question: true, think: true, answer: true } });
+  });
+});
+
 describe.skipIf(!hasSharedData('search counts vs a reference scan on the real Sky-T1 file'))('SearchService on the real Sky-T1 27B MATH500 file', () => {
   it('counts equal a reference scan of the file for substring and regex on each field', async () => {
     const bytes = readFileSync(sharedFile(FILE));

@@ -111,8 +111,9 @@ class SearchStore {
           this.preparing = undefined;
         }),
         Comlink.proxy((p: ProgressEvent) => {
-          // Reading the text runs no regex: the watchdog is armed once it is done.
-          alive = p.done === p.total ? performance.now() : Infinity;
+          // The first search of a dataset runs the query on each chunk as it is read: every
+          // step of the reading is a sign of life, and a stall in it is the watchdog's case too.
+          alive = performance.now();
           if (seq === this.seq && !finished) this.preparing = p;
         }),
       );
