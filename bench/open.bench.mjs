@@ -5,10 +5,12 @@
  * the dataset, jump the table to any row, search a question substring, and open any sample.
  * Every time is taken in the page itself (performance.now() from the action until a
  * MutationObserver sees the result in the DOM), so Playwright's round trips are not counted.
+ * Opening is timed across the reload: the app reopens the dataset that was open, so it is the
+ * time from the dataset list being drawn (the app started) to the table showing the dataset.
  * The 1M-row JSONL is generated (seeded) in a temporary folder and deleted afterwards.
  *
  * Usage: node bench/open.bench.mjs [--rows N] [--no-append]; PROFILE=1 also prints a CPU profile of the
- * page while the dataset opens, and the page console.
+ * page from the reload until the dataset is open, and the page console.
  */
 import { appendFileSync, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -79,9 +81,28 @@ try {
   console.log(`ingest: ${ingestS.toFixed(1)} s`);
   rmSync(dir, { recursive: true, force: true }); // the app must not need the file any more
 
-  // A new session: reload, then open the dataset from the list.
+  // A new session: reload. The app reopens the dataset that was open (its place is kept), so
+  // opening is timed from the page's start: when the dataset list is drawn (start-up alone) and
+  // when the table shows the dataset's row count and row 0's question. Their difference is what
+  // opening the dataset costs.
+  const n = ROWS.toLocaleString('en-US');
+  await page.addInitScript((n) => {
+    window.__open = {};
+    const check = () => {
+      const o = window.__open;
+      o.list ??= document.querySelector('[data-testid="dataset-item"] button.name') ? performance.now() : undefined;
+      if (o.table === undefined && document.querySelector('[data-testid="row-count"]')?.textContent?.trim() === n
+        && document.querySelector('[data-testid="sample-row"][data-index="0"]')?.textContent?.includes('Question 0:')) o.table = performance.now();
+    };
+    new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  }, n);
+  const cdp = process.env.PROFILE ? await ctx.newCDPSession(page) : undefined;
+  if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
   await page.reload();
-  await page.locator('[data-testid="dataset-item"] button.name').first().waitFor();
+  await page.waitForFunction(() => window.__open?.table !== undefined, undefined, { timeout: 60_000 });
+  const open = await page.evaluate(() => window.__open);
+  const openMs = open.table - open.list;
+  console.log(`reload: list drawn at ${open.list.toFixed(0)} ms, table at ${open.table.toFixed(0)} ms`);
   // In-page helper: run `act`, resolve with the ms until `done()` holds (checked on every DOM change).
   await page.evaluate(() => {
     window.__until = (act, done, timeout = 60_000) => new Promise((res, rej) => {
@@ -100,14 +121,6 @@ try {
       check();
     });
   });
-  const n = ROWS.toLocaleString('en-US');
-  const cdp = process.env.PROFILE ? await ctx.newCDPSession(page) : undefined;
-  if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
-  const openMs = await page.evaluate((n) => window.__until(
-    () => document.querySelector('[data-testid="dataset-item"] button.name').click(),
-    () => document.querySelector('[data-testid="row-count"]')?.textContent?.trim() === n
-      && !!document.querySelector('[data-testid="sample-row"][data-index="0"]')?.textContent?.includes('Question 0:'),
-  ), n);
   console.log(`open: ${openMs.toFixed(1)} ms`);
   if (cdp) {
     const { profile: prof } = await cdp.send('Profiler.stop');
@@ -176,7 +189,7 @@ try {
     '',
     '| action | median ms | max ms | < 100 ms |',
     '| --- | --- | --- | --- |',
-    `| open the dataset from the list (table shows ${n} rows and row 0's question) | ${f(openMs)} | ${f(openMs)} | ${openMs < 100 ? 'yes' : 'no'} |`,
+    `| open the dataset: from the dataset list drawn to the table showing ${n} rows and row 0's question, after a reload (the app reopens it; page start to table: ${f(open.table)} ms) | ${f(openMs)} | ${f(openMs)} | ${openMs < 100 ? 'yes' : 'no'} |`,
     `| jump the table to a row (row drawn with its question text) | ${f(med(scrollMs))} | ${f(max(scrollMs))} | ${max(scrollMs) < 100 ? 'yes' : 'no'} |`,
     `| open that sample (sample view shows its question) | ${f(med(sampleMs))} | ${f(max(sampleMs))} | ${max(sampleMs) < 100 ? 'yes' : 'no'} |`,
     `| first search of the dataset, "triangle" (reads the question text into the search worker once): first hits drawn / all ${cold.hits.toLocaleString('en-US')} counted | ${f(cold.first)} / ${f(cold.all)} | — | ${cold.all < 100 ? 'yes' : 'no'} |`,

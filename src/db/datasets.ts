@@ -58,9 +58,10 @@ export async function patchDataset(
 /** Delete a dataset and every chunk, column and tag of it, atomically. */
 export async function deleteDataset(id: string, db?: DB): Promise<void> {
   db ??= await openDb();
-  const tx = db.transaction(['datasets', 'chunks', 'columns', 'tags'], 'readwrite');
+  const tx = db.transaction(['datasets', 'chunks', 'columns', 'tags', 'packs'], 'readwrite');
   await Promise.all([
     tx.objectStore('tags').delete(IDBKeyRange.bound([id, ''], [id, '\uffff'])),
+    tx.objectStore('packs').delete(IDBKeyRange.bound([id, ''], [id, '\uffff'])),
     tx.objectStore('datasets').delete(id),
     tx.objectStore('chunks').delete(chunkRange(id)),
     tx.objectStore('columns').delete(IDBKeyRange.bound([id, ''], [id, '\uffff', Infinity])),

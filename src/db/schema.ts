@@ -1,9 +1,11 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CoreIssue, FileFormat } from '../core/types';
 import type { FieldMapping } from '../core/schema/mapping';
+import type { ColumnLayout } from '../core/pack';
 
 /**
- * IndexedDB layout, version 2 (version 1 had no `tags`; the upgrade adds the store, nothing else changes).
+ * IndexedDB layout, version 3 (version 1 had no `tags`, version 2 no `packs`; each upgrade adds
+ * its store, nothing else changes).
  *
  * - `datasets`: one small meta record per dataset (status, counts, mapping, resume point, errors).
  * - `chunks`: the text store. Each record holds the source text of a run of consecutive valid
@@ -15,9 +17,13 @@ import type { FieldMapping } from '../core/schema/mapping';
  *   concatenation of its parts in part order. Scans of numbers never deserialise text.
  * - `tags`: the user's free-text tags of a sample, one record per tagged sample, keyed by dataset
  *   and sample id (src/db/tags.ts); a sample without tags has no record.
+ * - `packs` (v3): a derived copy of a complete dataset's reader columns, packed into one Blob
+ *   (src/core/pack.ts, src/db/packs.ts) so that opening it reads a few MB at Blob speed instead of
+ *   every column part. Never the only copy: the column parts stay the truth, and a pack whose
+ *   counts disagree with the dataset is ignored.
  */
 export const DB_NAME = 'thinksift';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export type DatasetStatus = 'ingesting' | 'incomplete' | 'complete' | 'cancelled';
 
@@ -149,6 +155,17 @@ export interface ThinkSiftDB extends DBSchema {
   tags: { key: [string, string]; value: TagRecord };
   chunks: { key: [string, number]; value: ChunkRecord };
   columns: { key: [string, string, number]; value: ColumnPart };
+  packs: { key: [string, string]; value: PackRecord };
+}
+
+/** A packed copy of some columns of a dataset (see `packs` above). */
+export interface PackRecord {
+  ds: string;
+  name: string;
+  /** The dataset state it was made from: used only while the dataset still matches. */
+  check: { mappingVersion: number; records: number; samples: number; chunks: number };
+  layout: ColumnLayout[];
+  data: Blob;
 }
 
 export type DB = IDBPDatabase<ThinkSiftDB>;
@@ -177,6 +194,7 @@ function open(name: string): Promise<DB> {
         db.createObjectStore('columns', { keyPath: ['ds', 'name', 'part'] });
       }
       if (oldVersion < 2) db.createObjectStore('tags', { keyPath: ['ds', 'id'] });
+      if (oldVersion < 3) db.createObjectStore('packs', { keyPath: ['ds', 'name'] });
     },
     blocking() {
       // Another tab wants a newer schema: let it upgrade instead of hanging both tabs.

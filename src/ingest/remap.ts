@@ -3,7 +3,8 @@ import { mapRecord, type FieldMapping } from '../core/schema/mapping';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import type { CoreIssue } from '../core/types';
 import { deleteColumns, deleteColumnVersion, getDataset, iterateChunks, putDataset, readColumn } from '../db/datasets';
-import { MAX_STORED_ERRORS, openDb, type ColumnPart } from '../db/schema';
+import { MAX_STORED_ERRORS, openDb, type ColumnPart, type DatasetMeta } from '../db/schema';
+import { DatasetReader } from '../db/reader';
 
 /** Issue codes produced by the mapping (replaced on re-map), as opposed to parse errors (kept). */
 const MAPPING_CODES = new Set(['no-fields', 'bad-field']);
@@ -65,7 +66,9 @@ export async function remapDataset(
     }
   }
   // Features were measured on the old samples: they go with the old mapping version.
-  await putDataset({ ...meta, mapping, mappingVersion: next, errors, errorCount, resume: { ...meta.resume, samples }, features: undefined, updatedAt: Date.now() }, db);
+  const after: DatasetMeta = { ...meta, mapping, mappingVersion: next, errors, errorCount, resume: { ...meta.resume, samples }, features: undefined, updatedAt: Date.now() };
+  await putDataset(after, db);
   await deleteColumnVersion(id, meta.mappingVersion, db);
+  await DatasetReader.writePack(after).catch(() => false); // the old pack no longer matches: a fresh one
   onProgress({ stage: 'remap', done: record, total: meta.resume.records, counts: { samples } });
 }

@@ -20,7 +20,7 @@ function meta(id: string): DatasetMeta {
 }
 
 describe('tags in IndexedDB', () => {
-  it('upgrades a version 1 database: its datasets stay, the tags store is added', async () => {
+  it('upgrades a version 1 database: its datasets stay, the tags and packs stores are added', async () => {
     const name = `tags-upgrade-${++n}`;
     const v1 = await openDB(name, 1, {
       upgrade(db) {
@@ -33,9 +33,9 @@ describe('tags in IndexedDB', () => {
     v1.close();
     const db = await openDb(name);
     open.push(db);
-    expect(DB_VERSION).toBe(2);
-    expect(db.version).toBe(2);
-    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'columns', 'datasets', 'tags']);
+    expect(DB_VERSION).toBe(3);
+    expect(db.version).toBe(3);
+    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'columns', 'datasets', 'packs', 'tags']);
     expect((await getDataset('old', db))?.name).toBe('old.jsonl');
     expect(await readTags('old', db)).toEqual(new Map());
   });
