@@ -10,7 +10,8 @@
  * The 1M-row JSONL is generated (seeded) in a temporary folder and deleted afterwards.
  *
  * Usage: node bench/open.bench.mjs [--rows N] [--no-append]; PROFILE=1 also prints a CPU profile of the
- * page from the reload until the dataset is open, and the page console.
+ * page from the reload until the dataset is open; TRACE=1 prints the main thread's trace events
+ * (devtools timeline) between the list being drawn and the table showing the dataset, and the page console.
  */
 import { appendFileSync, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -98,8 +99,28 @@ try {
   }, n);
   const cdp = process.env.PROFILE ? await ctx.newCDPSession(page) : undefined;
   if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
+  const tcdp = process.env.TRACE ? await ctx.newCDPSession(page) : undefined;
+  const events = [];
+  if (tcdp) {
+    tcdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+    await tcdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+  }
   await page.reload();
   await page.waitForFunction(() => window.__open?.table !== undefined, undefined, { timeout: 60_000 });
+  if (tcdp) {
+    const done = new Promise((r) => tcdp.once('Tracing.tracingComplete', r));
+    await tcdp.send('Tracing.end');
+    await done;
+    const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && events.some((x) => x.pid === e.pid && x.name === 'navigationStart'));
+    const nav = events.filter((e) => e.name === 'navigationStart' && e.pid === main?.pid).at(-1);
+    const mine = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.ts >= nav.ts);
+    const o = await page.evaluate(() => window.__open);
+    const inWin = mine.filter((e) => (e.ts - nav.ts) / 1000 >= o.list - 5 && (e.ts - nav.ts) / 1000 <= o.table);
+    const by = new Map();
+    for (const e of inWin) by.set(e.name, (by.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+    console.log('TRACE window', o.list.toFixed(0), '-', o.table.toFixed(0), [...by].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' | '));
+    for (const e of inWin.filter((e) => (e.dur ?? 0) > 8000)) console.log('TRACE long', e.name, ((e.ts - nav.ts) / 1000).toFixed(0), (e.dur / 1000).toFixed(1), JSON.stringify(e.args?.data ?? {}).slice(0, 200));
+  }
   const open = await page.evaluate(() => window.__open);
   const openMs = open.table - open.list;
   console.log(`reload: list drawn at ${open.list.toFixed(0)} ms, table at ${open.table.toFixed(0)} ms`);

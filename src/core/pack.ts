@@ -7,8 +7,8 @@
  * Most of those bytes say nothing: with one sample per record the sample → record column is
  * 0, 1, 2, …, the generation index is all 0 and the file-row column is r + a constant. So each
  * column is stored as the smallest of: an arithmetic run (base + i), a constant, or its values at
- * the narrowest width (1, 2 or 4 bytes) that holds them. Unpacking gives back the same values in
- * the caller's array type. Pure.
+ * the narrowest width (1, 2 or 4 bytes) that holds them. Unpacking gives back the same values,
+ * read with at(i). Pure.
  */
 
 export type UintArray = Uint8Array | Uint16Array | Uint32Array;
@@ -67,20 +67,37 @@ export function packColumns(columns: Record<string, UintArray>): Packed {
 }
 
 /**
- * The column `name` of a pack read back into `buf`, as a `Ctor` array (a view on `buf` when the
- * stored width is the array's, else a widened copy). Throws when the pack has no such column.
+ * A column read back from a pack: a view on the read buffer at the stored width, or a run or a
+ * constant computed on access. Nothing is widened or filled: on our VMs every freshly allocated
+ * MB costs page faults (a 1M-sample Uint32 column took 11–17 ms to allocate and fill), so a
+ * dataset opens in the time it takes to read its pack. Typed arrays satisfy this too.
  */
-export function unpackColumn<T extends UintArray>(layout: ColumnLayout[], buf: ArrayBuffer, name: string, Ctor: { new (n: number): T; new (b: ArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
+export interface NumColumn {
+  readonly length: number;
+  /** The value at `i` (undefined out of range, as for a typed array). */
+  at(i: number): number | undefined;
+}
+
+/** The column `name` of a pack read back into `buf`; throws when the pack has no such column. */
+export function unpackColumn(layout: ColumnLayout[], buf: ArrayBuffer, name: string): NumColumn {
   const l = layout.find((x) => x.name === name);
   if (!l) throw new Error(`the packed columns have no ${name}`);
-  if (l.enc === 'raw') {
-    if (l.width === Ctor.BYTES_PER_ELEMENT) return new Ctor(buf, l.offset, l.n);
-    const out = new Ctor(l.n);
-    out.set(new CTOR[l.width](buf, l.offset, l.n));
-    return out;
-  }
-  const out = new Ctor(l.n);
-  if (l.enc === 'const') out.fill(l.value);
-  else for (let i = 0; i < l.n; i++) out[i] = l.base + i;
+  const n = l.n;
+  if (l.enc === 'raw') return new CTOR[l.width](buf, l.offset, n);
+  // Indexes as TypedArray.prototype.at takes them: truncated, negative from the end.
+  const index = (i: number) => {
+    const k = Math.trunc(i) || 0;
+    const j = k < 0 ? k + n : k;
+    return j >= 0 && j < n ? j : -1;
+  };
+  if (l.enc === 'const') return { length: n, at: (i) => (index(i) >= 0 ? l.value : undefined) };
+  return { length: n, at: (i) => { const j = index(i); return j >= 0 ? l.base + j : undefined; } };
+}
+
+/** `col` as a typed array of type `Ctor` (a copy). */
+export function toArray<T extends UintArray>(col: NumColumn, Ctor: { new (n: number): T }): T {
+  const out = new Ctor(col.length);
+  if (ArrayBuffer.isView(col)) (out as UintArray).set(col as UintArray);
+  else for (let i = 0; i < col.length; i++) out[i] = col.at(i)!;
   return out;
 }

@@ -4,7 +4,7 @@ import type { Sample } from '../core/types';
 import { iterateChunks, readChunk, readColumn } from './datasets';
 import { openDb, type DatasetMeta, type DB } from './schema';
 import { readPack, writePack } from './packs';
-import { unpackColumn } from '../core/pack';
+import { toArray, unpackColumn, type NumColumn } from '../core/pack';
 
 /** A chunk's bytes in memory: a screenful of table rows reads 1–2 of them. */
 interface LoadedChunk {
@@ -39,13 +39,13 @@ export class DatasetReader {
   private constructor(
     readonly meta: DatasetMeta,
     private readonly db: DB,
-    private readonly sampleRecord: Uint32Array,
-    private readonly sampleSub: Uint16Array,
-    private readonly thinkChars: Uint32Array,
-    private readonly answerChars: Uint32Array,
+    private readonly sampleRecord: NumColumn,
+    private readonly sampleSub: NumColumn,
+    private readonly thinkChars: NumColumn,
+    private readonly answerChars: NumColumn,
     private readonly flags: Uint8Array,
-    private readonly recordFileRow: Uint32Array,
-    private readonly chunkFirst: Uint32Array,
+    private readonly recordFileRow: NumColumn,
+    private readonly chunkFirst: NumColumn,
   ) {}
 
   /**
@@ -75,15 +75,22 @@ export class DatasetReader {
    */
   private static async load(meta: DatasetMeta): Promise<DatasetReader> {
     const db = await openDb();
+    // The table's first screen is in chunk 0: read it alongside the columns, not after them.
+    const first = meta.resume.chunks > 0 ? loadChunk(meta, 0, db) : undefined;
+    first?.catch(() => {}); // a failure shows when a row of it is opened
+    let reader: DatasetReader;
     const pack = await readPack(meta, PACK, db).catch(() => undefined); // a pack is only ever a shortcut
     if (pack) {
       const { layout, buf } = pack;
-      const u32 = (name: string) => unpackColumn(layout, buf, name, Uint32Array);
-      return new DatasetReader(meta, db, u32(COL.sampleRecord), unpackColumn(layout, buf, COL.sampleSub, Uint16Array), u32(COL.thinkChars), u32(COL.answerChars), unpackColumn(layout, buf, COL.flags, Uint8Array), u32(COL.recordFileRow), u32(COL.chunkFirst));
+      const col = (name: string) => unpackColumn(layout, buf, name);
+      reader = new DatasetReader(meta, db, col(COL.sampleRecord), col(COL.sampleSub), col(COL.thinkChars), col(COL.answerChars), toArray(col(COL.flags), Uint8Array), col(COL.recordFileRow), col(COL.chunkFirst));
+    } else {
+      const c = await readParts(meta, db);
+      if (meta.status === 'complete') void writePack(meta, PACK, c, db).catch(() => {}); // no pack: the next open reads the parts again
+      reader = new DatasetReader(meta, db, c[COL.sampleRecord], c[COL.sampleSub], c[COL.thinkChars], c[COL.answerChars], c[COL.flags], c[COL.recordFileRow], c[COL.chunkFirst]);
     }
-    const c = await readParts(meta, db);
-    if (meta.status === 'complete') void writePack(meta, PACK, c, db).catch(() => {}); // no pack: the next open reads the parts again
-    return new DatasetReader(meta, db, c[COL.sampleRecord], c[COL.sampleSub], c[COL.thinkChars], c[COL.answerChars], c[COL.flags], c[COL.recordFileRow], c[COL.chunkFirst]);
+    if (first) reader.cacheChunk(0, first);
+    return reader;
   }
 
   /**
@@ -110,8 +117,8 @@ export class DatasetReader {
   stats(j: number): SampleStats {
     const f = this.flags[j];
     return {
-      thinkChars: this.thinkChars[j],
-      answerChars: this.answerChars[j],
+      thinkChars: this.thinkChars.at(j)!,
+      answerChars: this.answerChars.at(j)!,
       truncated: (f & FLAG_TRUNCATED) !== 0,
       correct: f & FLAG_HAS_CORRECT ? (f & FLAG_CORRECT) !== 0 : undefined,
     };
@@ -124,7 +131,7 @@ export class DatasetReader {
 
   /** Which of its record's samples sample j is (the generation index). */
   subOf(j: number): number {
-    return this.sampleSub[j];
+    return this.sampleSub.at(j)!;
   }
 
   /**
@@ -134,24 +141,24 @@ export class DatasetReader {
   async recordBytes(r: number): Promise<Uint8Array> {
     const c = this.chunkOf(r);
     const { buf, offsets } = await this.chunk(c);
-    return chunkRecordBytes(buf, offsets, r - this.chunkFirst[c]).slice();
+    return chunkRecordBytes(buf, offsets, r - this.chunkFirst.at(c)!).slice();
   }
 
   /** The parsed source record behind stored record r (the original row, unchanged). */
   async record(r: number): Promise<unknown> {
     const c = this.chunkOf(r);
     const { buf, offsets } = await this.chunk(c);
-    return JSON.parse(this.decoder.decode(chunkRecordBytes(buf, offsets, r - this.chunkFirst[c])));
+    return JSON.parse(this.decoder.decode(chunkRecordBytes(buf, offsets, r - this.chunkFirst.at(c)!)));
   }
 
   /** The canonical sample j, mapped with the dataset's current mapping. */
   async sample(j: number): Promise<Sample> {
     if (j < 0 || j >= this.size) throw new RangeError(`sample ${j} is out of range 0..${this.size - 1}`);
-    const r = this.sampleRecord[j];
+    const r = this.sampleRecord.at(j)!;
     const value = await this.record(r);
-    const { samples } = mapRecord(value, this.recordFileRow[r], this.meta.mapping, this.meta.name);
-    const s = samples[this.sampleSub[j]];
-    if (!s) throw new Error(`record ${r} no longer yields sample ${this.sampleSub[j]}`);
+    const { samples } = mapRecord(value, this.recordFileRow.at(r)!, this.meta.mapping, this.meta.name);
+    const s = samples[this.sampleSub.at(j)!];
+    if (!s) throw new Error(`record ${r} no longer yields sample ${this.sampleSub.at(j)!}`);
     return s;
   }
 
@@ -165,7 +172,7 @@ export class DatasetReader {
   async *samplesInOrder(from = 0): AsyncGenerator<{ first: number; samples: Sample[] }> {
     let j = Math.max(0, from);
     if (j >= this.size) return;
-    const startChunk = this.chunkOf(this.sampleRecord[j]);
+    const startChunk = this.chunkOf(this.sampleRecord.at(j)!);
     for await (const chunk of iterateChunks(this.meta.id, startChunk, this.db)) {
       const buf = new Uint8Array(await chunk.data.arrayBuffer());
       const text = this.decoder.decode(buf);
@@ -173,14 +180,14 @@ export class DatasetReader {
       const first = j;
       const out: Sample[] = [];
       const end = chunk.firstRecord + chunk.offsets.length - 1;
-      while (j < this.size && this.sampleRecord[j] < end) {
-        const r = this.sampleRecord[j];
+      while (j < this.size && this.sampleRecord.at(j)! < end) {
+        const r = this.sampleRecord.at(j)!;
         const i = r - chunk.firstRecord;
         const line = ascii ? text.slice(chunk.offsets[i], chunk.offsets[i + 1]) : this.decoder.decode(chunkRecordBytes(buf, chunk.offsets, i));
-        const { samples } = mapRecord(JSON.parse(line), this.recordFileRow[r], this.meta.mapping, this.meta.name);
-        for (; j < this.size && this.sampleRecord[j] === r; j++) {
-          const s = samples[this.sampleSub[j]];
-          if (!s) throw new Error(`record ${r} no longer yields sample ${this.sampleSub[j]}`);
+        const { samples } = mapRecord(JSON.parse(line), this.recordFileRow.at(r)!, this.meta.mapping, this.meta.name);
+        for (; j < this.size && this.sampleRecord.at(j)! === r; j++) {
+          const s = samples[this.sampleSub.at(j)!];
+          if (!s) throw new Error(`record ${r} no longer yields sample ${this.sampleSub.at(j)!}`);
           out.push(s);
         }
       }
@@ -192,12 +199,12 @@ export class DatasetReader {
 
   /** Stored-record index of sample j (to fetch its original row). */
   recordOf(j: number): number {
-    return this.sampleRecord[j];
+    return this.sampleRecord.at(j)!;
   }
 
   /** Row number in the source file of sample j (for "line/row" labels). */
   fileRow(j: number): number {
-    return this.recordFileRow[this.sampleRecord[j]];
+    return this.recordFileRow.at(this.sampleRecord.at(j)!)!;
   }
 
   private chunkOf(r: number): number {
@@ -206,7 +213,7 @@ export class DatasetReader {
     let hi = this.chunkFirst.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.chunkFirst[mid] <= r) lo = mid;
+      if (this.chunkFirst.at(mid)! <= r) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -219,15 +226,23 @@ export class DatasetReader {
       this.chunkCache.set(c, p);
       return p;
     }
-    p = readChunk(this.meta.id, c, this.db).then(async (rec) => {
-      if (!rec) throw new Error(`chunk ${c} of ${this.meta.name} is missing`);
-      return { buf: new Uint8Array(await rec.data.arrayBuffer()), offsets: rec.offsets };
-    });
+    p = loadChunk(this.meta, c, this.db);
+    this.cacheChunk(c, p);
+    return p;
+  }
+
+  private cacheChunk(c: number, p: Promise<LoadedChunk>): void {
     p.catch(() => this.chunkCache.delete(c));
     this.chunkCache.set(c, p);
     if (this.chunkCache.size > CHUNK_CACHE) this.chunkCache.delete(this.chunkCache.keys().next().value!);
-    return p;
   }
+}
+
+function loadChunk(meta: DatasetMeta, c: number, db: DB): Promise<LoadedChunk> {
+  return readChunk(meta.id, c, db).then(async (rec) => {
+    if (!rec) throw new Error(`chunk ${c} of ${meta.name} is missing`);
+    return { buf: new Uint8Array(await rec.data.arrayBuffer()), offsets: rec.offsets };
+  });
 }
 
 /** The reader's seven columns of `meta`, from their parts. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packColumns, unpackColumn } from '../../src/core/pack';
+import { packColumns, toArray, unpackColumn, type NumColumn } from '../../src/core/pack';
 
 describe('packColumns / unpackColumn', () => {
   const n = 1000;
@@ -15,18 +15,27 @@ describe('packColumns / unpackColumn', () => {
     wrapped: Uint16Array.from({ length: 4 }, (_, i) => (65534 + i) & 0xffff), // not a run: it wraps
   };
 
-  it('gives back every value, in the caller’s array type, whatever the encoding', () => {
+  const values = (c: NumColumn) => Array.from({ length: c.length }, (_, i) => c.at(i));
+
+  it('gives back every value, whatever the encoding', () => {
     const { layout, bytes } = packColumns(cols);
-    const buf = bytes.buffer;
     for (const [name, a] of Object.entries(cols)) {
-      const Ctor = a instanceof Uint8Array ? Uint8Array : a instanceof Uint16Array ? Uint16Array : Uint32Array;
-      const back = unpackColumn(layout, buf, name, Ctor as typeof Uint32Array);
-      expect(back).toBeInstanceOf(Ctor);
-      expect(Array.from(back)).toEqual(Array.from(a));
+      const back = unpackColumn(layout, bytes.buffer, name);
+      expect(back.length).toBe(a.length);
+      expect(values(back)).toEqual(Array.from(a));
+      // Indexes as a typed array's at() takes them: out of range, fractional, from the end.
+      for (const i of [a.length, -1, -a.length, -a.length - 1, 1.5, -0.5]) expect(back.at(i)).toBe(a.at(i));
     }
-    // Read as a wider type than stored (a byte-wide column into Uint32): widened, same values.
-    expect(Array.from(unpackColumn(layout, buf, 'small', Uint32Array))).toEqual(Array.from(cols.small));
-    expect(() => unpackColumn(layout, buf, 'nope', Uint32Array)).toThrow(/no nope/);
+    expect(() => unpackColumn(layout, bytes.buffer, 'nope')).toThrow(/no nope/);
+  });
+
+  it('toArray copies a column into a typed array of the caller’s type', () => {
+    const { layout, bytes } = packColumns(cols);
+    for (const name of ['run', 'zero', 'small', 'big'] as const) {
+      const a = toArray(unpackColumn(layout, bytes.buffer, name), Uint32Array);
+      expect(a).toBeInstanceOf(Uint32Array);
+      expect(Array.from(a)).toEqual(Array.from(cols[name]));
+    }
   });
 
   it('stores runs and constants as numbers and values at the narrowest width', () => {
@@ -43,9 +52,11 @@ describe('packColumns / unpackColumn', () => {
     expect(bytes.length).toBe(1000 + 2000 + 4000 + 4 + 12 + 8);
   });
 
-  it('a column stored at the array’s own width is a view, not a copy', () => {
-    const { layout, bytes } = packColumns({ big: cols.big });
-    const back = unpackColumn(layout, bytes.buffer, 'big', Uint32Array);
-    expect(back.buffer).toBe(bytes.buffer);
+  it('a raw column is a view on the read buffer, not a copy', () => {
+    const { layout, bytes } = packColumns({ big: cols.big, small: cols.small });
+    expect(unpackColumn(layout, bytes.buffer, 'big')).toBeInstanceOf(Uint32Array);
+    const small = unpackColumn(layout, bytes.buffer, 'small') as Uint8Array;
+    expect(small).toBeInstanceOf(Uint8Array);
+    expect(small.buffer).toBe(bytes.buffer);
   });
 });
