@@ -63,7 +63,20 @@ interface TextState {
   info?: SearchIndexInfo;
 }
 
-const tick = () => new Promise<void>((r) => setTimeout(r, 0)); // lets a newer message (cancel, query) in
+/**
+ * Yield to the event loop so that a newer message (cancel, a new query) gets in. Through a
+ * MessageChannel, not setTimeout(0): nested timers are clamped to 4 ms, which a scan that yields
+ * every few ms pays over and over (15 slices of 1M questions: 60 ms of waiting).
+ */
+const tick: () => Promise<void> = typeof MessageChannel === 'function'
+  ? (() => {
+      const ch = new MessageChannel();
+      const waiting: Array<() => void> = [];
+      ch.port1.onmessage = () => waiting.shift()?.();
+      (ch.port1 as unknown as { unref?: () => void }).unref?.(); // Node (tests): do not keep the process alive
+      return () => new Promise<void>((r) => { waiting.push(r); ch.port2.postMessage(null); });
+    })()
+  : () => new Promise<void>((r) => setTimeout(r, 0));
 const STAGE = 'indexing text for search';
 
 export class SearchService {
@@ -178,6 +191,7 @@ export class SearchService {
     const { matcher } = compiled;
     const gen = ++this.gen; // supersedes a running search at once
     const meta = await this.completeMeta(id);
+    if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
     const t0 = performance.now();
     const pending: number[] = []; // hits not sent yet (scanRange pushes to this array)
     let found = 0;
