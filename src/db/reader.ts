@@ -4,7 +4,7 @@ import type { Sample } from '../core/types';
 import { iterateChunks, readChunk, readColumn } from './datasets';
 import { openDb, type DatasetMeta, type DB } from './schema';
 import { readPack, writePack } from './packs';
-import { toArray, unpackColumn, type NumColumn } from '../core/pack';
+import { toArray, unpackColumn, type ColumnLayout, type NumColumn } from '../core/pack';
 
 /** A chunk's bytes in memory: a screenful of table rows reads 1–2 of them. */
 interface LoadedChunk {
@@ -78,19 +78,34 @@ export class DatasetReader {
     // The table's first screen is in chunk 0: read it alongside the columns, not after them.
     const first = meta.resume.chunks > 0 ? loadChunk(meta, 0, db) : undefined;
     first?.catch(() => {}); // a failure shows when a row of it is opened
-    let reader: DatasetReader;
+    let reader: DatasetReader | undefined;
     const pack = await readPack(meta, PACK, db).catch(() => undefined); // a pack is only ever a shortcut
-    if (pack) {
-      const { layout, buf } = pack;
-      const col = (name: string) => unpackColumn(layout, buf, name);
-      reader = new DatasetReader(meta, db, col(COL.sampleRecord), col(COL.sampleSub), col(COL.thinkChars), col(COL.answerChars), toArray(col(COL.flags), Uint8Array), col(COL.recordFileRow), col(COL.chunkFirst));
-    } else {
+    if (pack) reader = DatasetReader.fromPack(meta, db, pack.layout, pack.buf);
+    if (!reader) {
       const c = await readParts(meta, db);
       if (meta.status === 'complete') void writePack(meta, PACK, c, db).catch(() => {}); // no pack: the next open reads the parts again
       reader = new DatasetReader(meta, db, c[COL.sampleRecord], c[COL.sampleSub], c[COL.thinkChars], c[COL.answerChars], c[COL.flags], c[COL.recordFileRow], c[COL.chunkFirst]);
     }
     if (first) reader.cacheChunk(0, first);
     return reader;
+  }
+
+  /**
+   * A reader from a pack, or undefined when the pack does not hold the dataset's columns in full
+   * (a damaged or foreign record: the caller reads the parts instead, nothing is lost).
+   */
+  private static fromPack(meta: DatasetMeta, db: DB, layout: ColumnLayout[], buf: ArrayBuffer): DatasetReader | undefined {
+    try {
+      const col = (name: string, n: number) => {
+        const c = unpackColumn(layout, buf, name);
+        if (c.length !== n) throw new Error(`${name}: ${c.length} values, ${n} expected`);
+        return c;
+      };
+      const { samples, records, chunks } = meta.resume;
+      return new DatasetReader(meta, db, col(COL.sampleRecord, samples), col(COL.sampleSub, samples), col(COL.thinkChars, samples), col(COL.answerChars, samples), toArray(col(COL.flags, samples), Uint8Array), col(COL.recordFileRow, records), col(COL.chunkFirst, chunks));
+    } catch {
+      return undefined;
+    }
   }
 
   /**

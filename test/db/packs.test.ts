@@ -76,6 +76,24 @@ describe('reader packs', () => {
     expect((await DatasetReader.open(after)).size).toBe(29);
   });
 
+  it('a damaged pack is passed over: the dataset opens from its parts, with the same values', async () => {
+    const meta = await ingest('damaged.jsonl', 200);
+    const good = snapshot(await DatasetReader.open(meta));
+    const db = await openDb();
+    const rec = (await db.get('packs', [meta.id, 'reader']))!;
+    const damaged = [
+      { ...rec, data: new Blob([new Uint8Array(3)]) }, // bytes cut short: views out of bounds
+      { ...rec, layout: rec.layout.filter((l) => l.name !== COL.flags) }, // a column missing
+      { ...rec, layout: rec.layout.map((l) => ({ ...l, n: l.n + 1 })) }, // lengths that disagree with the dataset
+      { ...rec, layout: 'garbage' as unknown as typeof rec.layout },
+    ];
+    for (const [i, bad] of damaged.entries()) {
+      await db.put('packs', bad);
+      const r = await DatasetReader.open({ ...meta, updatedAt: meta.updatedAt + 100 + i });
+      expect(snapshot(r), `damage ${i}`).toEqual(good);
+    }
+  });
+
   it('a pack that does not match the dataset any more is not used, nor written', async () => {
     const meta = await ingest('stale.jsonl', 40);
     await DatasetReader.open(meta);
