@@ -20,7 +20,6 @@ import type { Sample } from '../core/types';
 export const HOLD_THINK_CHARS = 500_000_000;
 const SLICE_CHARS = 4_000_000; // ≈ a few ms of indexOf: the first hits come back at once
 const REPORT_MS = 50; // hits and progress go out at most this often after the first slice
-const STREAM_BATCH = 256; // samples read from IndexedDB per slice when a field is not held
 
 /** What the columns hold for one dataset. */
 export interface SearchIndexInfo {
@@ -229,40 +228,37 @@ export class SearchService {
   }
 
   /**
-   * Scan samples from..to-1 of `t` (held columns, or read from IndexedDB for a field not held),
-   * pushing hits to `pending` and calling `progress` with the next index after each slice.
+   * Scan samples from..to-1 of `t`, pushing hits to `pending` and calling `progress` with the next
+   * index after each slice: held columns in slices of SLICE_CHARS, and when a field is not held
+   * (thinking past HOLD_THINK_CHARS), a stored chunk at a time, read in order.
    */
   private async scanRange(t: TextState, fields: SearchField[], matcher: Matcher, from: number, to: number, gen: number, pending: number[], progress: (next: number) => void, onSource: (s: SearchBatch['source']) => void): Promise<void> {
     const inMemory = fields.every((f) => t.cols[f]);
     onSource(inMemory ? 'memory' : 'indexeddb');
-    let j = from;
-    while (j < to) {
-      let cols: TextColumn[];
-      let a = j;
-      let b = to;
-      if (inMemory) cols = fields.map((f) => t.cols[f]!);
-      else {
-        // Read a batch of samples for the fields not held; the held ones are sliced alongside.
-        b = Math.min(to, j + STREAM_BATCH);
-        const batch: Record<SearchField, string[]> = { question: [], think: [], answer: [] };
-        for (let k = j; k < b; k++) {
-          const s = await t.reader.sample(k);
-          for (const f of fields) batch[f].push(s[f]);
-        }
-        cols = fields.map((f) => batch[f]);
-        a = 0;
-        b -= j;
-      }
-      const local: number[] = [];
-      const r = scanSlice(cols, matcher, a, b, local, inMemory ? SLICE_CHARS : Infinity);
-      const base = inMemory ? 0 : j;
-      for (const h of local) pending.push(h + base);
-      j = r.next + base;
-      progress(j);
-      if (j < to) {
+    const step = async (next: number) => {
+      progress(next);
+      if (next < to) {
         await tick();
         if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
       }
+    };
+    if (!inMemory) {
+      for await (const { first, samples } of t.reader.samplesInOrder(from)) {
+        const m = Math.min(samples.length, to - first);
+        const local: number[] = [];
+        scanSlice(fields.map((f) => samples.slice(0, m).map((s) => s[f])), matcher, 0, m, local);
+        for (const h of local) pending.push(h + first);
+        await step(first + m);
+        if (first + m >= to) return;
+      }
+      return;
+    }
+    const cols: TextColumn[] = fields.map((f) => t.cols[f]!);
+    for (let j = from; j < to; ) {
+      const local: number[] = [];
+      j = scanSlice(cols, matcher, j, to, local, SLICE_CHARS).next;
+      for (const h of local) pending.push(h);
+      await step(j);
     }
   }
 }
