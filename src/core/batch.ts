@@ -106,8 +106,25 @@ export interface BuiltChunk {
   n: number;
   firstRecord: number;
   offsets: Uint32Array;
-  data: Blob;
+  /** The bytes, when no ChunkWriter was given. */
+  data?: Blob;
+  /** Where a ChunkWriter put the bytes instead. Exactly one of data and loc is set. */
+  loc?: TextLocation;
 }
+
+/** Bytes [at, at + len) of file `file` in a dataset's text store (src/db/text-store.ts). */
+export interface TextLocation {
+  file: string;
+  at: number;
+  len: number;
+}
+
+/**
+ * Stores a closed chunk's bytes (`parts`, `len` bytes in all, in order) and says where, at once:
+ * the parse workers write straight to a file of the origin's private file system instead of
+ * making a Blob, which cost ~40% of JSONL ingest (bench/RESULTS.md, fourth session).
+ */
+export type ChunkWriter = (parts: Uint8Array[], len: number) => TextLocation;
 
 /** The UTF-8 bytes of record i of a chunk whose data was read into `buf`. */
 export function chunkRecordBytes(buf: Uint8Array, offsets: Uint32Array, i: number): Uint8Array {
@@ -157,6 +174,8 @@ export class BatchBuilder {
     private readonly mapping: FieldMapping,
     private readonly file: string,
     start: { records: number; samples: number; chunks: number },
+    /** Where chunk bytes go; without one each chunk's bytes become a Blob. */
+    private readonly writer?: ChunkWriter,
   ) {
     this.records = start.records;
     this.samples = start.samples;
@@ -210,7 +229,7 @@ export class BatchBuilder {
     if (this.curParts.length > 0) this.closeChunk();
     const base = this.records;
     for (const c of b.chunks) {
-      this.chunks.push({ n: this.nextChunk++, firstRecord: c.firstRecord + base, offsets: c.offsets, data: c.data });
+      this.chunks.push({ ...c, n: this.nextChunk++, firstRecord: c.firstRecord + base });
       this.cols.chunkFirst.push(c.firstRecord + base);
     }
     const cols = b.columns;
@@ -253,12 +272,13 @@ export class BatchBuilder {
   }
 
   private closeChunk(): void {
-    // The Blob copies the bytes, so views into the reader's buffers may be let go afterwards.
+    // The Blob or the writer copies the bytes, so views into the reader's buffers may be let go afterwards.
+    const parts = this.curParts;
     this.chunks.push({
       n: this.nextChunk,
       firstRecord: this.curFirst,
       offsets: Uint32Array.from(this.curOffsets),
-      data: new Blob(this.curParts as Uint8Array<ArrayBuffer>[]),
+      ...(this.writer ? { loc: this.writer(parts, this.curBytes) } : { data: new Blob(parts as Uint8Array<ArrayBuffer>[]) }),
     });
     this.cols.chunkFirst.push(this.curFirst);
     this.nextChunk++;

@@ -1,4 +1,5 @@
 import { normalizeMeta } from './normalize';
+import { deleteText, pruneText } from './text-store';
 import { openDb, type ChunkRecord, type ColumnPart, type DatasetMeta, type DB } from './schema';
 
 /**
@@ -67,6 +68,8 @@ export async function deleteDataset(id: string, db?: DB): Promise<void> {
     tx.objectStore('columns').delete(IDBKeyRange.bound([id, ''], [id, '\uffff', Infinity])),
     tx.done,
   ]);
+  // After the records that point into it are gone: a failure here leaves files, never dangling chunks.
+  await deleteText(id);
 }
 
 /** Delete every column part of one column (used before a re-map writes new parts). */
@@ -137,6 +140,10 @@ export async function truncateTo(
     ...all.filter((k) => k[2] >= parts).map((k) => tx.objectStore('columns').delete(k)),
     tx.done,
   ]);
+  // Text files written by pieces that never committed go too (kept: those the remaining chunks use).
+  const keep = new Set<string>();
+  for await (const c of iterateChunks(id, 0, db)) if (c.loc) keep.add(c.loc.file);
+  await pruneText(id, keep);
 }
 
 /** One text chunk, or undefined. */

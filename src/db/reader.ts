@@ -2,6 +2,7 @@ import { chunkRecordBytes, COL, columnKey, FLAG_CORRECT, FLAG_HAS_CORRECT, FLAG_
 import { mapRecord } from '../core/schema/mapping';
 import type { Sample } from '../core/types';
 import { iterateChunks, readChunk, readColumn } from './datasets';
+import { chunkBytes } from './text-store';
 import { openDb, type DatasetMeta, type DB } from './schema';
 import { readPack, writePack } from './packs';
 import { toArray, unpackColumn, type ColumnLayout, type NumColumn } from '../core/pack';
@@ -189,7 +190,7 @@ export class DatasetReader {
     if (j >= this.size) return;
     const startChunk = this.chunkOf(this.sampleRecord.at(j)!);
     for await (const chunk of iterateChunks(this.meta.id, startChunk, this.db)) {
-      const buf = new Uint8Array(await chunk.data.arrayBuffer());
+      const buf = await chunkBytes(chunk);
       const text = this.decoder.decode(buf);
       const ascii = text.length === buf.length; // then byte offsets are character offsets
       const first = j;
@@ -256,7 +257,7 @@ export class DatasetReader {
 function loadChunk(meta: DatasetMeta, c: number, db: DB): Promise<LoadedChunk> {
   return readChunk(meta.id, c, db).then(async (rec) => {
     if (!rec) throw new Error(`chunk ${c} of ${meta.name} is missing`);
-    return { buf: new Uint8Array(await rec.data.arrayBuffer()), offsets: rec.offsets };
+    return { buf: await chunkBytes(rec), offsets: rec.offsets };
   });
 }
 

@@ -2,6 +2,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CoreIssue, FileFormat } from '../core/types';
 import type { FieldMapping } from '../core/schema/mapping';
 import type { ColumnLayout } from '../core/pack';
+import type { TextLocation } from '../core/batch';
 
 /**
  * IndexedDB layout, version 3 (version 1 had no `tags`, version 2 no `packs`; each upgrade adds
@@ -124,15 +125,21 @@ export interface FeatureState {
   error?: string;
 }
 
-/** A run of consecutive stored records: their UTF-8 source text in one Blob, cut by offsets. */
+/**
+ * A run of consecutive stored records: their UTF-8 source text, cut by offsets. The text is a Blob
+ * in this record, or (JSONL and Parquet read by parse workers, where the browser has the origin
+ * private file system) bytes of a file of the dataset's text store: read either with chunkBytes()
+ * of src/db/text-store.ts.
+ */
 export interface ChunkRecord {
   ds: string;
   n: number;
   /** Index (among stored records) of the chunk's first record. */
   firstRecord: number;
-  /** offsets.length = records + 1; record i is data bytes [offsets[i], offsets[i+1]). */
+  /** offsets.length = records + 1; record i is bytes [offsets[i], offsets[i+1]) of the text. */
   offsets: Uint32Array;
-  data: Blob;
+  data?: Blob;
+  loc?: TextLocation;
 }
 
 export interface ColumnPart {

@@ -5,6 +5,7 @@ import { extraKeysOf, groupColumns, newFeatureBatch, pushSample } from '../core/
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { mapRecord } from '../core/schema/mapping';
 import { deleteColumns, getDataset, iterateChunks, patchDataset, readColumn } from '../db/datasets';
+import { chunkBytes } from '../db/text-store';
 import { carryScoreColumns } from '../scores/keep';
 import { openDb, type ColumnPart, type DatasetMeta, type FeatureState } from '../db/schema';
 import { loadTokenizer } from '../models/tokenizer';
@@ -107,7 +108,7 @@ export class FeatureService {
     try {
       for await (const chunk of iterateChunks(id, state.doneChunks, db)) {
         if (signal.aborted) throw signal.reason;
-        const buf = new Uint8Array(await chunk.data.arrayBuffer());
+        const buf = await chunkBytes(chunk);
         textBytes += buf.length;
         for (let i = 0; i + 1 < chunk.offsets.length; i++) {
           const r = chunk.firstRecord + i;

@@ -48,6 +48,12 @@ export interface ParallelOptions extends PieceSettings {
   pieceBytes?: number;
   /** Parse workers (default: one per core, at least 1, at most 4). */
   workers?: number;
+  /**
+   * JSONL: called with every byte of the file, piece by piece in file order, before the piece's
+   * onPiece (the fingerprint is hashed here, so the file is read once). The bytes are valid only
+   * during the call: their buffer is then reused for a later piece.
+   */
+  onBytes?: (bytes: Uint8Array) => void;
 }
 
 /** Shift a piece's issue by `dLine` lines and `dRow` rows, and its message's "file line N" / "Row N" lead with it. */
@@ -71,7 +77,7 @@ export function rebaseIssue(issue: CoreIssue, file: string, dLine: number, dRow:
 
 interface Pool {
   size: number;
-  parse(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult>;
+  parse(piece: Blob, fileStart: boolean, fileEnd: boolean, buf?: Uint8Array): Promise<PieceResult>;
   parseRowGroup(task: RowGroupTask): Promise<PieceResult>;
   close(): void;
 }
@@ -81,7 +87,7 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob): Pro
   if (typeof Worker === 'undefined') {
     const p = new PieceParser();
     await p.init(settings, parquet);
-    return { size: 1, parse: (b, s, e) => p.parse(b, s, e), parseRowGroup: (t) => p.parseRowGroup(t), close() {} };
+    return { size: 1, parse: (b, s, e, buf) => p.parse(b, s, e, buf), parseRowGroup: (t) => p.parseRowGroup(t), close() {} };
   }
   const workers = Array.from({ length: n }, () => new Worker(new URL('../../workers/parse.worker.ts', import.meta.url), { type: 'module', name: 'parse' }));
   const apis = workers.map((w) => Comlink.wrap<PieceWorkerApi>(w));
@@ -94,7 +100,7 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob): Pro
   let k = 0;
   return {
     size: n,
-    parse: (b, s, e) => apis[k++ % n].parse(b, s, e) as Promise<PieceResult>,
+    parse: (b, s, e, buf) => apis[k++ % n].parse(b, s, e, buf && Comlink.transfer(buf, [buf.buffer as ArrayBuffer])) as Promise<PieceResult>,
     parseRowGroup: (t) => apis[k++ % n].parseRowGroup(t) as Promise<PieceResult>,
     close: () => workers.forEach((w) => w.terminate()),
   };
@@ -114,7 +120,7 @@ export async function readParquetParallel(
   const metadata = await parquetFooter(blob, opts.file);
   const tasks = rowGroupTasks(metadata, opts);
   const n = Math.max(1, Math.min(tasks.length, opts.workers ?? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2)));
-  const pool = await openPool(n, { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes }, blob);
+  const pool = await openPool(n, { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore }, blob);
   const queue: { t: RowGroupTask; result?: Promise<PieceResult> }[] = [];
   let next = 0;
   let done = 0;
@@ -158,14 +164,16 @@ export async function readJsonlParallel(
   const size = blob.size;
   const step = Math.max(1, opts.pieceBytes ?? PIECE_BYTES);
   const n = Math.max(1, opts.workers ?? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2));
-  const settings: PieceSettings = { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes };
+  const settings: PieceSettings = { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore };
   const pool = await openPool(n, settings);
   const queue: { start: number; end: number; result: Promise<PieceResult> }[] = [];
+  /** Piece buffers handed back by the coordinator once hashed, for the next pieces to be read into. */
+  const spares: Uint8Array[] = [];
   let next = 0;
   const fill = () => {
     while (queue.length < 2 * n && next < size) {
       const end = Math.min(size, next + step);
-      const result = pool.parse(blob.slice(next, end), next === 0, end === size);
+      const result = pool.parse(blob.slice(next, end), next === 0, end === size, spares.pop());
       result.catch(() => {}); // awaited in order below; a later piece's failure must not go unhandled first
       queue.push({ start: next, end, result });
       next = end;
@@ -182,6 +190,10 @@ export async function readJsonlParallel(
       if (opts.signal.aborted) throw opts.signal.reason;
       const q = queue.shift()!;
       const r = await q.result;
+      if (r.bytes) {
+        opts.onBytes?.(r.bytes);
+        spares.push(new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.buffer.byteLength - r.bytes.byteOffset));
+      }
       fill();
       if (opts.signal.aborted) throw opts.signal.reason;
       let stitched = carry.push(r.head);

@@ -6,12 +6,18 @@ import type { CoreIssue } from '../core/types';
 import { parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { blobBuffer, parquetFooter, rowsToRecords, type RowGroupTask } from './records';
+import { TextFileWriter, textStoreWritable } from '../db/text-store';
 
 /** What every piece of one ingest shares. */
 export interface PieceSettings {
   file: string;
   mapping: FieldMapping;
   maxRecordBytes?: number;
+  /**
+   * The dataset id: where the browser lets a worker write the text store (src/db/text-store.ts),
+   * each piece's chunk bytes go to a file of it instead of into Blobs.
+   */
+  textStore?: string;
 }
 
 /**
@@ -20,6 +26,12 @@ export interface PieceSettings {
  * coordinator (parallel.ts) shifts them once the pieces before are known.
  */
 export interface PieceResult {
+  /**
+   * All of the piece's bytes (JSONL pieces only), for the coordinator to hash in file order: the
+   * file is read once, not a second time by a hash worker. Its buffer moves to the coordinator,
+   * which hands it back as the `buf` of a later parse.
+   */
+  bytes?: Uint8Array;
   /** Bytes before the piece's first \n (all of it when it has none): the end of a line begun earlier. */
   head: Uint8Array;
   /**
@@ -50,9 +62,7 @@ export interface PieceResult {
 export class PieceParser {
   private settings?: PieceSettings;
   private parquet?: { blob: Blob; metadata: FileMetaData };
-  /** The piece buffer, reused: see read(). */
-  private buf = new Uint8Array(0);
-  /** Calls run one at a time (they share `buf`); a worker is sent two so it never waits for the next. */
+  /** Calls run one at a time; a worker is sent two so it never waits for the next. */
   private turn: Promise<unknown> = Promise.resolve();
 
   /** Set the file name, mapping and record limit for the pieces that follow; a Parquet file's footer is read once here. */
@@ -72,57 +82,76 @@ export class PieceParser {
     const rows = await parquetReadObjects({ file: blobBuffer(pq.blob), metadata: pq.metadata, rowStart: task.from, rowEnd: task.rowEnd, compressors });
     const { records, issues } = rowsToRecords(rows, task.from, s);
     rows.length = 0; // the decoded row group can go before the batch is built
-    const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 });
-    const enc = new TextEncoder();
-    for (const r of records) {
-      const issue = builder.add(r, enc.encode(r.text));
-      if (issue) issues.push(issue);
-    }
+    const batch = await this.build((builder) => {
+      const enc = new TextEncoder();
+      for (const r of records) {
+        const issue = builder.add(r, enc.encode(r.text));
+        if (issue) issues.push(issue);
+      }
+    });
     const none = new Uint8Array(0);
-    return { head: none, newline: true, tail: new Uint8Array(0), lines: 0, rows: task.rowEnd - task.from, batch: builder.take(), errors: issues };
+    return { head: none, newline: true, tail: new Uint8Array(0), lines: 0, rows: task.rowEnd - task.from, batch, errors: issues };
+  }
+
+  /**
+   * A batch of the records that `fill` adds, numbered from 0, its chunk bytes in a new file of the
+   * text store when there is one (closed, hence on disk, before the batch is returned).
+   */
+  private async build(fill: (b: BatchBuilder) => void): Promise<BuiltBatch> {
+    const s = this.settings!;
+    const out = s.textStore && textStoreWritable() ? await TextFileWriter.create(s.textStore) : undefined;
+    try {
+      const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 }, out?.write);
+      fill(builder);
+      return builder.take();
+    } finally {
+      await out?.close();
+    }
   }
 
   /**
    * Read and parse one piece (a slice of the file, any byte range). `fileStart`: the piece starts
    * the file, so its first line is its own (head is empty) and a byte order mark is dropped.
    * `fileEnd`: the piece ends the file, so its last line is parsed here too (tail is empty).
+   * `buf`: a spare buffer to read into (it then belongs to the result: PieceResult.bytes).
    */
-  parse(piece: Blob, fileStart = false, fileEnd = false): Promise<PieceResult> {
-    const run = this.turn.then(() => this.parseNow(piece, fileStart, fileEnd));
+  parse(piece: Blob, fileStart = false, fileEnd = false, buf?: Uint8Array): Promise<PieceResult> {
+    const run = this.turn.then(() => this.parseNow(piece, fileStart, fileEnd, buf));
     this.turn = run.catch(() => {});
     return run;
   }
 
   /**
-   * The piece's bytes, in a buffer kept from piece to piece. Reading the 265 MB bench file in a
-   * worker (bench/ingest/stages.mjs, 2-core VM, 2026-11-29): File.stream() 243 MB/s,
-   * slice(16 MB).arrayBuffer() 220, slice(4 MB) 150, FileReaderSync 16 MB 197; a fresh
-   * multi-MB buffer per read is not cheaper than the stream's 64 KB pieces copied into this one.
-   * A BYOB reader straight into this buffer cost less CPU in a probe (1.6 against 2.8–4.2 s of
-   * CPU for the file), but in the app's parse workers the ingest of the bench file stalled with
+   * The piece's bytes, read into `buf` when it is large enough (a buffer the coordinator gives
+   * back once it has hashed the piece: see PieceResult.bytes), else into a new one. Reading the
+   * 265 MB bench file in a worker (bench/ingest/stages.mjs, 2-core VM, 2026-11-29): File.stream()
+   * 243 MB/s, slice(16 MB).arrayBuffer() 220, slice(4 MB) 150, FileReaderSync 16 MB 197; a fresh
+   * multi-MB buffer per read is not cheaper than the stream's 64 KB pieces copied into a reused
+   * one. A BYOB reader straight into the buffer cost less CPU in a probe (1.6 against 2.8–4.2 s
+   * of CPU for the file), but in the app's parse workers the ingest of the bench file stalled with
    * it (2026-11-29, not understood yet), so it is not used.
    */
-  private async read(piece: Blob): Promise<Uint8Array> {
-    if (this.buf.length < piece.size) this.buf = new Uint8Array(Math.max(piece.size, Math.min(2 * this.buf.length, 64 << 20)));
+  private async read(piece: Blob, buf?: Uint8Array): Promise<Uint8Array> {
+    if (!buf || buf.length < piece.size) buf = new Uint8Array(piece.size);
     const reader = piece.stream().getReader();
     let at = 0;
     for (;;) {
       const r = await reader.read();
       if (r.done) break;
-      this.buf.set(r.value, at);
+      buf.set(r.value, at);
       at += r.value.length;
     }
-    return this.buf.subarray(0, at);
+    return buf.subarray(0, at);
   }
 
-  private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult> {
+  private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean, spare?: Uint8Array): Promise<PieceResult> {
     const s = this.settings;
     if (!s) throw new Error('PieceParser.parse before init');
     const t0 = performance.now();
-    const buf = await this.read(piece);
+    const buf = await this.read(piece, spare);
     const t1 = performance.now();
     const nl = buf.indexOf(10);
-    if (nl < 0 && !(fileStart && fileEnd)) return { head: buf.slice(), newline: false, tail: new Uint8Array(0), lines: 0, rows: 0, errors: [] };
+    if (nl < 0 && !(fileStart && fileEnd)) return { bytes: buf, head: buf.slice(), newline: false, tail: new Uint8Array(0), lines: 0, rows: 0, errors: [] };
     const from = fileStart ? 0 : nl + 1;
     const to = fileEnd ? buf.length : buf.lastIndexOf(10) + 1;
     const parser = createJsonlByteParser({ file: s.file, maxRecordBytes: s.maxRecordBytes, fileStart });
@@ -133,21 +162,23 @@ export class PieceParser {
       out.errors.push(...end.errors);
     }
     const t2 = performance.now();
-    const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 });
     const errors = out.errors;
     const rows = out.records.length + out.errors.length;
-    for (const r of out.records) {
-      const issue = builder.add(r, r.bytes!);
-      if (issue) errors.push(issue);
-    }
+    const batch = await this.build((builder) => {
+      for (const r of out.records) {
+        const issue = builder.add(r, r.bytes!);
+        if (issue) errors.push(issue);
+      }
+    });
     return {
-      // Copies: the piece's buffer is reused; the chunks' Blobs hold their own bytes.
+      bytes: buf,
+      // Copies: the piece's buffer is reused once the coordinator has hashed it; the chunks' Blobs hold their own bytes.
       head: fileStart ? new Uint8Array(0) : buf.slice(0, nl),
       newline: true,
       tail: buf.slice(to),
       lines: parser.line - 1,
       rows,
-      batch: builder.take(),
+      batch,
       errors,
       ms: { read: t1 - t0, parse: t2 - t1, map: performance.now() - t2 },
     };
@@ -157,6 +188,7 @@ export class PieceParser {
 /** Transfer list for a result: its typed arrays move to the coordinator without a copy. */
 export function transferPiece(r: PieceResult): PieceResult {
   const bufs: ArrayBuffer[] = [r.head.buffer as ArrayBuffer, r.tail.buffer as ArrayBuffer];
+  if (r.bytes) bufs.push(r.bytes.buffer as ArrayBuffer);
   if (r.batch) for (const c of Object.values(r.batch.columns)) bufs.push(c.buffer as ArrayBuffer);
   if (r.batch) for (const c of r.batch.chunks) bufs.push(c.offsets.buffer as ArrayBuffer);
   return Comlink.transfer(r, [...new Set(bufs)]);
@@ -171,7 +203,7 @@ export class PieceWorkerApi {
   async parseRowGroup(task: RowGroupTask): Promise<PieceResult> {
     return transferPiece(await this.parser.parseRowGroup(task));
   }
-  async parse(piece: Blob, fileStart = false, fileEnd = false): Promise<PieceResult> {
-    return transferPiece(await this.parser.parse(piece, fileStart, fileEnd));
+  async parse(piece: Blob, fileStart = false, fileEnd = false, buf?: Uint8Array): Promise<PieceResult> {
+    return transferPiece(await this.parser.parse(piece, fileStart, fileEnd, buf));
   }
 }

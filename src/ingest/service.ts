@@ -154,8 +154,12 @@ export class IngestService {
         counts: { rows: builder?.records ?? meta.resume.records, samples: builder?.samples ?? meta.resume.samples, errors: meta.errorCount, elapsedMs: now - t0, ...timing },
       });
     };
-    // A file is hashed by a second worker in parallel; a URL stream can only be hashed in line.
-    const parallel = source.blob ? hashInWorker(source.blob) : undefined;
+    // Plain JSONL from a File is parsed on every core (parallel.ts), which hands every piece's bytes
+    // back in file order: hashed here, so the file is read once (a hash worker reading it again
+    // cost ~3 s of the two cores' time per 265 MB: bench/RESULTS.md, fourth session). Any other
+    // file is hashed by a second worker in parallel; a URL stream can only be hashed in line.
+    const jsonlPieces = !!source.blob && !resumed && meta.format === 'jsonl' && !meta.compressed && !meta.encoding && opts.parallel !== false;
+    const parallel = source.blob && !jsonlPieces ? hashInWorker(source.blob) : undefined;
     // A resumed URL is checked as it streams: no batch is written until its prefix matched.
     let settle: (err?: Error) => void = () => {};
     const verified = expect
@@ -322,13 +326,18 @@ export class IngestService {
           if (opts.parallel !== false) {
             // Row groups are decoded and mapped on every core (parallel.ts).
             if (!builder) detectFrom(await parquetHead(inner, ropts, DETECT_RECORDS, BATCH_CHARS));
-            await readParquetParallel(inner, { ...ropts, mapping: meta.mapping, workers: opts.parseWorkers }, (p) => takePiece(p, scaled(p.end)));
+            await readParquetParallel(inner, { ...ropts, mapping: meta.mapping, workers: opts.parseWorkers, textStore: meta.id }, (p) => takePiece(p, scaled(p.end)));
           } else await readParquetRecords(inner, ropts, sink, (n) => { bytes = scaled(n); emit(); });
           bytes = source.size ?? inner.size; // row groups leave out the footer: all of the file is read now
-        } else if (source.blob && !resumed && meta.format === 'jsonl' && !meta.compressed && !meta.encoding && opts.parallel !== false) {
+        } else if (jsonlPieces && source.blob) {
           // Plain JSONL from a File: parsed and mapped on every core (parallel.ts).
           if (!builder) detectFrom((await headRecords(source.blob, ropts, DETECT_RECORDS, BATCH_CHARS)).map((r) => r.value));
-          const last = await readJsonlParallel(source.blob, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers }, (p) => takePiece(p, p.end));
+          const onBytes = (b: Uint8Array) => {
+            const h0 = performance.now();
+            hasher.update(b);
+            timing.hashMs += performance.now() - h0;
+          };
+          const last = await readJsonlParallel(source.blob, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, onBytes, textStore: meta.id }, (p) => takePiece(p, p.end));
           addErrors(last.errors);
           addRecords(last.records);
           for (const r of last.records) fileRows = Math.max(fileRows, r.row + 1);

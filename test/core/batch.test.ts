@@ -11,6 +11,7 @@ import {
   sampleFlags,
   type BuiltBatch,
   type BuiltChunk,
+  type ChunkWriter,
 } from '../../src/core/batch';
 import { detectMapping, type FieldMapping } from '../../src/core/schema/mapping';
 import type { RawRecord } from '../../src/core/types';
@@ -44,7 +45,7 @@ function rec(row: number, value: unknown, line = row + 1): [RawRecord, Uint8Arra
 
 /** The stored texts of a chunk, cut by its offsets (as the reader does). */
 async function texts(c: BuiltChunk): Promise<string[]> {
-  const buf = new Uint8Array(await c.data.arrayBuffer());
+  const buf = new Uint8Array(await c.data!.arrayBuffer());
   const dec = new TextDecoder();
   return Array.from({ length: c.offsets.length - 1 }, (_, i) => dec.decode(chunkRecordBytes(buf, c.offsets, i)));
 }
@@ -61,10 +62,10 @@ function checkBatch(b: BuiltBatch): void {
   expect(c[COL.recordFileRow].length).toBe(b.records);
   expect(Array.from(c[COL.chunkFirst])).toEqual(b.chunks.map((ch) => ch.firstRecord));
   expect(b.chunks.reduce((a, ch) => a + count(ch), 0)).toBe(b.records);
-  expect(b.chunks.reduce((a, ch) => a + ch.data.size, 0)).toBe(b.chars);
+  expect(b.chunks.reduce((a, ch) => a + ch.data!.size, 0)).toBe(b.chars);
   for (const ch of b.chunks) {
     expect(ch.offsets[0]).toBe(0);
-    expect(ch.offsets.at(-1)).toBe(ch.data.size);
+    expect(ch.offsets.at(-1)).toBe(ch.data!.size);
   }
 }
 
@@ -164,7 +165,7 @@ describe('BatchBuilder', () => {
       [3, 4, 2],
     ]);
     expect(Array.from(out.columns[COL.chunkFirst])).toEqual([0, 2, 3, 4]);
-    for (const c of out.chunks) if (count(c) > 1) expect(c.data.size).toBeLessThanOrEqual(CHUNK_BYTES);
+    for (const c of out.chunks) if (count(c) > 1) expect(c.data!.size).toBeLessThanOrEqual(CHUNK_BYTES);
     expect(JSON.parse((await texts(out.chunks[2]))[0]).pad).toHaveLength(5_000_000);
   });
 
@@ -178,6 +179,50 @@ describe('BatchBuilder', () => {
     expect(out.chunks.map(count)).toEqual([1, 1, 1]);
     expect(out.chars).toBe(rows.reduce((a, r) => a + enc.encode(JSON.stringify(r)).length, 0));
     for (let c = 0; c < 3; c++) expect(JSON.parse((await texts(out.chunks[c]))[0])).toEqual(rows[c]);
+  });
+
+  it('hands each closed chunk to a ChunkWriter instead of making a Blob: same cuts, same bytes, locations in order', async () => {
+    const sizes = [800_000, 800_000, 800_000, 5_000_000, 10, 10];
+    const rows = sizes.map((pad, i) => rec(i, { ...openr1(i, [gen(i)], undefined, pad), tag: 'θ'.repeat(i) }));
+    const plainB = builder();
+    for (const r of rows) plainB.add(...r);
+    const plain = plainB.take();
+    let file = new Uint8Array(0);
+    const calls: number[] = [];
+    const writer: ChunkWriter = (parts, len) => {
+      const at = file.length;
+      const grown = new Uint8Array(at + parts.reduce((a, p) => a + p.length, 0));
+      grown.set(file);
+      let w = at;
+      for (const p of parts) { grown.set(p, w); w += p.length; }
+      file = grown;
+      calls.push(len);
+      expect(file.length - at).toBe(len);
+      return { file: 'f', at, len };
+    };
+    const b = new BatchBuilder(MAPPING, 'x.jsonl', { records: 0, samples: 0, chunks: 0 }, writer);
+    for (const r of rows) b.add(...r);
+    const out = b.take();
+    expect(out.chunks.map((c) => [c.n, c.firstRecord, count(c)])).toEqual(plain.chunks.map((c) => [c.n, c.firstRecord, count(c)]));
+    expect(out.columns).toEqual(plain.columns);
+    expect(out.chars).toBe(plain.chars);
+    let at = 0;
+    for (let k = 0; k < out.chunks.length; k++) {
+      const c = out.chunks[k];
+      expect(c.data).toBeUndefined();
+      expect(c.loc).toEqual({ file: 'f', at, len: plain.chunks[k].data!.size });
+      expect(c.offsets.at(-1)).toBe(c.loc!.len);
+      const bytes = file.subarray(c.loc!.at, c.loc!.at + c.loc!.len);
+      // Buffer.compare: toEqual walks multi-MB arrays element by element.
+      expect(Buffer.compare(bytes, new Uint8Array(await plain.chunks[k].data!.arrayBuffer()))).toBe(0);
+      at += c.loc!.len;
+    }
+    expect(calls).toHaveLength(out.chunks.length);
+    // A piece's chunks appended to the ingest's builder keep their locations.
+    const main = builder({ records: 7, samples: 9, chunks: 3 });
+    main.appendBuilt(out, 100);
+    const merged = main.take();
+    expect(merged.chunks.map((c) => [c.n, c.firstRecord, c.loc])).toEqual(out.chunks.map((c, k) => [3 + k, 7 + c.firstRecord, c.loc]));
   });
 
   it('puts at most 4096 records in a chunk', () => {

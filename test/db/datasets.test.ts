@@ -61,7 +61,7 @@ function chunk(ds: string, n: number, firstRecord = n * 2): ChunkRecord {
 
 /** A chunk as plain data (Blobs compare equal whatever their bytes, so read them out). */
 async function plain(c: ChunkRecord | undefined) {
-  return c && { ds: c.ds, n: c.n, firstRecord: c.firstRecord, offsets: Array.from(c.offsets), text: await c.data.text() };
+  return c && { ds: c.ds, n: c.n, firstRecord: c.firstRecord, offsets: Array.from(c.offsets), text: await c.data!.text() };
 }
 const part = (ds: string, name: string, p: number, values: number[]): ColumnPart => ({
   ds, name, part: p, data: Uint32Array.from(values),

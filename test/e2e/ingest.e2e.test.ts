@@ -120,7 +120,7 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'thinksift-gone-'));
     const path = join(dir, 'gone.jsonl');
-    // Chunks are slices of the picked file (src/core/batch.ts): IndexedDB must hold its own copy.
+    // The stored text must be a copy (a Blob made from a slice of the picked file is only a reference to it).
     const one = readFileSync(sharedFile(LONGCOT), 'utf8').trimEnd();
     writeFileSync(path, [one, '', 'not json\r', one, '   ', one].join('\n') + '\n');
     const { ctx, page, errors } = await fresh();
@@ -144,6 +144,44 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
         await page.locator(`[data-testid="sample-view"][data-index="${target}"]`).waitFor();
         expect((await page.getByTestId('sample-question').textContent())?.trim(), `row ${target}`).toBe(rows[target % 500].question.trim());
       }
+      // Where the text is: files of the origin private file system written by the parse workers
+      // (src/db/text-store.ts), one per piece, every chunk record pointing into one of them.
+      const stored = () => page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open('thinksift'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+        const all = <T,>(store: string) => new Promise<T[]>((res) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result as T[]); });
+        const ds = (await all<{ id: string; name: string }>('datasets')).find((d) => d.name === 'gone.jsonl');
+        const chunks = (await all<{ ds: string; offsets: Uint32Array; data?: Blob; loc?: { file: string; len: number } }>('chunks')).filter((c) => c.ds === ds?.id);
+        db.close();
+        const root = await navigator.storage.getDirectory();
+        const files: string[] = [];
+        try {
+          const dirH = await root.getDirectoryHandle(`ds-${ds?.id}`);
+          for await (const name of (dirH as unknown as { keys(): AsyncIterable<string> }).keys()) files.push(name);
+        } catch { /* no folder */ }
+        return { id: ds?.id, chunks: chunks.map((c) => ({ records: c.offsets.length - 1, blob: c.data?.size, file: c.loc?.file, len: c.loc?.len ?? 0 })), files };
+      });
+      const before = await stored();
+      expect(before.id).toBeTruthy();
+      expect(before.chunks.length).toBeGreaterThan(1);
+      // The one line cut at the boundary between two pieces is parsed by the coordinator, whose
+      // chunks stay Blobs: a chunk is in a file of the folder, or a Blob of that one record.
+      for (const c of before.chunks) {
+        if (c.file) expect(before.files).toContain(c.file);
+        else expect(c, 'a chunk in a Blob').toMatchObject({ records: 1 });
+      }
+      const inFiles = before.chunks.filter((c) => c.file);
+      expect(new Set(inFiles.map((c) => c.file)).size).toBe(2); // two pieces, two files
+      expect(inFiles.reduce((a, c) => a + c.len, 0)).toBeGreaterThan(0.95 * before.chunks.reduce((a, c) => a + c.len + (c.blob ?? 0), 0));
+      // Deleting the dataset deletes its files too.
+      page.once('dialog', (d) => void d.accept());
+      await item.getByTestId('delete').click();
+      await item.waitFor({ state: 'detached' });
+      expect((await stored()).id).toBeUndefined();
+      const folderLeft = await page.evaluate(async (id) => {
+        const root = await navigator.storage.getDirectory();
+        return root.getDirectoryHandle(`ds-${id}`).then(() => true, () => false);
+      }, before.id);
+      expect(folderLeft).toBe(false);
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();

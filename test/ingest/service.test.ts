@@ -250,6 +250,10 @@ describe('cancel and resume', () => {
     expect(m1.resume.records).toBeLessThan(N);
     expect(await getDataset(m1.id)).toMatchObject({ status: 'incomplete', resume: m1.resume });
     expect((await DatasetReader.open(m1)).size).toBe(m1.resume.samples);
+    // The prefix digest that resume checks is of exactly the bytes committed (the parallel path
+    // hashes the parse workers' pieces as they come back, in file order).
+    expect(m1.resume.bytes).toBeGreaterThan(0);
+    expect(m1.resume.prefixSha256).toBe(sha256(enc.encode(text).subarray(0, m1.resume.bytes)));
 
     const second = await ingestFile(file, { resumeId: m1.id });
     const m2 = second.meta;

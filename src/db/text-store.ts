@@ -1,0 +1,161 @@
+/**
+ * The text store: chunk bytes kept as files of the origin private file system (OPFS), one folder
+ * per dataset, one file per piece of the source that a parse worker read (a few MB each). The
+ * chunk records in IndexedDB say where their bytes are (ChunkRecord.loc); a chunk without a
+ * location keeps its bytes as a Blob in the record itself (ingest in line, browsers without OPFS
+ * sync access, Node tests, datasets stored before this existed), and chunkBytes() reads both.
+ *
+ * Why: making a Blob of every chunk and putting it into IndexedDB sends the bytes through the
+ * browser process (Blob registry, then IndexedDB's own files); on the 2-core bench machine that
+ * was ~40% of JSONL ingest. A sync access handle writes from the worker straight to a file:
+ * JSONL ingest of the 265 MB bench file went 24 → 35 MB/s (bench/RESULTS.md, fourth session).
+ * The bytes are a copy, never a reference to the user's file: the dataset survives its deletion.
+ */
+import type { ChunkWriter, TextLocation } from '../core/batch';
+import type { ChunkRecord } from './schema';
+
+/** Sync access handle, as far as we use it (lib.dom lacks it in some TypeScript versions). */
+interface SyncHandle {
+  write(b: Uint8Array, o: { at: number }): number;
+  truncate(n: number): void;
+  flush(): void;
+  close(): void;
+}
+
+const folder = (ds: string) => `ds-${ds}`;
+
+/** True where a worker can write the text store (dedicated workers of browsers with OPFS sync access). */
+export function textStoreWritable(): boolean {
+  return typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle !== 'undefined'
+    && typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
+}
+
+async function datasetFolder(ds: string, create: boolean): Promise<FileSystemDirectoryHandle> {
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle(folder(ds), { create });
+}
+
+/**
+ * One new file of dataset `ds`'s text store, written from a worker: `write` is a ChunkWriter
+ * (appends, says where), `close` flushes to disk and lets go of the file, and removes it when
+ * nothing was written. A write that fails (QuotaExceededError) throws: the piece fails with it.
+ */
+export class TextFileWriter {
+  private at = 0;
+  private closed = false;
+  private constructor(private readonly dir: FileSystemDirectoryHandle, private readonly name: string, private readonly h: SyncHandle) {}
+
+  /** Create the file (a fresh random name: two pieces never share one). Worker only. */
+  static async create(ds: string): Promise<TextFileWriter> {
+    const dir = await datasetFolder(ds, true);
+    const name = `${Date.now().toString(36)}-${crypto.randomUUID()}`;
+    const fh = await dir.getFileHandle(name, { create: true });
+    const h = (await (fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle());
+    h.truncate(0);
+    return new TextFileWriter(dir, name, h);
+  }
+
+  /**
+   * One write call per chunk, its parts gathered first: each call is a system call at best, and a
+   * synchronous round trip to the browser process in incognito windows (OPFS in memory), where
+   * 100,000 writes of a record each took minutes against milliseconds for the same bytes gathered.
+   */
+  readonly write: ChunkWriter = (parts, len) => {
+    const loc: TextLocation = { file: this.name, at: this.at, len };
+    let bytes: Uint8Array;
+    if (parts.length === 1) bytes = parts[0];
+    else {
+      if (this.scratch.length < len) this.scratch = new Uint8Array(Math.max(len, 2 * this.scratch.length));
+      bytes = this.scratch.subarray(0, len);
+      let o = 0;
+      for (const p of parts) { bytes.set(p, o); o += p.length; }
+    }
+    const n = this.h.write(bytes, { at: this.at });
+    if (n !== len) {
+      // Chromium 156 does not throw when the site's quota is spent: write() returns the file error
+      // code as an unsigned number (base::File::FILE_ERROR_NO_SPACE, -8). Named so that the ingest
+      // says "storage is full" (src/db/quota.ts).
+      const full = n === 2 ** 32 - 8 || n < len;
+      throw new DOMException(`could not write ${len} bytes to the browser's private storage${full ? ': no space left (quota)' : ` (answer ${n})`}`, full ? 'QuotaExceededError' : 'UnknownError');
+    }
+    this.at += n;
+    return loc;
+  };
+  /** Where a chunk's parts are gathered, reused from chunk to chunk. */
+  private scratch = new Uint8Array(0);
+
+  /** Flush and close; a file with nothing in it is removed. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.h.flush();
+    } finally {
+      this.h.close();
+    }
+    if (this.at === 0) await this.dir.removeEntry(this.name).catch(() => {});
+  }
+}
+
+/** Open files of the store, per dataset and name: a File is a snapshot, and these files never change once written. */
+const files = new Map<string, Promise<File>>();
+const MAX_FILES = 64;
+
+function storedFile(ds: string, name: string): Promise<File> {
+  const key = `${ds}/${name}`;
+  let f = files.get(key);
+  if (!f) {
+    f = datasetFolder(ds, false).then((d) => d.getFileHandle(name)).then((h) => h.getFile());
+    f.catch(() => files.delete(key));
+    files.set(key, f);
+    if (files.size > MAX_FILES) files.delete(files.keys().next().value!);
+  }
+  return f;
+}
+
+/** The UTF-8 bytes of a chunk, wherever they are kept. Rejects with the chunk named when they are gone. */
+export async function chunkBytes(c: ChunkRecord): Promise<Uint8Array> {
+  if (c.data) return new Uint8Array(await c.data.arrayBuffer());
+  if (!c.loc) throw new Error(`chunk ${c.n} of dataset ${c.ds} has no text`);
+  const { file, at, len } = c.loc;
+  try {
+    const buf = new Uint8Array(await (await storedFile(c.ds, file)).slice(at, at + len).arrayBuffer());
+    if (buf.length !== len) throw new Error(`${buf.length} of ${len} bytes`);
+    return buf;
+  } catch (err) {
+    throw new Error(`The stored text of chunk ${c.n} (file ${file} of the browser's private storage for dataset ${c.ds}) could not be read: ${(err as Error).message}`);
+  }
+}
+
+/** Remove dataset `ds`'s text store (nothing when it has none or there is no OPFS). */
+export async function deleteText(ds: string): Promise<void> {
+  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return;
+  for (const k of [...files.keys()]) if (k.startsWith(`${ds}/`)) files.delete(k);
+  try {
+    const root = await navigator.storage.getDirectory();
+    await root.removeEntry(folder(ds), { recursive: true });
+  } catch {
+    // NotFoundError: it had none.
+  }
+}
+
+/**
+ * Remove the files of dataset `ds`'s text store that no chunk in `keep` refers to: what pieces
+ * wrote before a cancel or a crash, past the last committed batch (resume truncates to it).
+ */
+export async function pruneText(ds: string, keep: Iterable<string>): Promise<void> {
+  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return;
+  let dir: FileSystemDirectoryHandle;
+  try {
+    dir = await datasetFolder(ds, false);
+  } catch {
+    return;
+  }
+  const kept = new Set(keep);
+  const names: string[] = [];
+  for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!kept.has(name)) names.push(name);
+  for (const name of names) {
+    files.delete(`${ds}/${name}`);
+    await dir.removeEntry(name).catch(() => {});
+  }
+}
