@@ -2,7 +2,7 @@ import { chunkRecordBytes, COL, columnKey, FLAG_CORRECT, FLAG_HAS_CORRECT, FLAG_
 import { mapRecord } from '../core/schema/mapping';
 import type { Sample } from '../core/types';
 import { iterateChunks, readChunk, readColumn } from './datasets';
-import { chunkBytes } from './text-store';
+import { chunkBytes, prefetchText } from './text-store';
 import { openDb, type DatasetMeta, type DB } from './schema';
 import { readPack, writePack } from './packs';
 import { toArray, unpackColumn, type ColumnLayout, type NumColumn } from '../core/pack';
@@ -75,6 +75,7 @@ export class DatasetReader {
    * complete dataset, write the pack so that the next open is fast.
    */
   private static async load(meta: DatasetMeta): Promise<DatasetReader> {
+    prefetchText(meta.id);
     const db = await openDb();
     // The table's first screen is in chunk 0: read it alongside the columns, not after them.
     const first = meta.resume.chunks > 0 ? loadChunk(meta, 0, db) : undefined;

@@ -35,6 +35,28 @@ async function datasetFolder(ds: string, create: boolean): Promise<FileSystemDir
   return root.getDirectoryHandle(folder(ds), { create });
 }
 
+/** Folders looked up for reading, per dataset (each lookup is two round trips to the browser process). */
+const folders = new Map<string, Promise<FileSystemDirectoryHandle>>();
+
+function readFolder(ds: string): Promise<FileSystemDirectoryHandle> {
+  let f = folders.get(ds);
+  if (!f) {
+    f = datasetFolder(ds, false);
+    f.catch(() => folders.delete(ds));
+    folders.set(ds, f);
+  }
+  return f;
+}
+
+/**
+ * Start looking up dataset `ds`'s folder, so that the first chunk read (the table's first screen
+ * when a dataset opens) waits only for its file. Does nothing without OPFS; never rejects.
+ */
+export function prefetchText(ds: string): void {
+  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return;
+  readFolder(ds).catch(() => {});
+}
+
 /**
  * One new file of dataset `ds`'s text store, written from a worker: `write` is a ChunkWriter
  * (appends, says where), `close` flushes to disk and lets go of the file, and removes it when
@@ -105,7 +127,7 @@ function storedFile(ds: string, name: string): Promise<File> {
   const key = `${ds}/${name}`;
   let f = files.get(key);
   if (!f) {
-    f = datasetFolder(ds, false).then((d) => d.getFileHandle(name)).then((h) => h.getFile());
+    f = readFolder(ds).then((d) => d.getFileHandle(name)).then((h) => h.getFile());
     f.catch(() => files.delete(key));
     files.set(key, f);
     if (files.size > MAX_FILES) files.delete(files.keys().next().value!);
@@ -131,6 +153,7 @@ export async function chunkBytes(c: ChunkRecord): Promise<Uint8Array> {
 export async function deleteText(ds: string): Promise<void> {
   if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return;
   for (const k of [...files.keys()]) if (k.startsWith(`${ds}/`)) files.delete(k);
+  folders.delete(ds);
   try {
     const root = await navigator.storage.getDirectory();
     await root.removeEntry(folder(ds), { recursive: true });

@@ -99,7 +99,8 @@ export class PieceParser {
    */
   private async build(fill: (b: BatchBuilder) => void): Promise<BuiltBatch> {
     const s = this.settings!;
-    const out = s.textStore && textStoreWritable() ? await TextFileWriter.create(s.textStore) : undefined;
+    // A store that cannot be opened (OPFS refused by a policy or a sandbox) leaves the Blob way.
+    const out = s.textStore && textStoreWritable() ? await TextFileWriter.create(s.textStore).catch(() => undefined) : undefined;
     try {
       const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 }, out?.write);
       fill(builder);

@@ -27,6 +27,27 @@ async function rowCount(page: Page): Promise<number> {
   return Number(t?.replace(/,/g, ''));
 }
 
+/**
+ * Where a dataset's text is stored: its chunk records (records, Blob size, OPFS file and length)
+ * and the files of its folder in the origin private file system (src/db/text-store.ts).
+ */
+async function storedText(page: Page, name: string) {
+  return page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open('thinksift'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const all = <T,>(store: string) => new Promise<T[]>((res) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result as T[]); });
+    const ds = (await all<{ id: string; name: string }>('datasets')).find((d) => d.name === name);
+    const chunks = (await all<{ ds: string; offsets: Uint32Array; data?: Blob; loc?: { file: string; len: number } }>('chunks')).filter((c) => c.ds === ds?.id);
+    db.close();
+    const root = await navigator.storage.getDirectory();
+    const files: string[] = [];
+    try {
+      const dirH = await root.getDirectoryHandle(`ds-${ds?.id}`);
+      for await (const f of (dirH as unknown as { keys(): AsyncIterable<string> }).keys()) files.push(f);
+    } catch { /* no folder */ }
+    return { id: ds?.id, chunks: chunks.map((c) => ({ records: c.offsets.length - 1, blob: c.data?.size, file: c.loc?.file, len: c.loc?.len ?? 0 })), files };
+  }, name);
+}
+
 async function drop(page: Page, path: string): Promise<void> {
   await page.getByTestId('file-input').setInputFiles(path);
   await waitIdle(page);
@@ -146,21 +167,7 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
       }
       // Where the text is: files of the origin private file system written by the parse workers
       // (src/db/text-store.ts), one per piece, every chunk record pointing into one of them.
-      const stored = () => page.evaluate(async () => {
-        const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open('thinksift'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-        const all = <T,>(store: string) => new Promise<T[]>((res) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result as T[]); });
-        const ds = (await all<{ id: string; name: string }>('datasets')).find((d) => d.name === 'gone.jsonl');
-        const chunks = (await all<{ ds: string; offsets: Uint32Array; data?: Blob; loc?: { file: string; len: number } }>('chunks')).filter((c) => c.ds === ds?.id);
-        db.close();
-        const root = await navigator.storage.getDirectory();
-        const files: string[] = [];
-        try {
-          const dirH = await root.getDirectoryHandle(`ds-${ds?.id}`);
-          for await (const name of (dirH as unknown as { keys(): AsyncIterable<string> }).keys()) files.push(name);
-        } catch { /* no folder */ }
-        return { id: ds?.id, chunks: chunks.map((c) => ({ records: c.offsets.length - 1, blob: c.data?.size, file: c.loc?.file, len: c.loc?.len ?? 0 })), files };
-      });
-      const before = await stored();
+      const before = await storedText(page, 'gone.jsonl');
       expect(before.id).toBeTruthy();
       expect(before.chunks.length).toBeGreaterThan(1);
       // The one line cut at the boundary between two pieces is parsed by the coordinator, whose
@@ -176,7 +183,7 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
       page.once('dialog', (d) => void d.accept());
       await item.getByTestId('delete').click();
       await item.waitFor({ state: 'detached' });
-      expect((await stored()).id).toBeUndefined();
+      expect((await storedText(page, 'gone.jsonl')).id).toBeUndefined();
       const folderLeft = await page.evaluate(async (id) => {
         const root = await navigator.storage.getDirectory();
         return root.getDirectoryHandle(`ds-${id}`).then(() => true, () => false);
@@ -297,10 +304,29 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
         await waitIdle(page);
         const item = page.locator('[data-testid="dataset-item"][data-name="big.jsonl"]');
         await expect(item.getAttribute('data-status')).resolves.toBe('incomplete');
+        const cut = await storedText(page, 'big.jsonl');
         await item.getByTestId('resume-file').setInputFiles(big);
         await waitIdle(page, 110_000);
         await expect(item.getAttribute('data-status')).resolves.toBe('complete');
         expect(await rowCount(page)).toBe(bigRows);
+        // The cancelled run's text is in OPFS files; the resumed run (read in line) adds Blobs. Files
+        // that pieces wrote past the last commit were removed: every file left is some chunk's.
+        const done = await storedText(page, 'big.jsonl');
+        expect(cut.chunks.some((c) => c.file)).toBe(true);
+        const used = new Set(done.chunks.map((c) => c.file).filter(Boolean));
+        expect(done.files.sort()).toEqual([...used].sort());
+        expect(done.chunks.every((c) => (c.file ? c.len > 0 : (c.blob ?? 0) > 0))).toBe(true);
+        // A row from each kind of storage opens with its own text.
+        const viewport = page.getByTestId('sample-table').locator('.viewport');
+        const rows = longcotRows();
+        for (const target of [1, bigRows - 1]) {
+          await viewport.evaluate((el, t) => { el.scrollTop = t * 28 - 100; }, target);
+          const row = page.locator(`[data-testid="sample-row"][data-index="${target}"]`);
+          await row.waitFor();
+          await row.click();
+          await page.locator(`[data-testid="sample-view"][data-index="${target}"]`).waitFor();
+          expect((await page.getByTestId('sample-question').textContent())?.trim(), `row ${target}`).toBe(rows[target % 500].question.trim());
+        }
         expect(errors).toEqual([]);
       } finally {
         await ctx.close();
