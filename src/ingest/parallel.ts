@@ -21,7 +21,9 @@ import { blobBuffer, parquetFooter, rowGroupTasks, rowsToRecords, type RowGroupT
  * 265 MB bench file in one run (bench/ingest/stages.mjs, 2 cores, 2026-11-29): sequential 12.4 s,
  * 1 parse worker 12.4 s, 2 parse workers 10.1 s (1.23x); parse workers alone (no IndexedDB)
  * ×1 8.9 s, ×2 7.5 s, ×3 7.7 s. Hence one worker per core (the SHA-256 worker and the browser's
- * IndexedDB writes take the rest). See bench/RESULTS.md, "Ingest stages".
+ * IndexedDB writes take the rest). See bench/RESULTS.md, "Ingest stages". With the text store
+ * (one OPFS file per piece), 4 MB pieces were slower than 8 MB (24.6 against 30.6 MB/s, 2026-11-29)
+ * for less memory (peak JS 61 against 101–109 MB).
  */
 export const PIECE_BYTES = 8 << 20;
 
@@ -169,6 +171,8 @@ export async function readJsonlParallel(
   const queue: { start: number; end: number; result: Promise<PieceResult> }[] = [];
   /** Piece buffers handed back by the coordinator once hashed, for the next pieces to be read into. */
   const spares: Uint8Array[] = [];
+  // Parse workers read with FileReaderSync into new buffers (piece.ts): nothing to give back.
+  const workersRead = typeof Worker !== 'undefined';
   let next = 0;
   const fill = () => {
     while (queue.length < 2 * n && next < size) {
@@ -192,7 +196,8 @@ export async function readJsonlParallel(
       const r = await q.result;
       if (r.bytes) {
         opts.onBytes?.(r.bytes);
-        spares.push(new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.buffer.byteLength - r.bytes.byteOffset));
+        // Given back to be read into, where pieces are read by streaming (no FileReaderSync).
+        if (!workersRead) spares.push(new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.buffer.byteLength - r.bytes.byteOffset));
       }
       fill();
       if (opts.signal.aborted) throw opts.signal.reason;

@@ -29,7 +29,7 @@ export interface PieceResult {
   /**
    * All of the piece's bytes (JSONL pieces only), for the coordinator to hash in file order: the
    * file is read once, not a second time by a hash worker. Its buffer moves to the coordinator,
-   * which hands it back as the `buf` of a later parse.
+   * which hands it back as the `buf` of a later parse where pieces are streamed (no FileReaderSync).
    */
   bytes?: Uint8Array;
   /** Bytes before the piece's first \n (all of it when it has none): the end of a line begun earlier. */
@@ -123,16 +123,17 @@ export class PieceParser {
   }
 
   /**
-   * The piece's bytes, read into `buf` when it is large enough (a buffer the coordinator gives
-   * back once it has hashed the piece: see PieceResult.bytes), else into a new one. Reading the
-   * 265 MB bench file in a worker (bench/ingest/stages.mjs, 2-core VM, 2026-11-29): File.stream()
-   * 243 MB/s, slice(16 MB).arrayBuffer() 220, slice(4 MB) 150, FileReaderSync 16 MB 197; a fresh
-   * multi-MB buffer per read is not cheaper than the stream's 64 KB pieces copied into a reused
-   * one. A BYOB reader straight into the buffer cost less CPU in a probe (1.6 against 2.8–4.2 s
-   * of CPU for the file), but in the app's parse workers the ingest of the bench file stalled with
-   * it (2026-11-29, not understood yet), so it is not used.
+   * The piece's bytes. In a worker: one FileReaderSync read into a new buffer. Measured on the
+   * 265 MB bench file in the app (2-core VM, 2026-11-29, same runs as DuckDB-WASM): 30.6 MB/s
+   * against 27.0 with File.stream() copied into a reused buffer: the stream hands over 64 KB
+   * pieces, each a fresh buffer and a round trip through the event loop, where this is one read.
+   * Where there is no FileReaderSync (Node tests, the page), the stream is read into `buf` when it
+   * is large enough (a buffer given back by the coordinator: see PieceResult.bytes), else a new one.
+   * A BYOB reader stalled the app's ingest of the bench file (2026-11-29, not understood).
    */
   private async read(piece: Blob, buf?: Uint8Array): Promise<Uint8Array> {
+    const Sync = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
+    if (Sync) return new Uint8Array(new Sync().readAsArrayBuffer(piece));
     if (!buf || buf.length < piece.size) buf = new Uint8Array(piece.size);
     const reader = piece.stream().getReader();
     let at = 0;
