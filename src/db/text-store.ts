@@ -176,7 +176,11 @@ export async function pruneText(ds: string, keep: Iterable<string>): Promise<voi
   }
   const kept = new Set(keep);
   const names: string[] = [];
-  for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!kept.has(name)) names.push(name);
+  try {
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!kept.has(name)) names.push(name);
+  } catch {
+    return; // cleanup only: a resume must not fail on it
+  }
   for (const name of names) {
     files.delete(`${ds}/${name}`);
     await dir.removeEntry(name).catch(() => {});

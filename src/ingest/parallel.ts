@@ -51,8 +51,9 @@ export interface ParallelOptions extends PieceSettings {
   /** Parse workers (default: one per core, at least 1, at most 4). */
   workers?: number;
   /**
-   * JSONL: called with every byte of the file, piece by piece in file order, before the piece's
-   * onPiece (the fingerprint is hashed here, so the file is read once). The bytes are valid only
+   * JSONL: called with every byte of the file, piece by piece in file order, right before the
+   * piece's onPiece and only when that follows (the fingerprint is hashed here, so the file is
+   * read once). The bytes are valid only
    * during the call: their buffer is then reused for a later piece.
    */
   onBytes?: (bytes: Uint8Array) => void;
@@ -194,13 +195,15 @@ export async function readJsonlParallel(
       if (opts.signal.aborted) throw opts.signal.reason;
       const q = queue.shift()!;
       const r = await q.result;
+      // Checked before the bytes are hashed: a piece is hashed only when its onPiece follows, so
+      // the hash covers exactly the bytes of the pieces taken (a resume checks that prefix).
+      if (opts.signal.aborted) throw opts.signal.reason;
       if (r.bytes) {
         opts.onBytes?.(r.bytes);
         // Given back to be read into, where pieces are read by streaming (no FileReaderSync).
         if (!workersRead) spares.push(new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.buffer.byteLength - r.bytes.byteOffset));
       }
       fill();
-      if (opts.signal.aborted) throw opts.signal.reason;
       let stitched = carry.push(r.head);
       if (!r.newline) {
         await onPiece({ stitched, rowBase: row, errors: [], rows: row, end: q.end });

@@ -160,6 +160,7 @@ export class IngestService {
     // file is hashed by a second worker in parallel; a URL stream can only be hashed in line.
     const jsonlPieces = !!source.blob && !resumed && meta.format === 'jsonl' && !meta.compressed && !meta.encoding && opts.parallel !== false;
     const parallel = source.blob && !jsonlPieces ? hashInWorker(source.blob) : undefined;
+    let hashed = 0; // bytes given to `hasher` by the parse workers' pieces (jsonlPieces)
     // A resumed URL is checked as it streams: no batch is written until its prefix matched.
     let settle: (err?: Error) => void = () => {};
     const verified = expect
@@ -229,7 +230,9 @@ export class IngestService {
       meta.storedChars += batch.chars;
       meta.updatedAt = Date.now();
       const snapshot = structuredClone(meta);
-      // The prefix hash of exactly the bytes read so far: taken now for the inline hasher.
+      // The prefix hash of exactly the bytes read so far: taken now for the inline hasher. A batch
+      // whose prefix would not be of exactly `bytes` is never committed (resume would refuse the file).
+      if (jsonlPieces && hashed !== bytes) throw new Error(`ingest of ${file}: hashed ${hashed} bytes but read ${bytes}`);
       const prefix = parallel ? parallel.prefix(bytes) : Promise.resolve(prefixOfInline());
       prefix.catch(() => {});
       const chunks = batch.chunks.map((c) => ({ ds: meta.id, ...c }));
@@ -334,6 +337,7 @@ export class IngestService {
           if (!builder) detectFrom((await headRecords(source.blob, ropts, DETECT_RECORDS, BATCH_CHARS)).map((r) => r.value));
           const onBytes = (b: Uint8Array) => {
             const h0 = performance.now();
+            hashed += b.length;
             hasher.update(b);
             timing.hashMs += performance.now() - h0;
           };

@@ -306,6 +306,9 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
         await expect(item.getAttribute('data-status')).resolves.toBe('incomplete');
         const cut = await storedText(page, 'big.jsonl');
         await item.getByTestId('resume-file').setInputFiles(big);
+        // Wait for the dataset's own status: the progress panel reads idle until the resume has
+        // truncated to the last commit (and removed the files past it) and started.
+        await page.waitForFunction(() => document.querySelector('[data-testid="dataset-item"][data-name="big.jsonl"]')?.getAttribute('data-status') === 'complete', undefined, { timeout: 110_000 });
         await waitIdle(page, 110_000);
         await expect(item.getAttribute('data-status')).resolves.toBe('complete');
         expect(await rowCount(page)).toBe(bigRows);
