@@ -53,8 +53,7 @@ export interface ParallelOptions extends PieceSettings {
   /**
    * JSONL: called with every byte of the file, piece by piece in file order, right before the
    * piece's onPiece and only when that follows (the fingerprint is hashed here, so the file is
-   * read once). The bytes are valid only
-   * during the call: their buffer is then reused for a later piece.
+   * read once).
    */
   onBytes?: (bytes: Uint8Array) => void;
 }
@@ -80,7 +79,7 @@ export function rebaseIssue(issue: CoreIssue, file: string, dLine: number, dRow:
 
 interface Pool {
   size: number;
-  parse(piece: Blob, fileStart: boolean, fileEnd: boolean, buf?: Uint8Array): Promise<PieceResult>;
+  parse(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult>;
   parseRowGroup(task: RowGroupTask): Promise<PieceResult>;
   close(): void;
 }
@@ -90,7 +89,7 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob): Pro
   if (typeof Worker === 'undefined') {
     const p = new PieceParser();
     await p.init(settings, parquet);
-    return { size: 1, parse: (b, s, e, buf) => p.parse(b, s, e, buf), parseRowGroup: (t) => p.parseRowGroup(t), close() {} };
+    return { size: 1, parse: (b, s, e) => p.parse(b, s, e), parseRowGroup: (t) => p.parseRowGroup(t), close() {} };
   }
   const workers = Array.from({ length: n }, () => new Worker(new URL('../../workers/parse.worker.ts', import.meta.url), { type: 'module', name: 'parse' }));
   const apis = workers.map((w) => Comlink.wrap<PieceWorkerApi>(w));
@@ -103,7 +102,7 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob): Pro
   let k = 0;
   return {
     size: n,
-    parse: (b, s, e, buf) => apis[k++ % n].parse(b, s, e, buf && Comlink.transfer(buf, [buf.buffer as ArrayBuffer])) as Promise<PieceResult>,
+    parse: (b, s, e) => apis[k++ % n].parse(b, s, e) as Promise<PieceResult>,
     parseRowGroup: (t) => apis[k++ % n].parseRowGroup(t) as Promise<PieceResult>,
     close: () => workers.forEach((w) => w.terminate()),
   };
@@ -170,15 +169,11 @@ export async function readJsonlParallel(
   const settings: PieceSettings = { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore };
   const pool = await openPool(n, settings);
   const queue: { start: number; end: number; result: Promise<PieceResult> }[] = [];
-  /** Piece buffers handed back by the coordinator once hashed, for the next pieces to be read into. */
-  const spares: Uint8Array[] = [];
-  // Parse workers read with FileReaderSync into new buffers (piece.ts): nothing to give back.
-  const workersRead = typeof Worker !== 'undefined';
   let next = 0;
   const fill = () => {
     while (queue.length < 2 * n && next < size) {
       const end = Math.min(size, next + step);
-      const result = pool.parse(blob.slice(next, end), next === 0, end === size, spares.pop());
+      const result = pool.parse(blob.slice(next, end), next === 0, end === size);
       result.catch(() => {}); // awaited in order below; a later piece's failure must not go unhandled first
       queue.push({ start: next, end, result });
       next = end;
@@ -198,11 +193,7 @@ export async function readJsonlParallel(
       // Checked before the bytes are hashed: a piece is hashed only when its onPiece follows, so
       // the hash covers exactly the bytes of the pieces taken (a resume checks that prefix).
       if (opts.signal.aborted) throw opts.signal.reason;
-      if (r.bytes) {
-        opts.onBytes?.(r.bytes);
-        // Given back to be read into, where pieces are read by streaming (no FileReaderSync).
-        if (!workersRead) spares.push(new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.buffer.byteLength - r.bytes.byteOffset));
-      }
+      if (r.bytes) opts.onBytes?.(r.bytes);
       fill();
       let stitched = carry.push(r.head);
       if (!r.newline) {

@@ -28,8 +28,7 @@ export interface PieceSettings {
 export interface PieceResult {
   /**
    * All of the piece's bytes (JSONL pieces only), for the coordinator to hash in file order: the
-   * file is read once, not a second time by a hash worker. Its buffer moves to the coordinator,
-   * which hands it back as the `buf` of a later parse where pieces are streamed (no FileReaderSync).
+   * file is read once, not a second time by a hash worker. Its buffer moves to the coordinator.
    */
   bytes?: Uint8Array;
   /** Bytes before the piece's first \n (all of it when it has none): the end of a line begun earlier. */
@@ -114,10 +113,9 @@ export class PieceParser {
    * Read and parse one piece (a slice of the file, any byte range). `fileStart`: the piece starts
    * the file, so its first line is its own (head is empty) and a byte order mark is dropped.
    * `fileEnd`: the piece ends the file, so its last line is parsed here too (tail is empty).
-   * `buf`: a spare buffer to read into (it then belongs to the result: PieceResult.bytes).
    */
-  parse(piece: Blob, fileStart = false, fileEnd = false, buf?: Uint8Array): Promise<PieceResult> {
-    const run = this.turn.then(() => this.parseNow(piece, fileStart, fileEnd, buf));
+  parse(piece: Blob, fileStart = false, fileEnd = false): Promise<PieceResult> {
+    const run = this.turn.then(() => this.parseNow(piece, fileStart, fileEnd));
     this.turn = run.catch(() => {});
     return run;
   }
@@ -127,14 +125,13 @@ export class PieceParser {
    * 265 MB bench file in the app (2-core VM, 2026-11-29, same runs as DuckDB-WASM): 30.6 MB/s
    * against 27.0 with File.stream() copied into a reused buffer: the stream hands over 64 KB
    * pieces, each a fresh buffer and a round trip through the event loop, where this is one read.
-   * Where there is no FileReaderSync (Node tests, the page), the stream is read into `buf` when it
-   * is large enough (a buffer given back by the coordinator: see PieceResult.bytes), else a new one.
+   * Where there is no FileReaderSync (Node tests, the page), the stream is copied into a new buffer.
    * A BYOB reader stalled the app's ingest of the bench file (2026-11-29, not understood).
    */
-  private async read(piece: Blob, buf?: Uint8Array): Promise<Uint8Array> {
+  private async read(piece: Blob): Promise<Uint8Array> {
     const Sync = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
     if (Sync) return new Uint8Array(new Sync().readAsArrayBuffer(piece));
-    if (!buf || buf.length < piece.size) buf = new Uint8Array(piece.size);
+    const buf = new Uint8Array(piece.size);
     const reader = piece.stream().getReader();
     let at = 0;
     for (;;) {
@@ -146,11 +143,11 @@ export class PieceParser {
     return buf.subarray(0, at);
   }
 
-  private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean, spare?: Uint8Array): Promise<PieceResult> {
+  private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult> {
     const s = this.settings;
     if (!s) throw new Error('PieceParser.parse before init');
     const t0 = performance.now();
-    const buf = await this.read(piece, spare);
+    const buf = await this.read(piece);
     const t1 = performance.now();
     const nl = buf.indexOf(10);
     if (nl < 0 && !(fileStart && fileEnd)) return { bytes: buf, head: buf.slice(), newline: false, tail: new Uint8Array(0), lines: 0, rows: 0, errors: [] };
@@ -174,7 +171,7 @@ export class PieceParser {
     });
     return {
       bytes: buf,
-      // Copies: the piece's buffer is reused once the coordinator has hashed it; the chunks' Blobs hold their own bytes.
+      // Copies: a carried line must not keep the piece's 8 MB buffer alive; chunks hold their own bytes.
       head: fileStart ? new Uint8Array(0) : buf.slice(0, nl),
       newline: true,
       tail: buf.slice(to),
@@ -205,7 +202,7 @@ export class PieceWorkerApi {
   async parseRowGroup(task: RowGroupTask): Promise<PieceResult> {
     return transferPiece(await this.parser.parseRowGroup(task));
   }
-  async parse(piece: Blob, fileStart = false, fileEnd = false, buf?: Uint8Array): Promise<PieceResult> {
-    return transferPiece(await this.parser.parse(piece, fileStart, fileEnd, buf));
+  async parse(piece: Blob, fileStart = false, fileEnd = false): Promise<PieceResult> {
+    return transferPiece(await this.parser.parse(piece, fileStart, fileEnd));
   }
 }

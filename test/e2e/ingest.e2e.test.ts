@@ -48,6 +48,16 @@ async function storedText(page: Page, name: string) {
   }, name);
 }
 
+/** Scroll the sample table to row `target`, open it, and give back the sample view's question. */
+async function openRow(page: Page, target: number): Promise<string | undefined> {
+  await page.getByTestId('sample-table').locator('.viewport').evaluate((el, t) => { el.scrollTop = t * 28 - 100; }, target);
+  const row = page.locator(`[data-testid="sample-row"][data-index="${target}"]`);
+  await row.waitFor();
+  await row.click();
+  await page.locator(`[data-testid="sample-view"][data-index="${target}"]`).waitFor();
+  return (await page.getByTestId('sample-question').textContent())?.trim();
+}
+
 async function drop(page: Page, path: string): Promise<void> {
   await page.getByTestId('file-input').setInputFiles(path);
   await waitIdle(page);
@@ -155,16 +165,8 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
       await item.waitFor();
       await item.locator('button.name').click();
       await page.getByTestId('row-count').waitFor();
-      const viewport = page.getByTestId('sample-table').locator('.viewport');
       const rows = longcotRows();
-      for (const target of [3, 499, 500, 1_201, 1_499]) {
-        await viewport.evaluate((el, t) => { el.scrollTop = t * 28 - 100; }, target);
-        const row = page.locator(`[data-testid="sample-row"][data-index="${target}"]`);
-        await row.waitFor();
-        await row.click();
-        await page.locator(`[data-testid="sample-view"][data-index="${target}"]`).waitFor();
-        expect((await page.getByTestId('sample-question').textContent())?.trim(), `row ${target}`).toBe(rows[target % 500].question.trim());
-      }
+      for (const target of [3, 499, 500, 1_201, 1_499]) expect(await openRow(page, target), `row ${target}`).toBe(rows[target % 500].question.trim());
       // Where the text is: files of the origin private file system written by the parse workers
       // (src/db/text-store.ts), one per piece, every chunk record pointing into one of them.
       const before = await storedText(page, 'gone.jsonl');
@@ -193,6 +195,32 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
     } finally {
       await ctx.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stored text gone from the private file system (site data half cleared): the sample view names the chunk and file, the app keeps working', async () => {
+    const { ctx, page, errors } = await fresh();
+    try {
+      await drop(page, sharedFile(LONGCOT));
+      expect(await rowCount(page)).toBe(500);
+      const { id, files } = await storedText(page, LONGCOT.split('/').pop()!);
+      expect(files.length).toBe(1);
+      await page.evaluate(async (id) => (await navigator.storage.getDirectory()).removeEntry(`ds-${id}`, { recursive: true }), id);
+      await page.reload();
+      await page.getByTestId('row-count').waitFor();
+      expect(await rowCount(page)).toBe(500); // the columns are in IndexedDB
+      await page.locator('[data-testid="sample-row"][data-index="3"]').click();
+      const bad = page.getByTestId('sample-view').locator('p.bad');
+      await bad.waitFor();
+      expect(await bad.textContent()).toMatch(/^Could not open sample 4: The stored text of chunk 0 \(file .+ of the browser's private storage for dataset .+\) could not be read: /);
+      // Nothing else broke: the dataset can still be deleted (its folder is gone already).
+      page.once('dialog', (d) => void d.accept());
+      const item = page.locator('[data-testid="dataset-item"]').first();
+      await item.getByTestId('delete').click();
+      await item.waitFor({ state: 'detached' });
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
     }
   });
 
@@ -320,16 +348,8 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
         expect(done.files.sort()).toEqual([...used].sort());
         expect(done.chunks.every((c) => (c.file ? c.len > 0 : (c.blob ?? 0) > 0))).toBe(true);
         // A row from each kind of storage opens with its own text.
-        const viewport = page.getByTestId('sample-table').locator('.viewport');
         const rows = longcotRows();
-        for (const target of [1, bigRows - 1]) {
-          await viewport.evaluate((el, t) => { el.scrollTop = t * 28 - 100; }, target);
-          const row = page.locator(`[data-testid="sample-row"][data-index="${target}"]`);
-          await row.waitFor();
-          await row.click();
-          await page.locator(`[data-testid="sample-view"][data-index="${target}"]`).waitFor();
-          expect((await page.getByTestId('sample-question').textContent())?.trim(), `row ${target}`).toBe(rows[target % 500].question.trim());
-        }
+        for (const target of [1, bigRows - 1]) expect(await openRow(page, target), `row ${target}`).toBe(rows[target % 500].question.trim());
         expect(errors).toEqual([]);
       } finally {
         await ctx.close();
