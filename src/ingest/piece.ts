@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import { BatchBuilder, type BuiltBatch } from '../core/batch';
 import { createJsonlByteParser } from '../core/parse/jsonl-bytes';
 import type { FieldMapping } from '../core/schema/mapping';
-import type { CoreIssue } from '../core/types';
+import type { CoreIssue, ParseOutput } from '../core/types';
 import { parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { blobBuffer, parquetFooter, rowsToRecords, type RowGroupTask } from './records';
@@ -126,7 +126,9 @@ export class PieceParser {
    * against 27.0 with File.stream() copied into a reused buffer: the stream hands over 64 KB
    * pieces, each a fresh buffer and a round trip through the event loop, where this is one read.
    * Where there is no FileReaderSync (Node tests, the page), the stream is copied into a new buffer.
-   * A BYOB reader stalled the app's ingest of the bench file (2026-11-29, not understood).
+   * A BYOB reader into a buffer given back by the coordinator would save the fresh buffer's page
+   * faults (~35k per worker for the bench file), but the app's ingest hung part way in 2 of ~12
+   * runs (2026-11-29, tried twice, not understood), so pieces are read in one sync call.
    */
   private async read(piece: Blob): Promise<Uint8Array> {
     const Sync = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
@@ -153,22 +155,46 @@ export class PieceParser {
     if (nl < 0 && !(fileStart && fileEnd)) return { bytes: buf, head: buf.slice(), newline: false, tail: new Uint8Array(0), lines: 0, rows: 0, errors: [] };
     const from = fileStart ? 0 : nl + 1;
     const to = fileEnd ? buf.length : buf.lastIndexOf(10) + 1;
-    const parser = createJsonlByteParser({ file: s.file, maxRecordBytes: s.maxRecordBytes, fileStart });
-    const out = parser.push(buf.subarray(from, to));
-    if (fileEnd) {
-      const end = parser.end();
-      out.records.push(...end.records);
-      out.errors.push(...end.errors);
-    }
-    const t2 = performance.now();
-    const errors = out.errors;
-    const rows = out.records.length + out.errors.length;
+    // A browser's worker (FileReaderSync) decodes in JS: see ByteParserOptions.jsDecode.
+    const jsDecode = typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync !== 'undefined';
+    const parser = createJsonlByteParser({ file: s.file, maxRecordBytes: s.maxRecordBytes, fileStart, jsDecode });
+    const parseErrors: CoreIssue[] = [];
+    const mapIssues: CoreIssue[] = [];
+    let rows = 0;
+    let parseMs = 0;
+    let mapMs = 0;
     const batch = await this.build((builder) => {
-      for (const r of out.records) {
-        const issue = builder.add(r, r.bytes!);
-        if (issue) errors.push(issue);
+      const take = (out: ParseOutput): void => {
+        const m0 = performance.now();
+        rows += out.records.length + out.errors.length;
+        for (const e of out.errors) parseErrors.push(e);
+        for (const r of out.records) {
+          const issue = builder.add(r, r.bytes!);
+          if (issue) mapIssues.push(issue);
+        }
+        mapMs += performance.now() - m0;
+      };
+      // Parse and map a step at a time, not the whole piece and then its records: a parsed record
+      // then dies young (its strings are garbage before the next step), instead of a piece's worth
+      // of them outliving scavenges into the old generation. On the 2-core VM each fresh page costs
+      // a page fault (~10 µs), and those were ~45% of a parse worker's time (perf, 2026-11-29).
+      // Steps end on a line's end, so no line is carried (and copied) from one step to the next.
+      for (let at = from, end; at < to; at = end) {
+        const nlAt = at + PARSE_STEP < to ? buf.indexOf(10, at + PARSE_STEP) : -1;
+        end = nlAt < 0 || nlAt >= to ? to : nlAt + 1;
+        const p0 = performance.now();
+        const out = parser.push(buf.subarray(at, end));
+        parseMs += performance.now() - p0;
+        take(out);
+      }
+      if (fileEnd) {
+        const p0 = performance.now();
+        const out = parser.end();
+        parseMs += performance.now() - p0;
+        take(out);
       }
     });
+    const errors = parseErrors.concat(mapIssues);
     return {
       bytes: buf,
       // Copies: a carried line must not keep the piece's 8 MB buffer alive; chunks hold their own bytes.
@@ -179,10 +205,13 @@ export class PieceParser {
       rows,
       batch,
       errors,
-      ms: { read: t1 - t0, parse: t2 - t1, map: performance.now() - t2 },
+      ms: { read: t1 - t0, parse: parseMs, map: mapMs },
     };
   }
 }
+
+/** Bytes parsed, then mapped, at a time (see parseNow). */
+const PARSE_STEP = 256 << 10;
 
 /** Transfer list for a result: its typed arrays move to the coordinator without a copy. */
 export function transferPiece(r: PieceResult): PieceResult {
