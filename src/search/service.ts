@@ -9,6 +9,7 @@
  * slower, and says so.
  */
 import { scanSlice, type TextColumn } from '../core/search/column';
+import { foldable, foldColumn, scanFolded, type FoldedColumn } from '../core/search/folded';
 import { compileQuery, type Matcher, type SearchField, type SearchQuery } from '../core/search/query';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset } from '../db/datasets';
@@ -20,6 +21,10 @@ import type { Sample } from '../core/types';
 export const HOLD_THINK_CHARS = 500_000_000;
 const SLICE_CHARS = 4_000_000; // ≈ a few ms of indexOf: the first hits come back at once
 const REPORT_MS = 50; // hits and progress go out at most this often after the first slice
+/** Most characters of a field folded for the default search (its folded copy doubles its memory). */
+const FOLD_MAX_CHARS = 150_000_000;
+/** Folded characters per slice: indexOf over them takes a few ms. */
+const FOLD_SLICE_CHARS = 24_000_000;
 
 /** What the columns hold for one dataset. */
 export interface SearchIndexInfo {
@@ -60,6 +65,8 @@ interface TextState {
   ms: number;
   /** Set once complete (the same object on every later prepare). */
   info?: SearchIndexInfo;
+  /** Held fields folded for the default search (core/search/folded.ts), once complete. */
+  folded?: Partial<Record<SearchField, FoldedColumn>>;
 }
 
 /**
@@ -82,8 +89,11 @@ export class SearchService {
   private text?: TextState;
   private gen = 0;
 
-  /** `holdThinkChars`: the most thinking characters kept in memory (tests set it low). */
-  constructor(private readonly holdThinkChars = HOLD_THINK_CHARS) {}
+  /**
+   * `holdThinkChars`: the most thinking characters kept in memory; `foldSliceChars`: folded
+   * characters scanned between two looks at cancel() (tests set both low).
+   */
+  constructor(private readonly holdThinkChars = HOLD_THINK_CHARS, private readonly foldSliceChars = FOLD_SLICE_CHARS) {}
 
   /** Stop the running build or search (it rejects with an AbortError). */
   cancel(): void {
@@ -164,6 +174,11 @@ export class SearchService {
       }
     }
     if (t.next < n) throw new Error(`search: read ${t.next} of ${n} samples of ${meta.name}`);
+    t.folded = {};
+    for (const f of ['question', 'answer', 'think'] as const) {
+      const col = cols[f];
+      if (col && chars[f] <= FOLD_MAX_CHARS) t.folded[f] = foldColumn(col, n);
+    }
     return t;
   }
 
@@ -209,7 +224,7 @@ export class SearchService {
     const held = this.current(meta);
     if (held && held.next < held.n && held.next > 0) {
       // A build stopped earlier: scan what it read, then read on.
-      await this.scanRange(held, query.fields, matcher, 0, held.next, gen, pending, (j) => report(j, held.n, false), (s) => (source = s));
+      await this.scanRange(held, query, matcher, 0, held.next, gen, pending, (j) => report(j, held.n, false), (s) => (source = s));
     }
     if (!held || held.next < held.n) {
       const t = await this.build(meta, gen, onPrepare, (at, samples) => {
@@ -223,7 +238,7 @@ export class SearchService {
       return found;
     }
     if (held.n === 0) report(0, 0, true); // the page waits for a done batch
-    await this.scanRange(held, query.fields, matcher, 0, held.n, gen, pending, (j) => report(j, held.n, j >= held.n), (s) => (source = s));
+    await this.scanRange(held, query, matcher, 0, held.n, gen, pending, (j) => report(j, held.n, j >= held.n), (s) => (source = s));
     return found;
   }
 
@@ -232,7 +247,8 @@ export class SearchService {
    * index after each slice: held columns in slices of SLICE_CHARS, and when a field is not held
    * (thinking past HOLD_THINK_CHARS), a stored chunk at a time, read in order.
    */
-  private async scanRange(t: TextState, fields: SearchField[], matcher: Matcher, from: number, to: number, gen: number, pending: number[], progress: (next: number) => void, onSource: (s: SearchBatch['source']) => void): Promise<void> {
+  private async scanRange(t: TextState, query: SearchQuery, matcher: Matcher, from: number, to: number, gen: number, pending: number[], progress: (next: number) => void, onSource: (s: SearchBatch['source']) => void): Promise<void> {
+    const fields = query.fields;
     const inMemory = fields.every((f) => t.cols[f]);
     onSource(inMemory ? 'memory' : 'indexeddb');
     const step = async (next: number) => {
@@ -254,6 +270,31 @@ export class SearchService {
       return;
     }
     const cols: TextColumn[] = fields.map((f) => t.cols[f]!);
+    const folded = !query.regex && !query.matchCase && foldable(query.text) ? fields.map((f) => t.folded?.[f]) : [];
+    if (folded.length && folded.every((f) => f)) {
+      // The default search: one indexOf scan of each field's folded text, a slice at a time.
+      const starts = folded[0]!.starts;
+      for (let j = from; j < to; ) {
+        // k: the first sample at least foldSliceChars past sample j (binary search), at most `to`.
+        let lo = j + 1;
+        let hi = to;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (starts[mid] - starts[j] >= this.foldSliceChars) hi = mid;
+          else lo = mid + 1;
+        }
+        const k = lo;
+        const per = folded.map((f, i) => {
+          const local: number[] = [];
+          scanFolded(f!, query.text, j, k, local, (h) => matcher.test((cols[i] as string[])[h]));
+          return local;
+        });
+        for (const h of per.length === 1 ? per[0] : [...new Set(per.flat())].sort((a, b) => a - b)) pending.push(h);
+        j = k;
+        await step(j);
+      }
+      return;
+    }
     for (let j = from; j < to; ) {
       const local: number[] = [];
       j = scanSlice(cols, matcher, j, to, local, SLICE_CHARS).next;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mapRecord } from '../../src/core/schema/mapping';
 import type { SearchField, SearchQuery } from '../../src/core/search/query';
-import { SearchService, type SearchBatch } from '../../src/search/service';
+import { HOLD_THINK_CHARS, SearchService, type SearchBatch } from '../../src/search/service';
 import { ingestFile, jsonl } from '../ingest/helpers';
 import { hasSharedData, sharedFile } from '../shared-data';
 
@@ -55,7 +55,8 @@ describe('SearchService', () => {
   it('cancel() or a newer query rejects the running search with an AbortError', async () => {
     const rows = Array.from({ length: 200 }, (_, i) => ({ id: `c${i}`, question: 'q '.repeat(20_000) + i, response: `<think>t</think>${i}` }));
     const { meta } = await ingestFile(new File([jsonl(rows)], 'cancel.jsonl'));
-    const svc = new SearchService();
+    // The default search scans folded text in slices of 24M characters; 1M here, so it has several.
+    const svc = new SearchService(HOLD_THINK_CHARS, 1_000_000);
     await svc.prepare(meta.id);
     const job = svc.search(meta.id, { text: 'zzz', regex: false, matchCase: false, fields: ['question'] }, () => {});
     setTimeout(() => svc.cancel(), 0);

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { foldable, foldColumn, scanFolded } from '../../../src/core/search/folded';
+import { scanAll } from '../../../src/core/search/column';
+import { compileQuery, type Matcher } from '../../../src/core/search/query';
+import { createRng } from '../../../src/core/rng';
+
+const matcherOf = (text: string): Matcher => {
+  const c = compileQuery({ text, regex: false, matchCase: false, fields: ['question'] });
+  if ('error' in c) throw new Error(c.error);
+  return c.matcher;
+};
+
+/** The folded scan, in slices of `step` samples, against the RegExp scan of every sample. */
+function agree(col: string[], needle: string, step: number): number[] {
+  const m = matcherOf(needle);
+  const f = foldColumn(col, col.length);
+  const got: number[] = [];
+  for (let j = 0; j < col.length; j += step) scanFolded(f, needle, j, Math.min(col.length, j + step), got, (h) => m.test(col[h]));
+  expect(got).toEqual(scanAll([col], m, col.length));
+  return got;
+}
+
+describe('folded search (the default: a literal in either case)', () => {
+  it('finds the samples a case-insensitive RegExp finds, each once, in order', () => {
+    const col = ['Find the AREA of a Triangle', '', 'triangle triangle', 'no', 'TRIANGLE', 'tri\u0000angle', 'xtrianglex'];
+    expect(agree(col, 'triangle', 100)).toEqual([0, 2, 4, 6]);
+    expect(agree(col, 'TriAngle', 2)).toEqual([0, 2, 4, 6]);
+    expect(agree(col, 'a', 1)).toEqual([0, 2, 4, 5, 6]);
+  });
+
+  it('is exact where lower-casing is not: the Kelvin sign, U+0130, accented letters', () => {
+    const col = ['\u212Aelvin', 'kelvin', 'İstanbul is here', 'ISTANBUL', 'i̇stanbul', 'Éte', 'ete', 'KELVIN \u212A'];
+    const f = foldColumn(col, col.length);
+    expect(f.ascii).toBe(false);
+    expect(agree(col, 'kelvin', 3)).toEqual([1, 7]);
+    expect(agree(col, 'istanbul', 1)).toEqual([3]);
+    expect(agree(col, 'stanbul', 5)).toEqual([2, 3, 4]);
+    expect(agree(col, 'te', 8)).toEqual([5, 6]);
+  });
+
+  it('agrees with the RegExp scan on 3,000 random columns and needles', () => {
+    const rng = createRng(42);
+    const alphabet = ['a', 'B', 'c', 'A', 'b', ' ', '\u212A', 'k', 'K', 'İ', 'i', 'é', 'É', '\u0000', '\n', '😀'];
+    const pick = () => alphabet[rng.int(alphabet.length)];
+    for (let t = 0; t < 3000; t++) {
+      const col = Array.from({ length: 1 + rng.int(30) }, () => Array.from({ length: rng.int(12) }, pick).join(''));
+      let needle = Array.from({ length: 1 + rng.int(3) }, () => 'aBcAbkKi '[rng.int(9)]).join('');
+      if (!foldable(needle)) needle = 'a';
+      agree(col, needle, 1 + rng.int(10));
+    }
+  });
+
+  it('takes only ASCII needles without NUL; others keep the per-sample scan', () => {
+    expect(foldable('triangle')).toBe(true);
+    expect(foldable('Circle with side 42')).toBe(true);
+    expect(foldable('é')).toBe(false);
+    expect(foldable('a\u0000')).toBe(false);
+    expect(foldable('')).toBe(false);
+  });
+});
