@@ -12,6 +12,8 @@
  * Usage: node bench/open.bench.mjs [--rows N] [--no-append]; PROFILE=1 also prints a CPU profile of the
  * page from the reload until the dataset is open; TRACE=1 prints the main thread's trace events
  * (devtools timeline) between the list being drawn and the table showing the dataset, and the page console.
+ * TRACE_CATS (trace categories), TRACE_TOP (names listed, 15) and TRACE_LONG_US (events listed one by one
+ * when longer, 8000) tune that trace.
  */
 import { appendFileSync, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -103,7 +105,7 @@ try {
   const events = [];
   if (tcdp) {
     tcdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
-    await tcdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+    await tcdp.send('Tracing.start', { categories: process.env.TRACE_CATS || 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
   }
   await page.reload();
   await page.waitForFunction(() => window.__open?.table !== undefined, undefined, { timeout: 60_000 });
@@ -118,8 +120,8 @@ try {
     const inWin = mine.filter((e) => (e.ts - nav.ts) / 1000 >= o.list - 5 && (e.ts - nav.ts) / 1000 <= o.table);
     const by = new Map();
     for (const e of inWin) by.set(e.name, (by.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
-    console.log('TRACE window', o.list.toFixed(0), '-', o.table.toFixed(0), [...by].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' | '));
-    for (const e of inWin.filter((e) => (e.dur ?? 0) > 8000)) console.log('TRACE long', e.name, ((e.ts - nav.ts) / 1000).toFixed(0), (e.dur / 1000).toFixed(1), JSON.stringify(e.args?.data ?? {}).slice(0, 200));
+    console.log('TRACE window', o.list.toFixed(0), '-', o.table.toFixed(0), [...by].sort((a, b) => b[1] - a[1]).slice(0, +(process.env.TRACE_TOP || 15)).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' | '));
+    for (const e of inWin.filter((e) => (e.dur ?? 0) > +(process.env.TRACE_LONG_US || 8000))) console.log('TRACE long', e.name, ((e.ts - nav.ts) / 1000).toFixed(0), (e.dur / 1000).toFixed(1), JSON.stringify(e.args?.data ?? {}).slice(0, 200));
   }
   const open = await page.evaluate(() => window.__open);
   const openMs = open.table - open.list;

@@ -21,8 +21,11 @@ import type { Sample } from '../core/types';
 export const HOLD_THINK_CHARS = 500_000_000;
 const SLICE_CHARS = 4_000_000; // ≈ a few ms of indexOf: the first hits come back at once
 const REPORT_MS = 50; // hits and progress go out at most this often after the first slice
-/** Most characters of a field folded for the default search (its folded copy doubles its memory). */
-const FOLD_MAX_CHARS = 150_000_000;
+/**
+ * Most characters of a field folded for the default search: the folded copy doubles the field's
+ * memory (≤ 128 MB more as UTF-16 at worst); a longer field (thinking, usually) keeps the RegExp scan.
+ */
+const FOLD_MAX_CHARS = 64_000_000;
 /** Folded characters per slice: indexOf over them takes a few ms. */
 const FOLD_SLICE_CHARS = 24_000_000;
 
