@@ -26,11 +26,40 @@ function latin1(b: Uint8Array, from: number, to: number): string {
 /** Code units of a run of non-ASCII characters, reused from call to call. */
 const units: number[] = [];
 
+/**
+ * Index of the first byte ≥ 0x80 in `b` (b.length when none), four bytes at a time where aligned:
+ * most lines of real traces are all ASCII, and this check is then the whole cost besides making
+ * the string (~5% of read + decode + JSON.parse, bench traces in Chromium, 2026-11-29).
+ */
+function firstNonAscii(b: Uint8Array): number {
+  const off = b.byteOffset;
+  const e = b.length;
+  let k = 0;
+  while (k < e && (off + k) & 3) {
+    if (b[k] & 0x80) return k;
+    k++;
+  }
+  const words = (e - k) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(b.buffer, off + k, words);
+    for (let i = 0; i < words; i++) {
+      if (w[i] & 0x80808080) {
+        k += i << 2;
+        while (!(b[k] & 0x80)) k++;
+        return k;
+      }
+    }
+    k += words << 2;
+  }
+  for (; k < e; k++) if (b[k] & 0x80) return k;
+  return e;
+}
+
 /** See the file comment: the string, or undefined when `bytes` are not valid UTF-8. */
 export function decodeUtf8Line(bytes: Uint8Array): string | undefined {
   const e = bytes.length;
-  let out = '';
-  let k = 0;
+  let k = firstNonAscii(bytes);
+  let out = k > 0 ? latin1(bytes, 0, k) : '';
   while (k < e) {
     const start = k;
     while (k < e && bytes[k] < 0x80) k++;

@@ -28,6 +28,20 @@ describe('decodeUtf8Line', () => {
     expect(decodeUtf8Line(new TextEncoder().encode(long))).toBe(long);
   });
 
+  it('finds the first non-ASCII byte wherever the line starts in its buffer (word-at-a-time scan)', () => {
+    const text = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    for (let pos = 0; pos < 20; pos++) {
+      const s = text.slice(0, pos) + 'é' + text.slice(pos);
+      const b = new TextEncoder().encode(s);
+      for (let off = 0; off < 8; off++) {
+        const buf = new Uint8Array(b.length + 16);
+        buf.set(b, off);
+        expect(decodeUtf8Line(buf.subarray(off, off + b.length))).toBe(s);
+        expect(decodeUtf8Line(buf.subarray(off, off + pos + 1))).toBeUndefined(); // cut inside "é"
+      }
+    }
+  });
+
   it('round-trips every scalar value (all code points but surrogates)', () => {
     const parts: string[] = [];
     for (let cp = 0; cp <= 0x10ffff; cp++) if (cp < 0xd800 || cp > 0xdfff) parts.push(String.fromCodePoint(cp));
