@@ -14,7 +14,7 @@ import { checkSameFile, notSameFile, NotSameFile } from './identity';
 import { describe, fatal, newMeta, stopRun } from './outcome';
 import { decompressed, readParquetRecords, readTextRecords, TruncatedInput } from './records';
 import { sniffSource } from './sniff-source';
-import { headRecords, parquetHead, readJsonlParallel, readParquetParallel, type PieceDone } from './parallel';
+import { headRecords, parquetHead, readJsonlParallel, readParquetParallel, spawnParseWorkers, type PieceDone } from './parallel';
 
 export type ProgressFn = (p: ProgressEvent) => void;
 
@@ -318,6 +318,8 @@ export class IngestService {
       ratioLimit: opts.ratioLimit,
       onNotice: addNotice,
     };
+    // Parse workers for a parallel read start now, loading while the head picks the mapping.
+    const spawned = opts.parallel !== false && (jsonlPieces || meta.format === 'parquet') ? spawnParseWorkers(opts.parseWorkers) : undefined;
     try {
       try {
         if (meta.format === 'parquet') {
@@ -329,7 +331,7 @@ export class IngestService {
           if (opts.parallel !== false) {
             // Row groups are decoded and mapped on every core (parallel.ts).
             if (!builder) detectFrom(await parquetHead(inner, ropts, DETECT_RECORDS, BATCH_CHARS));
-            await readParquetParallel(inner, { ...ropts, mapping: meta.mapping, workers: opts.parseWorkers, textStore: meta.id }, (p) => takePiece(p, scaled(p.end)));
+            await readParquetParallel(inner, { ...ropts, mapping: meta.mapping, workers: opts.parseWorkers, textStore: meta.id, spawned }, (p) => takePiece(p, scaled(p.end)));
           } else await readParquetRecords(inner, ropts, sink, (n) => { bytes = scaled(n); emit(); });
           bytes = source.size ?? inner.size; // row groups leave out the footer: all of the file is read now
         } else if (jsonlPieces && source.blob) {
@@ -341,7 +343,7 @@ export class IngestService {
             hasher.update(b);
             timing.hashMs += performance.now() - h0;
           };
-          const last = await readJsonlParallel(source.blob, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, onBytes, textStore: meta.id }, (p) => takePiece(p, p.end));
+          const last = await readJsonlParallel(source.blob, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, onBytes, textStore: meta.id, spawned }, (p) => takePiece(p, p.end));
           addErrors(last.errors);
           addRecords(last.records);
           for (const r of last.records) fileRows = Math.max(fileRows, r.row + 1);
@@ -376,6 +378,7 @@ export class IngestService {
       });
     } finally {
       parallel?.stop();
+      spawned?.forEach((w) => w.terminate()); // those the pool did not take
     }
   }
 }
