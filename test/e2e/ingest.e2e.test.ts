@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWriteStream, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, openApp, waitIdle } from './browser';
 import { LONGCOT, longcotRows, makeDerivedFiles } from './fixtures';
 import { hasSharedData, sharedFile } from '../shared-data';
+import { detectMapping, mapRecord } from '../../src/core/schema/mapping';
+import { formatCount } from '../../src/core/rate';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -241,6 +243,31 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
       await page.locator('[data-testid="sample-row"][data-index="3"]').click();
       await page.locator('[data-testid="sample-view"][data-index="3"]').waitFor();
       expect((await page.getByTestId('sample-question').textContent())?.trim()).toBe(longcotRows()[3].question.trim());
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('keeps non-ASCII text exact (θ, ², √, x₂) from a real file: the parse workers decode UTF-8 in JS', async () => {
+    const path = sharedFile('shortcot/gemma2_27b_it__math500.jsonl');
+    const rows = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { code: string[] });
+    const { ctx, page, errors } = await fresh();
+    try {
+      await drop(page, path);
+      expect(await rowCount(page)).toBe(500);
+      expect(await page.getByTestId('ingest-errors').getAttribute('data-count')).toBe('0');
+      // The stored text is decoded again when a sample opens; what ingest decoded shows in the
+      // table's thinking and answer lengths, which must be those of the file's text.
+      const { mapping } = detectMapping(rows.slice(0, 200));
+      for (const [j, bit] of [[0, "Find 'θ':"], [3, '2² x 7²'], [8, '√[(x₂ - x₁)² + (y₂ -'], [13, 'V = πr²h']] as const) {
+        expect(rows[j].code.join('\n')).toContain(bit); // the file has it
+        await openRow(page, j);
+        expect(await page.getByTestId('sample-view').textContent()).toContain(bit);
+        const want = mapRecord(rows[j], j, mapping).samples[0];
+        const cells = await page.locator(`[data-testid="sample-row"][data-index="${j}"] [role="gridcell"]`).allTextContents();
+        expect(cells.slice(3, 5)).toEqual([formatCount(want.think.length), formatCount(want.answer.length)]);
+      }
       expect(errors).toEqual([]);
     } finally {
       await ctx.close();
