@@ -10,7 +10,7 @@
  */
 import { scanSlice, type TextColumn } from '../core/search/column';
 import { foldable, foldColumn, scanFolded, type FoldedColumn } from '../core/search/folded';
-import { compileQuery, type Matcher, type SearchField, type SearchQuery } from '../core/search/query';
+import { compileQuery, SEARCH_FIELDS, type Matcher, type SearchField, type SearchQuery } from '../core/search/query';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { getDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
@@ -19,15 +19,15 @@ import type { Sample } from '../core/types';
 
 /** Most thinking characters held in memory (≈ 1 GB as UTF-16 at worst). */
 export const HOLD_THINK_CHARS = 500_000_000;
-const SLICE_CHARS = 4_000_000; // ≈ a few ms of indexOf: the first hits come back at once
+export const SLICE_CHARS = 4_000_000; // ≈ a few ms of indexOf: the first hits come back at once
 const REPORT_MS = 50; // hits and progress go out at most this often after the first slice
 /**
  * Most characters of a field folded for the default search: the folded copy doubles the field's
  * memory (≤ 128 MB more as UTF-16 at worst); a longer field (thinking, usually) keeps the RegExp scan.
  */
-const FOLD_MAX_CHARS = 64_000_000;
+export const FOLD_MAX_CHARS = 64_000_000;
 /** Folded characters per slice: indexOf over them takes a few ms. */
-const FOLD_SLICE_CHARS = 24_000_000;
+export const FOLD_SLICE_CHARS = 24_000_000;
 
 /** What the columns hold for one dataset. */
 export interface SearchIndexInfo {
@@ -178,7 +178,7 @@ export class SearchService {
     }
     if (t.next < n) throw new Error(`search: read ${t.next} of ${n} samples of ${meta.name}`);
     t.folded = {};
-    for (const f of ['question', 'answer', 'think'] as const) {
+    for (const f of SEARCH_FIELDS) {
       const col = cols[f];
       if (col && chars[f] <= FOLD_MAX_CHARS) t.folded[f] = foldColumn(col, n);
     }
@@ -247,7 +247,8 @@ export class SearchService {
 
   /**
    * Scan samples from..to-1 of `t`, pushing hits to `pending` and calling `progress` with the next
-   * index after each slice: held columns in slices of SLICE_CHARS, and when a field is not held
+   * index after each slice: held columns in slices of SLICE_CHARS (the default query over folded
+   * fields in slices of foldSliceChars: core/search/folded.ts), and when a field is not held
    * (thinking past HOLD_THINK_CHARS), a stored chunk at a time, read in order.
    */
   private async scanRange(t: TextState, query: SearchQuery, matcher: Matcher, from: number, to: number, gen: number, pending: number[], progress: (next: number) => void, onSource: (s: SearchBatch['source']) => void): Promise<void> {
