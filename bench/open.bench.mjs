@@ -91,24 +91,29 @@ try {
   const n = ROWS.toLocaleString('en-US');
   await page.addInitScript((n) => {
     window.__open = {};
+    let opened;
+    window.__opened = new Promise((r) => (opened = r));
     const check = () => {
       const o = window.__open;
       o.list ??= document.querySelector('[data-testid="dataset-item"] button.name') ? performance.now() : undefined;
       if (o.table === undefined && document.querySelector('[data-testid="row-count"]')?.textContent?.trim() === n
-        && document.querySelector('[data-testid="sample-row"][data-index="0"]')?.textContent?.includes('Question 0:')) o.table = performance.now();
+        && document.querySelector('[data-testid="sample-row"][data-index="0"]')?.textContent?.includes('Question 0:')) { o.table = performance.now(); opened(); }
     };
     new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   }, n);
   const cdp = process.env.PROFILE ? await ctx.newCDPSession(page) : undefined;
   if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
   const tcdp = process.env.TRACE ? await ctx.newCDPSession(page) : undefined;
+  let window0;
   const events = [];
   if (tcdp) {
     tcdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
     await tcdp.send('Tracing.start', { categories: process.env.TRACE_CATS || 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
   }
   await page.reload();
-  await page.waitForFunction(() => window.__open?.table !== undefined, undefined, { timeout: 60_000 });
+  // Not page.waitForFunction: its first use in a document evaluates Playwright's injected script
+  // (~30 ms on the main thread, inside the window timed here). A plain evaluate does not.
+  await page.evaluate(() => Promise.race([window.__opened, new Promise((_, rej) => setTimeout(() => rej(new Error('the dataset did not open in 60 s')), 60_000))]));
   if (tcdp) {
     const done = new Promise((r) => tcdp.once('Tracing.tracingComplete', r));
     await tcdp.send('Tracing.end');
@@ -122,10 +127,14 @@ try {
     for (const e of inWin) by.set(e.name, (by.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
     console.log('TRACE window', o.list.toFixed(0), '-', o.table.toFixed(0), [...by].sort((a, b) => b[1] - a[1]).slice(0, +(process.env.TRACE_TOP || 15)).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' | '));
     for (const e of inWin.filter((e) => (e.dur ?? 0) > +(process.env.TRACE_LONG_US || 8000))) console.log('TRACE long', e.name, ((e.ts - nav.ts) / 1000).toFixed(0), (e.dur / 1000).toFixed(1), JSON.stringify(e.args?.data ?? {}).slice(0, 200));
+    // With PROFILE too: the page's JS samples inside the same window (profile and trace share a clock).
+    if (cdp) window0 = { from: nav.ts + (o.list - 5) * 1000, to: nav.ts + o.table * 1000 };
   }
   const open = await page.evaluate(() => window.__open);
   const openMs = open.table - open.list;
   console.log(`reload: list drawn at ${open.list.toFixed(0)} ms, table at ${open.table.toFixed(0)} ms`);
+  // MARKS=1: the page's own performance marks up to the table (a build with marks added, for finding the critical path).
+  if (process.env.MARKS) console.log('marks', (await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name}@${m.startTime.toFixed(0)}`))).join(' '));
   // In-page helper: run `act`, resolve with the ms until `done()` holds (checked on every DOM change).
   await page.evaluate(() => {
     window.__until = (act, done, timeout = 60_000) => new Promise((res, rej) => {
@@ -150,8 +159,23 @@ try {
     const self = new Map();
     const dt = prof.timeDeltas;
     const byId = new Map(prof.nodes.map((x) => [x.id, x]));
-    prof.samples.forEach((id, i) => { const x = byId.get(id); const k = `${x.callFrame.functionName || '(anon)'} ${x.callFrame.url.split('/').pop()}:${x.callFrame.lineNumber}`; self.set(k, (self.get(k) ?? 0) + (dt[i] ?? 0) / 1000); });
+    const parent = new Map();
+    for (const x of prof.nodes) for (const c of x.children ?? []) parent.set(c, x.id);
+    const name = (x) => `${x.callFrame.functionName || '(anon)'} ${x.callFrame.url.split('/').pop()}:${x.callFrame.lineNumber}`;
+    const total = new Map();
+    let ts = prof.startTime;
+    prof.samples.forEach((id, i) => {
+      ts += dt[i] ?? 0;
+      if (window0 && (ts < window0.from || ts > window0.to)) return;
+      const ms = (dt[i + 1] ?? 0) / 1000;
+      self.set(name(byId.get(id)), (self.get(name(byId.get(id))) ?? 0) + ms);
+      const seen = new Set();
+      for (let n = id; n !== undefined; n = parent.get(n)) { const k = name(byId.get(n)); if (!seen.has(k)) { seen.add(k); total.set(k, (total.get(k) ?? 0) + ms); } }
+    });
+    console.log(window0 ? 'PROFILE (inside the trace window)' : 'PROFILE', 'self:');
     console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(1)} ms ${k}`).join('\n'));
+    console.log('PROFILE total (self + callees):');
+    console.log([...total].sort((a, b) => b[1] - a[1]).slice(0, +(process.env.PROFILE_TOP || 40)).map(([k, v]) => `${v.toFixed(1)} ms ${k}`).join('\n'));
   }
 
   const jump = targets(ROWS, 12, 7);

@@ -63,7 +63,10 @@ export function formatDuration(s: number | undefined): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
+// One formatter: toLocaleString builds one per call (4.6 ms of opening a 1M dataset, bench:open).
+const COUNT = new Intl.NumberFormat('en-US');
+
 /** 12345.6 → "12,346". */
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return COUNT.format(Math.round(n));
 }

@@ -16,12 +16,34 @@ function same(a: PackRecord['check'], b: PackRecord['check']): boolean {
   return a.mappingVersion === b.mappingVersion && a.records === b.records && a.samples === b.samples && a.chunks === b.chunks;
 }
 
+/** A pack read into memory, with the dataset state it was written for. */
+export interface ReadPack {
+  check: PackRecord['check'];
+  layout: ColumnLayout[];
+  buf: ArrayBuffer;
+}
+
 /** Pack `name` of dataset `meta` read into memory, or undefined when there is none or it is stale. */
 export async function readPack(meta: DatasetMeta, name: string, db?: DB): Promise<{ layout: ColumnLayout[]; buf: ArrayBuffer } | undefined> {
   db ??= await openDb();
   const rec = await db.get('packs', [meta.id, name]);
   if (!rec || !same(rec.check, packCheck(meta))) return undefined;
   return { layout: rec.layout, buf: await rec.data.arrayBuffer() };
+}
+
+/**
+ * Pack `name` of dataset `id` read into memory whatever the dataset's state, for a read started
+ * before the dataset's record is at hand (DatasetReader.prefetch): check it with packFits.
+ */
+export async function readPackEarly(id: string, name: string, db?: DB): Promise<ReadPack | undefined> {
+  db ??= await openDb();
+  const rec = await db.get('packs', [id, name]);
+  return rec ? { check: rec.check, layout: rec.layout, buf: await rec.data.arrayBuffer() } : undefined;
+}
+
+/** Whether pack `p` (from readPackEarly) holds the columns of `meta` as it is now. */
+export function packFits(p: ReadPack, meta: DatasetMeta): boolean {
+  return same(p.check, packCheck(meta));
 }
 
 /**

@@ -140,11 +140,17 @@ function storedFile(ds: string, name: string): Promise<File> {
   return f;
 }
 
-/** The UTF-8 bytes of a chunk, wherever they are kept. Rejects with the chunk named when they are gone. */
-export async function chunkBytes(c: ChunkRecord): Promise<Uint8Array> {
-  if (c.data) return new Uint8Array(await c.data.arrayBuffer());
+/**
+ * The UTF-8 bytes of a chunk, wherever they are kept, or only bytes [from, to) of it. Rejects with
+ * the chunk named when they are gone.
+ */
+export async function chunkBytes(c: ChunkRecord, range?: [number, number]): Promise<Uint8Array> {
+  if (c.data) return new Uint8Array(await (range ? c.data.slice(range[0], range[1]) : c.data).arrayBuffer());
   if (!c.loc) throw new Error(`chunk ${c.n} of dataset ${c.ds} has no text`);
-  const { file, at, len } = c.loc;
+  const { file } = c.loc;
+  const from = range ? Math.min(range[0], c.loc.len) : 0;
+  const at = c.loc.at + from;
+  const len = range ? Math.min(range[1], c.loc.len) - from : c.loc.len;
   try {
     const buf = new Uint8Array(await (await storedFile(c.ds, file)).slice(at, at + len).arrayBuffer());
     if (buf.length !== len) throw new Error(`${buf.length} of ${len} bytes`);

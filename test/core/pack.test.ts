@@ -36,6 +36,10 @@ describe('packColumns / unpackColumn', () => {
       expect(a).toBeInstanceOf(Uint32Array);
       expect(Array.from(a)).toEqual(Array.from(cols[name]));
     }
+    // A constant other than 0 (a fill that did nothing would pass on 0).
+    const sevens = packColumns({ c: new Uint8Array(1000).fill(7) });
+    expect(sevens.layout[0]).toMatchObject({ enc: 'const', value: 7 });
+    expect(Array.from(toArray(unpackColumn(sevens.layout, sevens.bytes.buffer, 'c'), Uint8Array))).toEqual(Array(1000).fill(7));
   });
 
   it('stores runs and constants as numbers and values at the narrowest width', () => {

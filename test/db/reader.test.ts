@@ -43,6 +43,41 @@ describe('DatasetReader.open', () => {
   });
 });
 
+describe('opening reads the head of the first chunk first', () => {
+  it('gives every sample, those in the head and past it, whether prefetched or not, with non-ASCII text and big records', async () => {
+    // Records of ~1 KB to ~40 KB: the head (64 records, at most 256 KB) ends inside chunk 0.
+    const line = (i: number) => ({ question: `Q${i} é ∑ ${'x'.repeat((i * 7919) % 40_000)}?`, response: `<think>t${i}</think>a${i}` });
+    const meta = await ingest('head.jsonl', 150, line);
+    let fresh = 0;
+    const open = (prefetch: boolean) => {
+      const m = { ...meta, updatedAt: meta.updatedAt + ++fresh }; // a fresh reader each time
+      if (prefetch) DatasetReader.prefetch(m.id);
+      return DatasetReader.open(m);
+    };
+    for (const prefetch of [false, true]) {
+      // In order: the head, then the first record past it, and on.
+      const r1 = await open(prefetch);
+      for (let j = 0; j < 150; j++) expect((await r1.sample(j)).question).toBe(line(j).question);
+      // Past the head first, then back into it, then everything at once in a scrambled order.
+      const r2 = await open(prefetch);
+      for (const j of [149, 3, 0, 70, 1]) expect((await r2.sample(j)).question).toBe(line(j).question);
+      const order = Array.from({ length: 150 }, (_, j) => j).sort((a, b) => ((a * 31) % 150) - ((b * 31) % 150));
+      const got = await Promise.all(order.map((j) => r2.sample(j)));
+      got.forEach((s, k) => expect(s.question).toBe(line(order[k]).question));
+      expect(new TextDecoder().decode(await r2.recordBytes(2))).toBe(JSON.stringify(line(2)));
+    }
+  });
+
+  it('a prefetched pack that no longer fits the dataset is passed over', async () => {
+    const meta = await ingest('stale.jsonl', 20);
+    DatasetReader.prefetch(meta.id);
+    // The same dataset said to have fewer samples (as after a change): the early pack must not be used as is.
+    const r = await DatasetReader.open({ ...meta, updatedAt: meta.updatedAt + 5, resume: { ...meta.resume, samples: 19 } });
+    expect(r.size).toBe(20); // read from the column parts, which hold 20
+    expect((await r.sample(19)).question).toBe('Q19?');
+  });
+});
+
 describe('DatasetReader.samplesInOrder', () => {
   /** Every sample through sample(j), the reference. */
   async function oneByOne(r: DatasetReader, from = 0) {
