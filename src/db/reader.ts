@@ -122,6 +122,7 @@ export class DatasetReader {
     }
     const h = await head?.catch(() => undefined);
     if (h) reader.addWindow(0, [h.a, h.b], Promise.resolve(h));
+    else if (head) reader.windowReads.set(0, WINDOWS_PER_CHUNK); // no head: chunk 0 is read whole
     return reader;
   }
 
@@ -215,34 +216,59 @@ export class DatasetReader {
     return JSON.parse(this.decoder.decode(chunkRecordBytes(buf, offsets, i)));
   }
 
+  /**
+   * Samples js (any order), each a Sample or the Error that reading it gave, read with as few
+   * reads as cover them: per chunk one window over the records asked for (the table's visible
+   * rows, filtered or not), or the whole chunk when they span more than WINDOW_BYTES.
+   */
+  async samples(js: readonly number[]): Promise<Array<Sample | Error>> {
+    const span = new Map<number, [number, number]>(); // chunk → records [lo, hi) asked for in it
+    for (const j of js) {
+      if (!(j >= 0 && j < this.size)) continue; // sample(j) reports it
+      const r = this.sampleRecord.at(j)!;
+      const c = this.chunkOf(r);
+      const i = r - this.chunkFirst.at(c)!;
+      const sp = span.get(c);
+      if (sp) { sp[0] = Math.min(sp[0], i); sp[1] = Math.max(sp[1], i + 1); } else span.set(c, [i, i + 1]);
+    }
+    await Promise.all([...span].map(([c, [lo, hi]]) => this.cover(c, lo, hi).catch(() => {}))); // errors: per sample below
+    return Promise.all(js.map((j) => this.sample(j).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+  }
+
   /** The loaded chunk or window that holds record r, and r's index in it. */
   private async chunkFor(r: number): Promise<LoadedChunk & { i: number }> {
     const c = this.chunkOf(r);
     const i = r - this.chunkFirst.at(c)!;
-    if (!this.chunkCache.has(c)) {
-      for (let k = this.windows.length - 1; k >= 0; k--) {
-        const w = this.windows[k];
-        if (w.c !== c || i < w.want[0] || i >= w.want[1]) continue;
-        this.windows.splice(k, 1);
-        this.windows.push(w); // most recently used last
-        const got = await w.p.catch(() => undefined);
-        // The read may hold fewer records than asked for (WINDOW_BYTES): then read again.
-        if (got && i >= got.a && i < got.b) return { buf: got.buf, offsets: got.offsets, i: i - got.a };
-        break;
-      }
-      const n = this.windowReads.get(c) ?? 0;
-      if (n < WINDOWS_PER_CHUNK) {
-        const p = readWindow(this.meta.id, this.db, c, i);
-        this.addWindow(c, [Math.max(0, i - WINDOW_BEFORE), i + WINDOW_AFTER], p.then((w) => w ?? Promise.reject(new Error(`chunk ${c} of ${this.meta.name} is missing`))));
-        const got = await p.catch(() => undefined);
-        if (got && i >= got.a && i < got.b) return { buf: got.buf, offsets: got.offsets, i: i - got.a };
-      }
+    const w = await this.cover(c, i, i + 1);
+    return w ? { buf: w.buf, offsets: w.offsets, i: i - w.a } : { ...(await this.chunk(c)), i };
+  }
+
+  /**
+   * A window of chunk c holding its records [lo, hi), read now unless one is (being) read, or
+   * undefined when the chunk is (to be) read whole: it is in memory already, WINDOWS_PER_CHUNK
+   * windows of it were read, or the records span more than WINDOW_BYTES.
+   */
+  private async cover(c: number, lo: number, hi: number): Promise<ChunkWindow | undefined> {
+    if (this.chunkCache.has(c)) return undefined;
+    for (let k = this.windows.length - 1; k >= 0; k--) {
+      const w = this.windows[k];
+      if (w.c !== c || lo < w.want[0] || hi > w.want[1]) continue;
+      this.windows.splice(k, 1);
+      this.windows.push(w); // most recently used last
+      const got = await w.p.catch(() => undefined);
+      // The read may hold fewer records than asked for (WINDOW_BYTES): then read again.
+      if (got && lo >= got.a && hi <= got.b) return got;
+      break;
     }
-    return { ...(await this.chunk(c)), i };
+    if ((this.windowReads.get(c) ?? 0) >= WINDOWS_PER_CHUNK) return undefined;
+    const p = readWindow(this.meta.id, this.db, c, lo, hi);
+    this.addWindow(c, [Math.max(0, lo - WINDOW_BEFORE), hi + WINDOW_AFTER], p.then((w) => w ?? Promise.reject(new Error('read whole'))));
+    const got = await p.catch(() => undefined);
+    return got && lo >= got.a && hi <= got.b ? got : undefined;
   }
 
   private addWindow(c: number, want: [number, number], p: Promise<ChunkWindow>): void {
-    p.catch(() => {}); // a failed window falls back to the whole chunk, whose error is the one shown
+    p.catch(() => {}); // no window (a failed read, or too big a span): the whole chunk is read, and its error is the one shown
     this.windows.push({ c, want, p });
     this.windowReads.set(c, (this.windowReads.get(c) ?? 0) + 1);
     if (this.windows.length > WINDOW_CACHE) this.windows.shift();
@@ -336,17 +362,19 @@ export class DatasetReader {
 }
 
 /**
- * The window of dataset `id`'s chunk c around its record i (see WINDOW_BEFORE), or undefined when
- * the chunk does not exist (yet).
+ * The window of dataset `id`'s chunk c around its records [lo, hi) (see WINDOW_BEFORE): those and
+ * their neighbours within WINDOW_BYTES. Undefined when the chunk does not exist (yet), or when
+ * records [lo, hi) alone (more than one) exceed WINDOW_BYTES: the caller reads the whole chunk.
  */
-async function readWindow(id: string, db: DB, c: number, i: number): Promise<ChunkWindow | undefined> {
+async function readWindow(id: string, db: DB, c: number, lo: number, hi = lo + 1): Promise<ChunkWindow | undefined> {
   const rec = await readChunk(id, c, db);
   const o = rec?.offsets;
-  if (!rec || !o || i >= o.length - 1) return undefined;
-  let a = Math.max(0, i - WINDOW_BEFORE);
-  let b = Math.min(o.length - 1, i + WINDOW_AFTER);
-  while (b - 1 > i && o[b] - o[a] > WINDOW_BYTES) b--;
-  while (a < i && o[b] - o[a] > WINDOW_BYTES) a++;
+  if (!rec || !o || hi > o.length - 1 || lo >= hi) return undefined;
+  if (hi - lo > 1 && o[hi] - o[lo] > WINDOW_BYTES) return undefined;
+  let a = Math.max(0, lo - WINDOW_BEFORE);
+  let b = Math.min(o.length - 1, hi + WINDOW_AFTER);
+  while (b > hi && o[b] - o[a] > WINDOW_BYTES) b--;
+  while (a < lo && o[b] - o[a] > WINDOW_BYTES) a++;
   const buf = await chunkBytes(rec, [o[a], o[b]]);
   const offsets = o.slice(a, b + 1);
   for (let k = 0; k < offsets.length; k++) offsets[k] -= o[a];

@@ -65,6 +65,12 @@ describe('opening reads the head of the first chunk first', () => {
       const got = await Promise.all(order.map((j) => r2.sample(j)));
       got.forEach((s, k) => expect(s.question).toBe(line(order[k]).question));
       expect(new TextDecoder().decode(await r2.recordBytes(2))).toBe(JSON.stringify(line(2)));
+      // Many at once (the table's visible rows, filtered or not): each one's own sample, an Error out of range.
+      for (const js of [[5, 6, 7, 8], [0, 40, 80, 120, 149], [3, 1, 2, 999]]) {
+        const r3 = await open(prefetch);
+        const got = await r3.samples(js);
+        js.forEach((j, k) => (j < 150 ? expect((got[k] as { question: string }).question).toBe(line(j).question) : expect(got[k]).toBeInstanceOf(RangeError)));
+      }
     }
   });
 

@@ -12,7 +12,7 @@ import type { FeatureJobSettings, FeatureService } from '../../features/service'
 import { BUNDLED_TOKENIZER } from '../../models/tokenizer-id';
 import { datasets } from './datasets.svelte';
 import { recipeStore } from './recipe.svelte';
-import { readStringColumn } from '../../db/datasets';
+import { loadColumns } from '../../db/column-loader';
 
 export const DEFAULT_FEATURE_JOB: FeatureJobSettings = {
   tokenizer: BUNDLED_TOKENIZER,
@@ -150,9 +150,15 @@ class FeaturesStore {
   private async read(meta: DatasetMeta & { features: FeatureState }, key: string): Promise<void> {
     const v = meta.mappingVersion;
     const names = [...FEATURE_NAMES, 'passrate', 'difficulty_passrate', 'category', ...(meta.features.extraKeys ?? []).map((k) => `x.${k}`)];
-    const arrays = await Promise.all(names.map((n) => readColumn(meta.id, columnKey(`sample.f.${n}`, v), Float32Array)));
-    const group = await readColumn(meta.id, columnKey('sample.f.group', v), Uint32Array);
-    const ids = await readStringColumn(meta.id, columnKey('sample.f.id', v));
+    // Read off the page's main thread (db/column-loader.ts): the table stays responsive meanwhile.
+    const loaded = await loadColumns(meta.id, [
+      ...names.map((n) => ({ name: columnKey(`sample.f.${n}`, v), type: 'f32' as const })),
+      { name: columnKey('sample.f.group', v), type: 'u32' },
+      { name: columnKey('sample.f.id', v), type: 'strings' },
+    ]);
+    const arrays = loaded.slice(0, names.length) as Float32Array[];
+    const group = loaded[names.length] as Uint32Array;
+    const ids = loaded[names.length + 1] as string[];
     const cols: Record<string, Float32Array> = Object.create(null); // x.<field> columns: any name
     names.forEach((n, i) => (cols[n] = arrays[i]));
     // The model quantifier's score, once a complete run exists for this mapping.
