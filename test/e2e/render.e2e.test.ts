@@ -56,12 +56,14 @@ describe('rendered reasoning in the sample view', () => {
       await view.getByTestId('sample-steps').locator('li').last().scrollIntoViewIfNeeded();
       // Polled, scrolling the first block not yet rendered into view each time: the view re-opens the
       // sample when the automatic Measure pass lands, and its blocks render again only as they are seen.
+      // Only the steps' own blocks (`> li`): a step's rendered Markdown list has <li>s of its own,
+      // which are not blocks (matching those made this wait flaky: it failed once they were drawn).
       await page.waitForFunction(() => {
-        const blocks = [...document.querySelectorAll('[data-testid="sample-steps"] li > *:first-child')];
+        const blocks = [...document.querySelectorAll('[data-testid="sample-steps"] > li > *:first-child')];
         const todo = blocks.find((e) => e.getAttribute('data-rendered') !== 'true');
         todo?.scrollIntoView({ block: 'center' });
         return blocks.length > 0 && !todo;
-      }, undefined, { polling: 250, timeout: 30_000 });
+      });
       await expect.poll(() => view.locator('.katex').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(8);
       await expect.poll(() => view.locator('.katex-display').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
       await expect.poll(() => view.getByTestId('sample-question').locator('.katex').count(), { timeout: 20_000 }).toBe(2);
