@@ -3,15 +3,10 @@ import { mapRecord } from '../core/schema/mapping';
 import type { Sample } from '../core/types';
 import { iterateChunks, readChunk, readColumn } from './datasets';
 import { chunkBytes, prefetchText } from './text-store';
-import { openDb, type DatasetMeta, type DB } from './schema';
+import { openDb, type ChunkRecord, type DatasetMeta, type DB } from './schema';
 import { packFits, readPack, readPackEarly, writePack, type ReadPack } from './packs';
 import { toArray, unpackColumn, type ColumnLayout, type NumColumn } from '../core/pack';
-
-/** A chunk's bytes in memory: a screenful of table rows reads 1–2 of them. */
-interface LoadedChunk {
-  buf: Uint8Array;
-  offsets: Uint32Array;
-}
+import { readWindow, WindowCache, windowOf, type ChunkWindow, type LoadedChunk } from './windows';
 
 const READERS = 2; // readers kept for sharing (see open): the dataset on screen and the one before
 const shared = new Map<string, Promise<DatasetReader>>();
@@ -21,26 +16,7 @@ const PACK = 'reader';
 
 const CHUNK_CACHE = 8; // a screenful of table rows spans 1–2 chunks; 8 covers fast scrolling back
 
-/**
- * A record of a chunk not in memory is read with its neighbours, not with its whole chunk: a
- * window of up to WINDOW_BEFORE records before it and WINDOW_AFTER from it (a screen of table
- * rows and its overscan), at most WINDOW_BYTES (at least the record itself). Reading a whole ~2 MB
- * chunk was ~40 ms of a 1M dataset's ~130 ms open, and of every jump of its table (bench:open,
- * 2026-11-29). A chunk read through WINDOWS_PER_CHUNK windows is then read whole, so that a pass
- * over many samples (export, a model job) still reads each chunk about once.
- */
-const WINDOW_BEFORE = 16;
-const WINDOW_AFTER = 64;
-const WINDOW_BYTES = 256 << 10;
-const WINDOWS_PER_CHUNK = 2;
-const WINDOW_CACHE = 32;
-
-/** Records [a, b) of chunk c, read without the rest of it: buf holds their bytes, offsets are rebased to buf. */
-interface ChunkWindow extends LoadedChunk {
-  c: number;
-  a: number;
-  b: number;
-}
+const RECORD_CACHE = 256; // chunk records kept: each holds its chunk's offsets (≤ 16 KB)
 
 /** Reads started by prefetch (before the dataset's record is read), taken by the next load of that dataset. */
 const early = new Map<string, { head: Promise<ChunkWindow | undefined>; pack: Promise<ReadPack | undefined> }>();
@@ -60,10 +36,10 @@ export interface SampleStats {
 export class DatasetReader {
   private chunkCache = new Map<number, Promise<LoadedChunk>>();
   private readonly decoder = new TextDecoder();
-  /** Windows read (see WINDOW_BEFORE), most recently used last: `want` is the range asked for until the read says what it holds. */
-  private windows: Array<{ c: number; want: [number, number]; p: Promise<ChunkWindow> }> = [];
-  /** Windows read per chunk (see WINDOWS_PER_CHUNK). */
-  private windowReads = new Map<number, number>();
+  /** Windows of records read (src/db/windows.ts). */
+  private windows = new WindowCache();
+  /** Chunk records read (see chunkRecord), oldest first. */
+  private records_ = new Map<number, Promise<ChunkRecord | undefined>>();
 
   private constructor(
     readonly meta: DatasetMeta,
@@ -121,8 +97,8 @@ export class DatasetReader {
       reader = new DatasetReader(meta, db, c[COL.sampleRecord], c[COL.sampleSub], c[COL.thinkChars], c[COL.answerChars], c[COL.flags], c[COL.recordFileRow], c[COL.chunkFirst]);
     }
     const h = await head?.catch(() => undefined);
-    if (h) reader.addWindow(0, [h.a, h.b], Promise.resolve(h));
-    else if (head) reader.windowReads.set(0, WINDOWS_PER_CHUNK); // no head: chunk 0 is read whole
+    if (h) reader.windows.add(0, [h.a, h.b], Promise.resolve(h));
+    else if (head) reader.windows.spend(0); // no head: chunk 0 is read whole
     return reader;
   }
 
@@ -250,28 +226,32 @@ export class DatasetReader {
    */
   private async cover(c: number, lo: number, hi: number): Promise<ChunkWindow | undefined> {
     if (this.chunkCache.has(c)) return undefined;
-    for (let k = this.windows.length - 1; k >= 0; k--) {
-      const w = this.windows[k];
-      if (w.c !== c || lo < w.want[0] || hi > w.want[1]) continue;
-      this.windows.splice(k, 1);
-      this.windows.push(w); // most recently used last
-      const got = await w.p.catch(() => undefined);
+    const w = this.windows.find(c, lo, hi);
+    if (w) {
+      const got = await w.catch(() => undefined);
       // The read may hold fewer records than asked for (WINDOW_BYTES): then read again.
       if (got && lo >= got.a && hi <= got.b) return got;
-      break;
     }
-    if ((this.windowReads.get(c) ?? 0) >= WINDOWS_PER_CHUNK) return undefined;
-    const p = readWindow(this.meta.id, this.db, c, lo, hi);
-    this.addWindow(c, [Math.max(0, lo - WINDOW_BEFORE), hi + WINDOW_AFTER], p.then((w) => w ?? Promise.reject(new Error('read whole'))));
+    if (this.windows.spent(c)) return undefined;
+    const p = this.chunkRecord(c).then((rec) => windowOf(rec, c, lo, hi));
+    this.windows.add(c, [lo, hi], p);
     const got = await p.catch(() => undefined);
     return got && lo >= got.a && hi <= got.b ? got : undefined;
   }
 
-  private addWindow(c: number, want: [number, number], p: Promise<ChunkWindow>): void {
-    p.catch(() => {}); // no window (a failed read, or too big a span): the whole chunk is read, and its error is the one shown
-    this.windows.push({ c, want, p });
-    this.windowReads.set(c, (this.windowReads.get(c) ?? 0) + 1);
-    if (this.windows.length > WINDOW_CACHE) this.windows.shift();
+  /**
+   * Chunk c's record (offsets and where its text is), read once: the windows of a chunk and then
+   * the whole chunk all need it, and each IndexedDB read waits behind whatever else the page reads.
+   */
+  private chunkRecord(c: number): Promise<ChunkRecord | undefined> {
+    let p = this.records_.get(c);
+    if (!p) {
+      p = readChunk(this.meta.id, c, this.db);
+      p.catch(() => this.records_.delete(c));
+      this.records_.set(c, p);
+      if (this.records_.size > RECORD_CACHE) this.records_.delete(this.records_.keys().next().value!);
+    }
+    return p;
   }
 
   /** The canonical sample j, mapped with the dataset's current mapping. */
@@ -349,7 +329,7 @@ export class DatasetReader {
       this.chunkCache.set(c, p);
       return p;
     }
-    p = loadChunk(this.meta, c, this.db);
+    p = loadChunk(this.meta, c, this.chunkRecord(c));
     this.cacheChunk(c, p);
     return p;
   }
@@ -361,31 +341,10 @@ export class DatasetReader {
   }
 }
 
-/**
- * The window of dataset `id`'s chunk c around its records [lo, hi) (see WINDOW_BEFORE): those and
- * their neighbours within WINDOW_BYTES. Undefined when the chunk does not exist (yet), or when
- * records [lo, hi) alone (more than one) exceed WINDOW_BYTES: the caller reads the whole chunk.
- */
-async function readWindow(id: string, db: DB, c: number, lo: number, hi = lo + 1): Promise<ChunkWindow | undefined> {
-  const rec = await readChunk(id, c, db);
-  const o = rec?.offsets;
-  if (!rec || !o || hi > o.length - 1 || lo >= hi) return undefined;
-  if (hi - lo > 1 && o[hi] - o[lo] > WINDOW_BYTES) return undefined;
-  let a = Math.max(0, lo - WINDOW_BEFORE);
-  let b = Math.min(o.length - 1, hi + WINDOW_AFTER);
-  while (b > hi && o[b] - o[a] > WINDOW_BYTES) b--;
-  while (a < lo && o[b] - o[a] > WINDOW_BYTES) a++;
-  const buf = await chunkBytes(rec, [o[a], o[b]]);
-  const offsets = o.slice(a, b + 1);
-  for (let k = 0; k < offsets.length; k++) offsets[k] -= o[a];
-  return { c, a, b, buf, offsets };
-}
-
-function loadChunk(meta: DatasetMeta, c: number, db: DB): Promise<LoadedChunk> {
-  return readChunk(meta.id, c, db).then(async (rec) => {
-    if (!rec) throw new Error(`chunk ${c} of ${meta.name} is missing`);
-    return { buf: await chunkBytes(rec), offsets: rec.offsets };
-  });
+async function loadChunk(meta: DatasetMeta, c: number, rec: Promise<ChunkRecord | undefined>): Promise<LoadedChunk> {
+  const r = await rec;
+  if (!r) throw new Error(`chunk ${c} of ${meta.name} is missing`);
+  return { buf: await chunkBytes(r), offsets: r.offsets };
 }
 
 /** The reader's seven columns of `meta`, from their parts. */
