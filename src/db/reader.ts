@@ -31,7 +31,8 @@ export interface SampleStats {
 
 /**
  * Random access to one dataset's samples: numeric columns are loaded once, text chunks on demand
- * (LRU-cached). Opening sample j reads one chunk and maps one record.
+ * (LRU-cached), or a window of records around the one asked for (src/db/windows.ts). Opening
+ * sample j reads at most one chunk and maps one record.
  */
 export class DatasetReader {
   private chunkCache = new Map<number, Promise<LoadedChunk>>();
