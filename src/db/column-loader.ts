@@ -75,8 +75,7 @@ export async function loadColumns(id: string, specs: ColumnSpec[]): Promise<Arra
   return loaded.map((c) => (!Array.isArray(c) && 'ends' in c ? unpackStrings(c) : c));
 }
 
-const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** No lone surrogate (String.prototype.isWellFormed: Chromium 111+, Node 20+). */
 function isWellFormed(s: string): boolean {
-  const f = (s as { isWellFormed?: () => boolean }).isWellFormed;
-  return f ? f.call(s) : !LONE.test(s);
+  return (s as string & { isWellFormed(): boolean }).isWellFormed();
 }

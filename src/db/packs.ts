@@ -25,10 +25,8 @@ export interface ReadPack {
 
 /** Pack `name` of dataset `meta` read into memory, or undefined when there is none or it is stale. */
 export async function readPack(meta: DatasetMeta, name: string, db?: DB): Promise<{ layout: ColumnLayout[]; buf: ArrayBuffer } | undefined> {
-  db ??= await openDb();
-  const rec = await db.get('packs', [meta.id, name]);
-  if (!rec || !same(rec.check, packCheck(meta))) return undefined;
-  return { layout: rec.layout, buf: await rec.data.arrayBuffer() };
+  const p = await readPackEarly(meta.id, name, db);
+  return p && packFits(p, meta) ? p : undefined;
 }
 
 /**

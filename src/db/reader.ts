@@ -89,8 +89,8 @@ export class DatasetReader {
     head?.catch(() => {}); // a failure shows when a row of it is opened
     let reader: DatasetReader | undefined;
     // A pack is only ever a shortcut: one that cannot be read, or is stale, is passed over.
-    const early_ = pre ? await pre.pack.catch(() => undefined) : undefined;
-    const pack = early_ && packFits(early_, meta) ? early_ : await readPack(meta, PACK, db).catch(() => undefined);
+    const earlyPack = pre ? await pre.pack.catch(() => undefined) : undefined;
+    const pack = earlyPack && packFits(earlyPack, meta) ? earlyPack : await readPack(meta, PACK, db).catch(() => undefined);
     if (pack) reader = DatasetReader.fromPack(meta, db, pack.layout, pack.buf);
     if (!reader) {
       const c = await readParts(meta, db);

@@ -74,6 +74,14 @@ describe('opening reads the head of the first chunk first', () => {
     }
   });
 
+  it('prefetching a dataset that does not exist (a stale place in the session) does nothing, and opening another is unaffected', async () => {
+    DatasetReader.prefetch('no-such-dataset');
+    DatasetReader.prefetch('');
+    const meta = await ingest('after-stale.jsonl', 3);
+    const r = await DatasetReader.open(meta);
+    expect((await r.sample(2)).question).toBe('Q2?');
+  });
+
   it('a prefetched pack that no longer fits the dataset is passed over', async () => {
     const meta = await ingest('stale.jsonl', 20);
     DatasetReader.prefetch(meta.id);

@@ -60,9 +60,9 @@ describe('rendered reasoning in the sample view', () => {
       // which are not blocks (matching those made this wait flaky: it failed once they were drawn).
       await page.waitForFunction(() => {
         const blocks = [...document.querySelectorAll('[data-testid="sample-steps"] > li > *:first-child')];
-        const todo = blocks.find((e) => e.getAttribute('data-rendered') !== 'true');
-        todo?.scrollIntoView({ block: 'center' });
-        return blocks.length > 0 && !todo;
+        const pending = blocks.find((e) => e.getAttribute('data-rendered') !== 'true');
+        pending?.scrollIntoView({ block: 'center' });
+        return blocks.length > 0 && !pending;
       });
       await expect.poll(() => view.locator('.katex').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(8);
       await expect.poll(() => view.locator('.katex-display').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
