@@ -7,6 +7,8 @@ import { openDb, type ChunkRecord, type DatasetMeta, type DB } from './schema';
 import { packFits, readPack, readPackEarly, writePack, type ReadPack } from './packs';
 import { toArray, unpackColumn, type ColumnLayout, type NumColumn } from '../core/pack';
 import { readWindow, WindowCache, windowOf, type ChunkWindow, type LoadedChunk } from './windows';
+import { PromiseLru } from './promise-lru';
+import { onPage, shownOf, showInWorker, type ShownSample } from './sample-shown';
 
 const READERS = 2; // readers kept for sharing (see open): the dataset on screen and the one before
 const shared = new Map<string, Promise<DatasetReader>>();
@@ -17,6 +19,18 @@ const PACK = 'reader';
 const CHUNK_CACHE = 8; // a screenful of table rows spans 1–2 chunks; 8 covers fast scrolling back
 
 const RECORD_CACHE = 256; // chunk records kept: each holds its chunk's offsets (≤ 16 KB)
+
+/** Mapped samples kept (see sample and view): the sample view's panels and the table ask for the same ones. */
+const SAMPLE_CACHE = 64;
+/** ... and the stored bytes of their records at most, since one record can be 50 MB. */
+const SAMPLE_CACHE_BYTES = 32 << 20;
+/** A record this long is parsed and mapped in the view worker when the page shows it (see view). */
+const OFFLOAD_BYTES = 512 << 10;
+/**
+ * A record this long is parsed in a task of its own (after a macrotask yield): a row of 100k
+ * columns takes ~150 ms to parse, and the table's rows, parsed back to back, held the page ~1 s.
+ */
+const YIELD_BYTES = 256 << 10;
 
 /** Reads started by prefetch (before the dataset's record is read), taken by the next load of that dataset. */
 const early = new Map<string, { head: Promise<ChunkWindow | undefined>; pack: Promise<ReadPack | undefined> }>();
@@ -41,6 +55,10 @@ export class DatasetReader {
   private windows = new WindowCache();
   /** Chunk records read (see chunkRecord), oldest first. */
   private records_ = new Map<number, Promise<ChunkRecord | undefined>>();
+  /** Mapped samples (see sample), by sample, with their records' stored bytes. */
+  private samples_ = new PromiseLru<number, Sample>(SAMPLE_CACHE, SAMPLE_CACHE_BYTES);
+  /** Shown samples (see view). */
+  private views_ = new PromiseLru<number, ShownSample>(SAMPLE_CACHE, SAMPLE_CACHE_BYTES);
 
   private constructor(
     readonly meta: DatasetMeta,
@@ -189,8 +207,15 @@ export class DatasetReader {
 
   /** The parsed source record behind stored record r (the original row, unchanged). */
   async record(r: number): Promise<unknown> {
+    return (await this.parsed(r)).value;
+  }
+
+  /** Record r parsed, and its stored length in bytes. */
+  private async parsed(r: number): Promise<{ value: unknown; bytes: number }> {
     const { buf, offsets, i } = await this.chunkFor(r);
-    return JSON.parse(this.decoder.decode(chunkRecordBytes(buf, offsets, i)));
+    const bytes = chunkRecordBytes(buf, offsets, i);
+    if (bytes.length >= YIELD_BYTES) await macrotask();
+    return { value: JSON.parse(this.decoder.decode(bytes)), bytes: bytes.length };
   }
 
   /**
@@ -199,6 +224,18 @@ export class DatasetReader {
    * rows, filtered or not), or the whole chunk when they span more than WINDOW_BYTES.
    */
   async samples(js: readonly number[]): Promise<Array<Sample | Error>> {
+    await this.coverAll(js);
+    return Promise.all(js.map((j) => this.sample(j).catch(asError)));
+  }
+
+  /** view() of samples js, read as samples() reads them: what the table shows of its visible rows. */
+  async views(js: readonly number[]): Promise<Array<ShownSample | Error>> {
+    await this.coverAll(js);
+    return Promise.all(js.map((j) => this.view(j).catch(asError)));
+  }
+
+  /** Read the records of samples js with one read per chunk (see samples); errors are left to each sample's read. */
+  private async coverAll(js: readonly number[]): Promise<void> {
     const span = new Map<number, [number, number]>(); // chunk → records [lo, hi) asked for in it
     for (const j of js) {
       if (!(j >= 0 && j < this.size)) continue; // sample(j) reports it
@@ -208,8 +245,7 @@ export class DatasetReader {
       const sp = span.get(c);
       if (sp) { sp[0] = Math.min(sp[0], i); sp[1] = Math.max(sp[1], i + 1); } else span.set(c, [i, i + 1]);
     }
-    await Promise.all([...span].map(([c, [lo, hi]]) => this.cover(c, lo, hi).catch(() => {}))); // errors: per sample below
-    return Promise.all(js.map((j) => this.sample(j).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+    await Promise.all([...span].map(([c, [lo, hi]]) => this.cover(c, lo, hi).catch(() => {})));
   }
 
   /** The loaded chunk or window that holds record r, and r's index in it. */
@@ -255,11 +291,46 @@ export class DatasetReader {
     return p;
   }
 
-  /** The canonical sample j, mapped with the dataset's current mapping. */
-  async sample(j: number): Promise<Sample> {
-    if (j < 0 || j >= this.size) throw new RangeError(`sample ${j} is out of range 0..${this.size - 1}`);
+  /**
+   * The canonical sample j, mapped with the dataset's current mapping. The last SAMPLE_CACHE
+   * (within SAMPLE_CACHE_BYTES of records) are kept, and a sample being read is read once for all
+   * who ask. Callers get the same object and must not change it.
+   */
+  sample(j: number): Promise<Sample> {
+    return this.samples_.get(j, async () => {
+      const { value, bytes } = await this.parsed(this.recordOfSample(j));
+      return { value: this.mapped(value, j), bytes };
+    });
+  }
+
+  /**
+   * Sample j as the page shows it (the table's rows, the sample view and its bars): the sample with
+   * its first SHOWN_EXTRA other fields, and how many it has. On the page, a record of OFFLOAD_BYTES
+   * or more is parsed and mapped in the view worker, since a row of 100k columns holds the thread
+   * ~200 ms; the worker sends back only what is shown. Kept like sample(); must not be changed.
+   */
+  view(j: number): Promise<ShownSample> {
+    return this.views_.get(j, async () => {
+      const r = this.recordOfSample(j);
+      const { buf, offsets, i } = await this.chunkFor(r);
+      const bytes = chunkRecordBytes(buf, offsets, i);
+      if (bytes.length >= OFFLOAD_BYTES && onPage()) {
+        const at = { fileRow: this.recordFileRow.at(r)!, mapping: this.meta.mapping, file: this.meta.name, sub: this.sampleSub.at(j)!, record: r };
+        return { value: await showInWorker(bytes.slice(), at), bytes: bytes.length };
+      }
+      return { value: shownOf(await this.sample(j)), bytes: bytes.length };
+    });
+  }
+
+  /** The stored record of sample j; throws a RangeError for a sample out of range. */
+  private recordOfSample(j: number): number {
+    if (!(j >= 0 && j < this.size)) throw new RangeError(`sample ${j} is out of range 0..${this.size - 1}`);
+    return this.sampleRecord.at(j)!;
+  }
+
+  /** Sample j of parsed record `value`. */
+  private mapped(value: unknown, j: number): Sample {
     const r = this.sampleRecord.at(j)!;
-    const value = await this.record(r);
     const { samples } = mapRecord(value, this.recordFileRow.at(r)!, this.meta.mapping, this.meta.name);
     const s = samples[this.sampleSub.at(j)!];
     if (!s) throw new Error(`record ${r} no longer yields sample ${this.sampleSub.at(j)!}`);
@@ -361,4 +432,17 @@ async function readParts(meta: DatasetMeta, db: DB) {
     readColumn(meta.id, COL.chunkFirst, Uint32Array, db),
   ]);
   return { [COL.sampleRecord]: sr, [COL.sampleSub]: ss, [COL.thinkChars]: tc, [COL.answerChars]: ac, [COL.flags]: fl, [COL.recordFileRow]: fr, [COL.chunkFirst]: cf };
+}
+
+/** A macrotask later (a message, not a timer: timers are clamped in background tabs). */
+function macrotask(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => { ch.port1.close(); resolve(); };
+    ch.port2.postMessage(null);
+  });
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
 }

@@ -92,6 +92,32 @@ describe('opening reads the head of the first chunk first', () => {
   });
 });
 
+describe('DatasetReader.view', () => {
+  it('gives what the page shows of a sample: the sample, its first 200 other fields and their count; each read once', async () => {
+    // A row of 1,000 columns, a row over YIELD_BYTES (parsed after a yield), and plain rows.
+    const line = (i: number) => {
+      const o: Record<string, unknown> = { question: `Q${i}?`, response: `<think>t${i}</think>a${i}` };
+      if (i === 1) for (let k = 0; k < 1000; k++) o[`f${k}`] = k;
+      if (i === 2) o.pad = 'p'.repeat(300_000);
+      return o;
+    };
+    const meta = await ingest('view.jsonl', 6, line);
+    const r = await DatasetReader.open({ ...meta, updatedAt: meta.updatedAt + 1 });
+    const [v0, v1, v2, bad] = await r.views([0, 1, 2, 99]);
+    expect(v0).toMatchObject({ sample: { question: 'Q0?', think: 't0', answer: 'a0' } });
+    expect((v1 as { extraCount: number }).extraCount).toBeGreaterThanOrEqual(1000);
+    expect(Object.keys((v1 as { sample: { extra: object } }).sample.extra)).toHaveLength(200);
+    expect((v2 as { sample: { extra: { pad?: string } } }).sample.extra.pad).toBeUndefined(); // over 1000 chars: not an extra
+    expect((v2 as { sample: { answer: string } }).sample.answer).toBe('a2');
+    expect(bad).toBeInstanceOf(RangeError);
+    // The same objects for all who ask (the table, the sample view and its bars): read once.
+    expect(await r.view(0)).toBe(v0);
+    expect(await r.sample(1)).toBe(await r.sample(1));
+    expect(Object.keys((await r.sample(1)).extra).length).toBeGreaterThanOrEqual(1000); // sample() is whole
+    expect((await r.sample(2)).answer).toBe('a2');
+  });
+});
+
 describe('DatasetReader.samplesInOrder', () => {
   /** Every sample through sample(j), the reference. */
   async function oneByOne(r: DatasetReader, from = 0) {

@@ -118,4 +118,35 @@ describe('the open dataset and stage', () => {
       await ctx.close();
     }
   });
+
+  it('the opened sample stays open when the list of datasets is read again (another dataset deleted, a pass finished)', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const { page, errors } = await openApp(ctx);
+      await drop(page, fileB);
+      await drop(page, fileA);
+      // Let alpha's Measure pass finish and save (it reads the list again when it does).
+      await page.waitForFunction(async () => {
+        const db: IDBDatabase = await new Promise((res, rej) => { const q = indexedDB.open('thinksift'); q.onsuccess = () => res(q.result); q.onerror = () => rej(q.error); });
+        const all: Array<{ name: string; features?: { status: string } }> = await new Promise((res, rej) => { const q = db.transaction('datasets').objectStore('datasets').getAll(); q.onsuccess = () => res(q.result); q.onerror = () => rej(q.error); });
+        db.close();
+        return all.find((d) => d.name === 'alpha.jsonl')?.features?.status === 'complete';
+      }, undefined, { timeout: 60_000 });
+      await page.waitForTimeout(1000);
+      await page.locator('[data-testid="sample-row"][data-index="7"]').click();
+      await page.locator('[data-testid="sample-view"][data-index="7"]').waitFor();
+      expect(await page.getByTestId('sample-view').textContent()).toContain('alpha: what is 2?');
+      // Delete beta: the list is read again, alpha stays open on sample 7.
+      page.once('dialog', (d) => void d.accept());
+      await page.locator('[data-testid="dataset-item"][data-name="beta.jsonl"]').getByTestId('delete').click();
+      await page.locator('[data-testid="dataset-item"][data-name="beta.jsonl"]').waitFor({ state: 'detached' });
+      await page.waitForTimeout(500);
+      expect(await page.getByTestId('sample-view').getAttribute('data-index')).toBe('7');
+      expect(await page.locator('[data-testid="sample-row"].sel').getAttribute('data-index')).toBe('7');
+      expect(await page.getByTestId('sample-view').textContent()).toContain('alpha: what is 2?');
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
 });
