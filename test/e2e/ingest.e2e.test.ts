@@ -274,8 +274,8 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
     }
   });
 
-  for (const kind of ['parquet', 'csv', 'gz'] as const) {
-    it(`reads the same 500 rows from a generated ${kind} file`, async () => {
+  for (const kind of ['parquet', 'zstd', 'csv', 'gz'] as const) {
+    it(`reads the same 500 rows from a generated ${kind === 'zstd' ? 'zstd Parquet' : kind} file`, async () => {
       const { ctx, page, errors } = await fresh();
       try {
         await drop(page, files[kind]);
@@ -283,6 +283,8 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
         expect(await page.getByTestId('ingest-errors').getAttribute('data-count')).toBe('0');
         await page.getByTestId('sample-question').waitFor();
         expect((await page.getByTestId('sample-question').textContent())?.trim()).toBe(longcotRows()[0].question.trim());
+        // A row of a later row group.
+        expect(await openRow(page, 300)).toBe(longcotRows()[300].question.trim());
         expect(errors).toEqual([]);
       } finally {
         await ctx.close();
