@@ -1,7 +1,7 @@
 import { chunkRecordBytes, COL, columnKey, FLAG_CORRECT, FLAG_HAS_CORRECT, FLAG_TRUNCATED, tagCounts, type TagCounts } from '../core/batch';
 import { mapRecord } from '../core/schema/mapping';
 import type { Sample } from '../core/types';
-import { iterateChunks, readChunk, readColumn } from './datasets';
+import { iterateChunkBytes, readChunk, readColumn } from './datasets';
 import { chunkBytes, prefetchText } from './text-store';
 import { openDb, type ChunkRecord, type DatasetMeta, type DB } from './schema';
 import { packFits, readPack, readPackEarly, writePack, type ReadPack } from './packs';
@@ -348,8 +348,7 @@ export class DatasetReader {
     let j = Math.max(0, from);
     if (j >= this.size) return;
     const startChunk = this.chunkOf(this.sampleRecord.at(j)!);
-    for await (const chunk of iterateChunks(this.meta.id, startChunk, this.db)) {
-      const buf = await chunkBytes(chunk);
+    for await (const { chunk, bytes: buf } of iterateChunkBytes(this.meta.id, startChunk, this.db)) {
       const text = this.decoder.decode(buf);
       const ascii = text.length === buf.length; // then byte offsets are character offsets
       const first = j;

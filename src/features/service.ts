@@ -4,8 +4,7 @@ import { compileRethink } from '../core/features/rethink';
 import { extraKeysOf, groupColumns, newFeatureBatch, pushSample } from '../core/features/columns';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { mapRecord } from '../core/schema/mapping';
-import { deleteColumns, getDataset, iterateChunks, patchDataset, readColumn } from '../db/datasets';
-import { chunkBytes } from '../db/text-store';
+import { deleteColumns, getDataset, iterateChunkBytes, patchDataset, readColumn } from '../db/datasets';
 import { carryScoreColumns } from '../scores/keep';
 import { openDb, type ColumnPart, type DatasetMeta, type FeatureState } from '../db/schema';
 import { loadTokenizer } from '../models/tokenizer';
@@ -106,9 +105,8 @@ export class FeatureService {
     };
 
     try {
-      for await (const chunk of iterateChunks(id, state.doneChunks, db)) {
+      for await (const { chunk, bytes: buf } of iterateChunkBytes(id, state.doneChunks, db)) {
         if (signal.aborted) throw signal.reason;
-        const buf = await chunkBytes(chunk);
         textBytes += buf.length;
         for (let i = 0; i + 1 < chunk.offsets.length; i++) {
           const r = chunk.firstRecord + i;

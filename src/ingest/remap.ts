@@ -2,8 +2,7 @@ import { chunkRecordBytes, COL, columnKey, sampleFlags, SAMPLE_COLUMNS } from '.
 import { mapRecord, type FieldMapping } from '../core/schema/mapping';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import type { CoreIssue } from '../core/types';
-import { deleteColumns, deleteColumnVersion, getDataset, iterateChunks, putDataset, readColumn } from '../db/datasets';
-import { chunkBytes } from '../db/text-store';
+import { deleteColumns, deleteColumnVersion, getDataset, iterateChunkBytes, putDataset, readColumn } from '../db/datasets';
 import { MAX_STORED_ERRORS, openDb, type ColumnPart, type DatasetMeta } from '../db/schema';
 import { DatasetReader } from '../db/reader';
 
@@ -37,10 +36,9 @@ export async function remapDataset(
   let samples = 0;
   let part = 0;
   let last = 0;
-  for await (const chunk of iterateChunks(id, 0, db)) {
+  for await (const { chunk, bytes: buf } of iterateChunkBytes(id, 0, db)) {
     if (signal.aborted) throw signal.reason;
     const cols = { rec: [] as number[], sub: [] as number[], tc: [] as number[], ac: [] as number[], fl: [] as number[] };
-    const buf = await chunkBytes(chunk);
     for (let i = 0; i + 1 < chunk.offsets.length; i++) {
       const r = record++;
       const value = JSON.parse(decoder.decode(chunkRecordBytes(buf, chunk.offsets, i)));

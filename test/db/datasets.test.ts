@@ -4,6 +4,7 @@ import {
   deleteColumns,
   deleteDataset,
   getDataset,
+  iterateChunkBytes,
   iterateChunks,
   listDatasets,
   patchDataset,
@@ -242,5 +243,30 @@ describe('openDb / closeDb', () => {
     const b = await openDb();
     expect(b).not.toBe(a);
     await closeDb();
+  });
+});
+
+describe('iterateChunkBytes', () => {
+  it('gives every chunk from `from` on, in order, each with its own bytes, reading ahead of the caller', async () => {
+    const db = await freshDb();
+    await seed(db, 'rb', 40, 0); // more than one IndexedDB batch of 16
+    const dec = new TextDecoder();
+    const got: string[] = [];
+    for await (const { chunk, bytes } of iterateChunkBytes('rb', 3, db)) {
+      expect(dec.decode(bytes)).toBe(`{"r":${chunk.firstRecord}}{"r":${chunk.firstRecord + 1}}`);
+      got.push(`${chunk.n}`);
+    }
+    expect(got).toEqual(Array.from({ length: 37 }, (_, k) => `${k + 3}`));
+    // Stopping early (a cancelled pass) ends cleanly.
+    for await (const { chunk } of iterateChunkBytes('rb', 0, db)) if (chunk.n === 5) break;
+  });
+
+  it("a chunk whose text cannot be read rejects at that chunk's turn, after the ones before it", async () => {
+    const db = await freshDb();
+    const cs = [chunk('bad', 0), { ...chunk('bad', 1), data: undefined }, chunk('bad', 2)];
+    await writeBatch(meta('bad'), cs, [], db);
+    const seen: number[] = [];
+    await expect((async () => { for await (const { chunk: c } of iterateChunkBytes('bad', 0, db)) seen.push(c.n); })()).rejects.toThrow('chunk 1 of dataset bad has no text');
+    expect(seen).toEqual([0]);
   });
 });
