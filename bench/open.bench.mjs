@@ -15,6 +15,7 @@
  * TRACE_CATS (trace categories), TRACE_TOP (names listed, 15) and TRACE_LONG_US (events listed one by one
  * when longer, 8000) tune that trace.
  */
+import { spawn } from 'node:child_process';
 import { appendFileSync, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,7 +30,9 @@ const arg = (name, def) => {
 const ROWS = arg('rows', 1_000_000);
 const APPEND = !process.argv.includes('--no-append');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // PERF_SEARCH=FILE: `perf record` of the whole machine during the first search, JS symbolised (--perf-basic-prof).
+  ...(process.env.PERF_SEARCH ? ['--js-flags=--perf-basic-prof'] : [])];
 const ROW_PX = 28; // the table's row height (src/ui/table)
 const SHAPES = ['triangle', 'hexagon', 'sequence', 'polynomial', 'probability', 'integer', 'circle'];
 
@@ -241,7 +244,10 @@ try {
       return { first, all, hits: Number(status().getAttribute('data-hits')) };
     });
   }, q);
+  const perf = process.env.PERF_SEARCH ? spawn('perf', ['record', '-a', '-g', '-F', '499', '-o', process.env.PERF_SEARCH], { stdio: 'ignore' }) : undefined;
+  if (perf) await new Promise((r) => setTimeout(r, 500));
   const cold = await search('triangle');
+  if (perf) { perf.kill('SIGINT'); await new Promise((r) => perf.on('exit', r)); }
   const warm = [];
   for (const q of ['hexagon', 'polynomial', 'circle with side 42']) warm.push({ q, ...(await search(q)) });
   console.log('search cold', cold, 'warm', warm);

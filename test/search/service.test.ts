@@ -68,6 +68,27 @@ describe('SearchService', () => {
   });
 });
 
+describe('SearchService, folding while the text is read', () => {
+  it('the first search folds as it reads; it and the folded searches after it find the same samples', async () => {
+    // 'K' (U+212A, the Kelvin sign) lower-cases to an ASCII k; a case-insensitive RegExp (the query's
+    // matcher) does not take it for a k, so the folded scan must confirm such hits.
+    const rows = Array.from({ length: 9000 }, (_, i) => ({ id: `k${i}`, question: `Question ${i}: ${i % 9 === 0 ? 'Kelvin' : i % 13 === 0 ? '\u212Aelvin' : 'celsius'} ${'x'.repeat(300)}`, response: `<think>t${i}</think>a${i}` }));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'fold.jsonl'));
+    const svc = new SearchService();
+    const held = () => (svc as unknown as { text?: { folded?: Record<string, { ascii: boolean } | undefined> } }).text;
+    const query: SearchQuery = { text: 'kelvin', regex: false, matchCase: false, fields: ['question'] };
+    const want = rows.flatMap((r, i) => (/kelvin/im.test(r.question) ? [i] : []));
+    expect(want).not.toContain(13);
+    const first = await collect(svc, meta.id, query);
+    expect(first.batches.length).toBeGreaterThan(1); // read in several chunks
+    expect(first.hits).toEqual(want);
+    expect(held()?.folded?.question).toMatchObject({ ascii: false });
+    expect(held()?.folded?.answer).toMatchObject({ ascii: true });
+    expect((await collect(svc, meta.id, query)).hits).toEqual(want);
+    expect((await collect(svc, meta.id, { ...query, text: 'CELSIUS' })).hits).toEqual(rows.flatMap((r, i) => (r.question.includes('celsius') ? [i] : [])));
+  });
+});
+
 describe('SearchService, first search of a dataset', () => {
   // ~700 bytes a record in 2 MB chunks: 3 chunks, so the text is read in three steps.
   const rows = Array.from({ length: 8000 }, (_, i) => ({ id: `f${i}`, question: `Q${i} ${i % 10 === 0 ? 'needle' : 'hay'} ${'x'.repeat(600)}`, response: `<think>t${i}</think>a${i}` }));

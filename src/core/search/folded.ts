@@ -16,30 +16,74 @@ export interface FoldedColumn {
   text: string;
   /** starts[j]: where sample j begins in `text`; starts[n]: text.length + 1. */
   starts: Float64Array;
-  /** Every character is ASCII: a hit needs no second look (see scanFolded). */
+  /** Every character of the samples (before folding) is ASCII: a hit needs no second look (see scanFolded). */
   ascii: boolean;
 }
 
 /**
- * Fold samples 0..n-1 of `col`. Lower-casing the joined text keeps every offset when its length
- * does not change (only U+0130 lower-cases to two code units); otherwise each sample is folded on
- * its own and the offsets follow the folded lengths.
+ * Fold samples 0..n-1 of `col` (FoldBuilder with all of them at once).
  */
 export function foldColumn(col: TextColumn, n: number): FoldedColumn {
-  const parts = Array.prototype.slice.call(col, 0, n) as string[];
-  const joined = parts.join(FOLD_SEP);
-  let text = joined.toLowerCase();
-  const starts = new Float64Array(n + 1);
-  if (text.length === joined.length) {
-    for (let j = 0, at = 0; j < n; j++) { starts[j] = at; at += parts[j].length + 1; }
-  } else {
-    const low = parts.map((s) => s.toLowerCase());
-    text = low.join(FOLD_SEP);
-    for (let j = 0, at = 0; j < n; j++) { starts[j] = at; at += low[j].length + 1; }
+  const b = new FoldBuilder(n);
+  b.add(Array.prototype.slice.call(col, 0, n) as string[]);
+  return b.done();
+}
+
+/**
+ * Folds a column a run of samples at a time, in order, so that the search worker folds each chunk
+ * it reads while the next one is read, instead of all of a million samples (~2 s) once the text
+ * is in, which the first search's count waited for (bench:open, 2026-11-29). Lower-casing a run's
+ * joined text keeps every offset when its length does not change (only U+0130 lower-cases to two
+ * code units); otherwise each sample of the run is folded on its own and the offsets follow the
+ * folded lengths.
+ */
+export class FoldBuilder {
+  private readonly parts: string[] = [];
+  private readonly starts: Float64Array;
+  private j = 0;
+  private at = 0;
+  private nonAscii = false;
+
+  /** `n`: the samples the column will have. */
+  constructor(private readonly n: number) {
+    this.starts = new Float64Array(n + 1);
   }
-  starts[n] = text.length + 1;
-  // eslint-disable-next-line no-control-regex
-  return { text, starts, ascii: !/[^\x00-\x7f]/.test(text) };
+
+  /** Samples added so far. */
+  get size(): number {
+    return this.j;
+  }
+
+  /** Add the next samples' texts. */
+  add(texts: readonly string[]): void {
+    if (!texts.length) return;
+    if (this.j + texts.length > this.n) throw new RangeError(`FoldBuilder: ${this.j + texts.length} samples added, ${this.n} expected`);
+    const joined = texts.join(FOLD_SEP);
+    let low = joined.toLowerCase();
+    // Of the samples, not of the folded text: lower-casing turns the Kelvin sign into an ASCII k, and
+    // a column whose only non-ASCII character it is must still have its hits confirmed.
+    // eslint-disable-next-line no-control-regex
+    if (!this.nonAscii && /[^\x00-\x7f]/.test(joined)) this.nonAscii = true;
+    let lens: readonly string[] = texts;
+    if (low.length !== joined.length) {
+      const each = texts.map((t) => t.toLowerCase());
+      low = each.join(FOLD_SEP);
+      lens = each;
+    }
+    for (const t of lens) {
+      this.starts[this.j++] = this.at;
+      this.at += t.length + 1;
+    }
+    this.parts.push(low);
+  }
+
+  /** The folded column; every one of the n samples must have been added. */
+  done(): FoldedColumn {
+    if (this.j !== this.n) throw new RangeError(`FoldBuilder: ${this.j} of ${this.n} samples added`);
+    const text = this.parts.join(FOLD_SEP);
+    this.starts[this.n] = text.length + 1;
+    return { text, starts: this.starts, ascii: !this.nonAscii };
+  }
 }
 
 /** True when `needle` (what the user typed) can be searched in folded text: ASCII, no FOLD_SEP. */

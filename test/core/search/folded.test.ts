@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldable, foldColumn, scanFolded } from '../../../src/core/search/folded';
+import { FoldBuilder, foldable, foldColumn, scanFolded } from '../../../src/core/search/folded';
 import { scanAll } from '../../../src/core/search/column';
 import { compileQuery, type Matcher } from '../../../src/core/search/query';
 import { createRng } from '../../../src/core/rng';
@@ -26,6 +26,18 @@ describe('folded search (the default: a literal in either case)', () => {
     expect(agree(col, 'triangle', 100)).toEqual([0, 2, 4, 6]);
     expect(agree(col, 'TriAngle', 2)).toEqual([0, 2, 4, 6]);
     expect(agree(col, 'a', 1)).toEqual([0, 2, 4, 5, 6]);
+  });
+
+  it('a column whose only non-ASCII character is the Kelvin sign (folded, all ASCII) still has its hits confirmed', () => {
+    const col = ['\u212Aelvin', 'kelvin', 'celsius', 'KELVIN'];
+    const f = foldColumn(col, col.length);
+    expect(f.text).toBe('kelvin\u0000kelvin\u0000celsius\u0000kelvin'); // lower-cased: all ASCII
+    expect(f.ascii).toBe(false);
+    const re = /kelvin/im;
+    const hits: number[] = [];
+    scanFolded(f, 'kelvin', 0, col.length, hits, (j) => re.test(col[j]));
+    expect(hits).toEqual([1, 3]);
+    expect(hits).toEqual(col.flatMap((s, j) => (re.test(s) ? [j] : [])));
   });
 
   it('is exact where lower-casing is not: the Kelvin sign, U+0130, accented letters', () => {
@@ -56,5 +68,27 @@ describe('folded search (the default: a literal in either case)', () => {
     expect(foldable('é')).toBe(false);
     expect(foldable('a\u0000')).toBe(false);
     expect(foldable('')).toBe(false);
+  });
+});
+
+describe('FoldBuilder', () => {
+  it('folds in runs exactly as foldColumn folds the whole column, a run with U+0130 or the Kelvin sign included', () => {
+    const col = ['Alpha', 'İstanbul', 'beta', '', '\u212Aelvin', 'GAMMA', 'delta', 'i̇x', 'End'];
+    for (const cuts of [[9], [1, 8], [2, 2, 2, 3], [4, 0, 5], [1, 1, 1, 1, 1, 1, 1, 1, 1]]) {
+      const b = new FoldBuilder(col.length);
+      let at = 0;
+      for (const c of cuts) { b.add(col.slice(at, at + c)); at += c; }
+      const got = b.done();
+      const ref = foldColumn(col, col.length);
+      expect(got.text).toBe(ref.text);
+      expect(Array.from(got.starts)).toEqual(Array.from(ref.starts));
+      expect(got.ascii).toBe(false);
+    }
+    const ascii = new FoldBuilder(2);
+    ascii.add(['A']);
+    ascii.add(['b']);
+    expect(ascii.done()).toMatchObject({ text: 'a\u0000b', ascii: true });
+    expect(() => new FoldBuilder(2).done()).toThrow(RangeError);
+    expect(() => new FoldBuilder(1).add(['a', 'b'])).toThrow(RangeError);
   });
 });
