@@ -1,12 +1,13 @@
 import { chunkRecordBytes, COL, columnKey, FLAG_CORRECT, FLAG_HAS_CORRECT, FLAG_TRUNCATED, tagCounts, type TagCounts } from '../core/batch';
 import { mapRecord } from '../core/schema/mapping';
 import type { Sample } from '../core/types';
-import { iterateChunkBytes, readChunk, readColumn } from './datasets';
-import { chunkBytes, prefetchText } from './text-store';
-import { openDb, type ChunkRecord, type DatasetMeta, type DB } from './schema';
+import { iterateChunkBytes, readColumn } from './datasets';
+import { prefetchText } from './text-store';
+import { openDb, type DatasetMeta, type DB } from './schema';
 import { packFits, readPack, readPackEarly, writePack, type ReadPack } from './packs';
 import { toArray, unpackColumn, type ColumnLayout, type NumColumn } from '../core/pack';
-import { readWindow, WindowCache, windowOf, type ChunkWindow, type LoadedChunk } from './windows';
+import { readWindow, type ChunkWindow } from './windows';
+import { RecordStore } from './record-store';
 import { PromiseLru } from './promise-lru';
 import { onPage, shownOf, showInWorker, type ShownSample } from './sample-shown';
 
@@ -15,10 +16,6 @@ const shared = new Map<string, Promise<DatasetReader>>();
 
 /** Name of the reader's pack (src/db/packs.ts): its seven columns, packed. */
 const PACK = 'reader';
-
-const CHUNK_CACHE = 8; // a screenful of table rows spans 1–2 chunks; 8 covers fast scrolling back
-
-const RECORD_CACHE = 256; // chunk records kept: each holds its chunk's offsets (≤ 16 KB)
 
 /** Mapped samples kept (see sample and view): the sample view's panels and the table ask for the same ones. */
 const SAMPLE_CACHE = 64;
@@ -44,17 +41,14 @@ export interface SampleStats {
 }
 
 /**
- * Random access to one dataset's samples: numeric columns are loaded once, text chunks on demand
- * (LRU-cached), or a window of records around the one asked for (src/db/windows.ts). Opening
- * sample j reads at most one chunk and maps one record.
+ * Random access to one dataset's samples: numeric columns are loaded once, the records' text on
+ * demand (src/db/record-store.ts: a window of records around the one asked for, or its chunk).
+ * Opening sample j reads at most one chunk and maps one record.
  */
 export class DatasetReader {
-  private chunkCache = new Map<number, Promise<LoadedChunk>>();
   private readonly decoder = new TextDecoder();
-  /** Windows of records read (src/db/windows.ts). */
-  private windows = new WindowCache();
-  /** Chunk records read (see chunkRecord), oldest first. */
-  private records_ = new Map<number, Promise<ChunkRecord | undefined>>();
+  /** The records' text: windows and chunks read on demand (src/db/record-store.ts). */
+  private readonly store: RecordStore;
   /** Mapped samples (see sample), by sample, with their records' stored bytes. */
   private samples_ = new PromiseLru<number, Sample>(SAMPLE_CACHE, SAMPLE_CACHE_BYTES);
   /** Shown samples (see view). */
@@ -69,8 +63,10 @@ export class DatasetReader {
     private readonly answerChars: NumColumn,
     private readonly flags: Uint8Array,
     private readonly recordFileRow: NumColumn,
-    private readonly chunkFirst: NumColumn,
-  ) {}
+    chunkFirst: NumColumn,
+  ) {
+    this.store = new RecordStore(meta, db, chunkFirst);
+  }
 
   /**
    * A reader of the dataset as `meta` describes it. Readers are shared: the panels that open the
@@ -115,9 +111,7 @@ export class DatasetReader {
       if (meta.status === 'complete') void writePack(meta, PACK, c, db).catch(() => {}); // no pack: the next open reads the parts again
       reader = new DatasetReader(meta, db, c[COL.sampleRecord], c[COL.sampleSub], c[COL.thinkChars], c[COL.answerChars], c[COL.flags], c[COL.recordFileRow], c[COL.chunkFirst]);
     }
-    const h = await head?.catch(() => undefined);
-    if (h) reader.windows.add(0, [h.a, h.b], Promise.resolve(h));
-    else if (head) reader.windows.spend(0); // no head: chunk 0 is read whole
+    if (head) reader.store.seed(await head.catch(() => undefined));
     return reader;
   }
 
@@ -201,8 +195,7 @@ export class DatasetReader {
    * (numbers like 1e400 or -0, big integers and deep nesting survive, which a parse and re-serialise would not).
    */
   async recordBytes(r: number): Promise<Uint8Array> {
-    const { buf, offsets, i } = await this.chunkFor(r);
-    return chunkRecordBytes(buf, offsets, i).slice();
+    return (await this.store.bytes(r)).slice();
   }
 
   /** The parsed source record behind stored record r (the original row, unchanged). */
@@ -212,8 +205,7 @@ export class DatasetReader {
 
   /** Record r parsed, and its stored length in bytes. */
   private async parsed(r: number): Promise<{ value: unknown; bytes: number }> {
-    const { buf, offsets, i } = await this.chunkFor(r);
-    const bytes = chunkRecordBytes(buf, offsets, i);
+    const bytes = await this.store.bytes(r);
     if (bytes.length >= YIELD_BYTES) await macrotask();
     return { value: JSON.parse(this.decoder.decode(bytes)), bytes: bytes.length };
   }
@@ -235,60 +227,8 @@ export class DatasetReader {
   }
 
   /** Read the records of samples js with one read per chunk (see samples); errors are left to each sample's read. */
-  private async coverAll(js: readonly number[]): Promise<void> {
-    const span = new Map<number, [number, number]>(); // chunk → records [lo, hi) asked for in it
-    for (const j of js) {
-      if (!(j >= 0 && j < this.size)) continue; // sample(j) reports it
-      const r = this.sampleRecord.at(j)!;
-      const c = this.chunkOf(r);
-      const i = r - this.chunkFirst.at(c)!;
-      const sp = span.get(c);
-      if (sp) { sp[0] = Math.min(sp[0], i); sp[1] = Math.max(sp[1], i + 1); } else span.set(c, [i, i + 1]);
-    }
-    await Promise.all([...span].map(([c, [lo, hi]]) => this.cover(c, lo, hi).catch(() => {})));
-  }
-
-  /** The loaded chunk or window that holds record r, and r's index in it. */
-  private async chunkFor(r: number): Promise<LoadedChunk & { i: number }> {
-    const c = this.chunkOf(r);
-    const i = r - this.chunkFirst.at(c)!;
-    const w = await this.cover(c, i, i + 1);
-    return w ? { buf: w.buf, offsets: w.offsets, i: i - w.a } : { ...(await this.chunk(c)), i };
-  }
-
-  /**
-   * A window of chunk c holding its records [lo, hi), read now unless one is (being) read, or
-   * undefined when the chunk is (to be) read whole: it is in memory already, WINDOWS_PER_CHUNK
-   * windows of it were read, or the records span more than WINDOW_BYTES.
-   */
-  private async cover(c: number, lo: number, hi: number): Promise<ChunkWindow | undefined> {
-    if (this.chunkCache.has(c)) return undefined;
-    const w = this.windows.find(c, lo, hi);
-    if (w) {
-      const got = await w.catch(() => undefined);
-      // The read may hold fewer records than asked for (WINDOW_BYTES): then read again.
-      if (got && lo >= got.a && hi <= got.b) return got;
-    }
-    if (this.windows.spent(c)) return undefined;
-    const p = this.chunkRecord(c).then((rec) => windowOf(rec, c, lo, hi));
-    this.windows.add(c, [lo, hi], p);
-    const got = await p.catch(() => undefined);
-    return got && lo >= got.a && hi <= got.b ? got : undefined;
-  }
-
-  /**
-   * Chunk c's record (offsets and where its text is), read once: the windows of a chunk and then
-   * the whole chunk all need it, and each IndexedDB read waits behind whatever else the page reads.
-   */
-  private chunkRecord(c: number): Promise<ChunkRecord | undefined> {
-    let p = this.records_.get(c);
-    if (!p) {
-      p = readChunk(this.meta.id, c, this.db);
-      p.catch(() => this.records_.delete(c));
-      this.records_.set(c, p);
-      if (this.records_.size > RECORD_CACHE) this.records_.delete(this.records_.keys().next().value!);
-    }
-    return p;
+  private coverAll(js: readonly number[]): Promise<void> {
+    return this.store.cover(js.filter((j) => j >= 0 && j < this.size).map((j) => this.sampleRecord.at(j)!)); // sample(j) reports the others
   }
 
   /**
@@ -312,8 +252,7 @@ export class DatasetReader {
   view(j: number): Promise<ShownSample> {
     return this.views_.get(j, async () => {
       const r = this.recordOfSample(j);
-      const { buf, offsets, i } = await this.chunkFor(r);
-      const bytes = chunkRecordBytes(buf, offsets, i);
+      const bytes = await this.store.bytes(r);
       if (bytes.length >= OFFLOAD_BYTES && onPage()) {
         const at = { fileRow: this.recordFileRow.at(r)!, mapping: this.meta.mapping, file: this.meta.name, sub: this.sampleSub.at(j)!, record: r };
         return { value: await showInWorker(bytes.slice(), at), bytes: bytes.length };
@@ -347,7 +286,7 @@ export class DatasetReader {
   async *samplesInOrder(from = 0): AsyncGenerator<{ first: number; samples: Sample[] }> {
     let j = Math.max(0, from);
     if (j >= this.size) return;
-    const startChunk = this.chunkOf(this.sampleRecord.at(j)!);
+    const startChunk = this.store.chunkOf(this.sampleRecord.at(j)!);
     for await (const { chunk, bytes: buf } of iterateChunkBytes(this.meta.id, startChunk, this.db)) {
       const text = this.decoder.decode(buf);
       const ascii = text.length === buf.length; // then byte offsets are character offsets
@@ -381,41 +320,6 @@ export class DatasetReader {
     return this.recordFileRow.at(this.sampleRecord.at(j)!)!;
   }
 
-  private chunkOf(r: number): number {
-    // Binary search: last chunk whose first record ≤ r.
-    let lo = 0;
-    let hi = this.chunkFirst.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.chunkFirst.at(mid)! <= r) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  private chunk(c: number): Promise<LoadedChunk> {
-    let p = this.chunkCache.get(c);
-    if (p) {
-      this.chunkCache.delete(c); // re-insert: Map order is our LRU order
-      this.chunkCache.set(c, p);
-      return p;
-    }
-    p = loadChunk(this.meta, c, this.chunkRecord(c));
-    this.cacheChunk(c, p);
-    return p;
-  }
-
-  private cacheChunk(c: number, p: Promise<LoadedChunk>): void {
-    p.catch(() => this.chunkCache.delete(c));
-    this.chunkCache.set(c, p);
-    if (this.chunkCache.size > CHUNK_CACHE) this.chunkCache.delete(this.chunkCache.keys().next().value!);
-  }
-}
-
-async function loadChunk(meta: DatasetMeta, c: number, rec: Promise<ChunkRecord | undefined>): Promise<LoadedChunk> {
-  const r = await rec;
-  if (!r) throw new Error(`chunk ${c} of ${meta.name} is missing`);
-  return { buf: await chunkBytes(r), offsets: r.offsets };
 }
 
 /** The reader's seven columns of `meta`, from their parts. */
