@@ -9,6 +9,7 @@ import { toArray, unpackColumn, type ColumnLayout, type NumColumn } from '../cor
 import { readWindow, type ChunkWindow } from './windows';
 import { RecordStore } from './record-store';
 import { PromiseLru } from './promise-lru';
+import { tick } from '../core/tick';
 import { onPage, shownOf, showInWorker, type ShownSample } from './sample-shown';
 
 const READERS = 2; // readers kept for sharing (see open): the dataset on screen and the one before
@@ -180,6 +181,17 @@ export class DatasetReader {
     };
   }
 
+  /** Characters of thinking and of answers over all samples (from columns only: think.length, answer.length). */
+  textChars(): { think: number; answer: number } {
+    let think = 0;
+    let answer = 0;
+    for (let j = 0; j < this.size; j++) {
+      think += this.thinkChars.at(j)!;
+      answer += this.answerChars.at(j)!;
+    }
+    return { think, answer };
+  }
+
   /** Tagged / untagged / split / truncated counts over all samples (from the flags column). */
   tagCounts(): TagCounts {
     return tagCounts(this.flags);
@@ -206,27 +218,20 @@ export class DatasetReader {
   /** Record r parsed, and its stored length in bytes. */
   private async parsed(r: number): Promise<{ value: unknown; bytes: number }> {
     const bytes = await this.store.bytes(r);
-    if (bytes.length >= YIELD_BYTES) await macrotask();
+    if (bytes.length >= YIELD_BYTES) await tick();
     return { value: JSON.parse(this.decoder.decode(bytes)), bytes: bytes.length };
   }
 
   /**
-   * Samples js (any order), each a Sample or the Error that reading it gave, read with as few
-   * reads as cover them: per chunk one window over the records asked for (the table's visible
-   * rows, filtered or not), or the whole chunk when they span more than WINDOW_BYTES.
+   * view() of samples js (any order; the table's visible rows, filtered or not), each a ShownSample
+   * or the Error that reading it gave, read with as few reads as cover them (RecordStore.cover).
    */
-  async samples(js: readonly number[]): Promise<Array<Sample | Error>> {
-    await this.coverAll(js);
-    return Promise.all(js.map((j) => this.sample(j).catch(asError)));
-  }
-
-  /** view() of samples js, read as samples() reads them: what the table shows of its visible rows. */
   async views(js: readonly number[]): Promise<Array<ShownSample | Error>> {
     await this.coverAll(js);
     return Promise.all(js.map((j) => this.view(j).catch(asError)));
   }
 
-  /** Read the records of samples js with one read per chunk (see samples); errors are left to each sample's read. */
+  /** Read the records of samples js with one read per chunk; errors are left to each sample's read. */
   private coverAll(js: readonly number[]): Promise<void> {
     return this.store.cover(js.filter((j) => j >= 0 && j < this.size).map((j) => this.sampleRecord.at(j)!)); // sample(j) reports the others
   }
@@ -337,14 +342,6 @@ async function readParts(meta: DatasetMeta, db: DB) {
   return { [COL.sampleRecord]: sr, [COL.sampleSub]: ss, [COL.thinkChars]: tc, [COL.answerChars]: ac, [COL.flags]: fl, [COL.recordFileRow]: fr, [COL.chunkFirst]: cf };
 }
 
-/** A macrotask later (a message, not a timer: timers are clamped in background tabs). */
-function macrotask(): Promise<void> {
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => { ch.port1.close(); resolve(); };
-    ch.port2.postMessage(null);
-  });
-}
 
 function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));

@@ -12,6 +12,7 @@ import { scanSlice, type TextColumn } from '../core/search/column';
 import { FoldBuilder, foldable, scanFolded, type FoldedColumn } from '../core/search/folded';
 import { compileQuery, SEARCH_FIELDS, type Matcher, type SearchField, type SearchQuery } from '../core/search/query';
 import { RateMeter, type ProgressEvent } from '../core/rate';
+import { tick } from '../core/tick';
 import { getDataset } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { openDb, type DatasetMeta } from '../db/schema';
@@ -80,20 +81,6 @@ interface TextState {
   folding: Partial<Record<SearchField, FoldBuilder>>;
 }
 
-/**
- * Yield to the event loop so that a newer message (cancel, a new query) gets in. Through a
- * MessageChannel, not setTimeout(0): nested timers are clamped to 4 ms, which a scan that yields
- * every few ms pays over and over (15 slices of 1M questions: 60 ms of waiting).
- */
-const tick: () => Promise<void> = typeof MessageChannel === 'function'
-  ? (() => {
-      const ch = new MessageChannel();
-      const waiting: Array<() => void> = [];
-      ch.port1.onmessage = () => waiting.shift()?.();
-      (ch.port1 as unknown as { unref?: () => void }).unref?.(); // Node (tests): do not keep the process alive
-      return () => new Promise<void>((r) => { waiting.push(r); ch.port2.postMessage(null); });
-    })()
-  : () => new Promise<void>((r) => setTimeout(r, 0));
 const STAGE = 'indexing text for search';
 
 export class SearchService {
@@ -145,7 +132,13 @@ export class SearchService {
       const reader = await DatasetReader.open(meta);
       if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
       const n = reader.size;
-      t = { id: meta.id, version: meta.mappingVersion, reader, n, next: 0, cols: { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) }, chars: { question: 0, think: 0, answer: 0 }, ms: 0, folding: { question: new FoldBuilder(n), think: new FoldBuilder(n), answer: new FoldBuilder(n) } };
+      // Thinking and answers over FOLD_MAX_CHARS are never folded: known from the columns, so no
+      // chunk of them is lower-cased only to be dropped (the questions' length is known at the end).
+      const total = reader.textChars();
+      const folding: TextState['folding'] = { question: new FoldBuilder(n) };
+      if (total.think <= FOLD_MAX_CHARS) folding.think = new FoldBuilder(n);
+      if (total.answer <= FOLD_MAX_CHARS) folding.answer = new FoldBuilder(n);
+      t = { id: meta.id, version: meta.mappingVersion, reader, n, next: 0, cols: { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) }, chars: { question: 0, think: 0, answer: 0 }, ms: 0, folding };
       this.text = t;
     }
     if (t.next >= t.n) return t;

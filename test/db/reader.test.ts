@@ -68,8 +68,8 @@ describe('opening reads the head of the first chunk first', () => {
       // Many at once (the table's visible rows, filtered or not): each one's own sample, an Error out of range.
       for (const js of [[5, 6, 7, 8], [0, 40, 80, 120, 149], [3, 1, 2, 999]]) {
         const r3 = await open(prefetch);
-        const got = await r3.samples(js);
-        js.forEach((j, k) => (j < 150 ? expect((got[k] as { question: string }).question).toBe(line(j).question) : expect(got[k]).toBeInstanceOf(RangeError)));
+        const got = await r3.views(js);
+        js.forEach((j, k) => (j < 150 ? expect((got[k] as { sample: { question: string } }).sample.question).toBe(line(j).question) : expect(got[k]).toBeInstanceOf(RangeError)));
       }
     }
   });
@@ -115,6 +115,9 @@ describe('DatasetReader.view', () => {
     expect(await r.sample(1)).toBe(await r.sample(1));
     expect(Object.keys((await r.sample(1)).extra).length).toBeGreaterThanOrEqual(1000); // sample() is whole
     expect((await r.sample(2)).answer).toBe('a2');
+    // Thinking and answer characters over all samples, from the columns.
+    const all = await Promise.all(Array.from({ length: 6 }, (_, j) => r.sample(j)));
+    expect(r.textChars()).toEqual({ think: all.reduce((a, s) => a + s.think.length, 0), answer: all.reduce((a, s) => a + s.answer.length, 0) });
   });
 });
 
