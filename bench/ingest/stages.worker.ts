@@ -8,6 +8,7 @@ import type { PieceWorkerApi } from '../../src/ingest/piece';
 import { IngestService } from '../../src/ingest/service';
 import { detectMapping, mapRecord } from '../../src/core/schema/mapping';
 import { createJsonlByteParser } from '../../src/core/parse/jsonl-bytes';
+import { decodeUtf8Line } from '../../src/core/parse/utf8-line';
 
 type Row = Record<string, number | string>;
 const MB = 1e6;
@@ -73,6 +74,8 @@ self.onmessage = async (e: MessageEvent<{ file: File }>) => {
   await time('read + byte split', f, () => readSlices(f, SL, byteLines(() => {})), out);
   const dec = new TextDecoder('utf-8', { fatal: true });
   await time('read + byte split + per-line decode', f, () => readSlices(f, SL, byteLines((b) => dec.decode(b))), out);
+  await time('read(sync 8 MB) + byte split + JS line decode', f, () => readSync(f, 8 << 20, byteLines((b) => decodeUtf8Line(b))), out);
+  await time('read(sync 8 MB) + byte split + JS line decode + JSON.parse', f, () => readSync(f, 8 << 20, byteLines((b) => JSON.parse(decodeUtf8Line(b)!))), out);
   await time('read + chunk decode + string split', f, () => readSlices(f, SL, chunkLines(() => {})), out);
   await time('read(stream) + byte split + per-line decode', f, () => readStream(f, byteLines((b) => dec.decode(b))), out);
   await time('read + chunk decode + split + JSON.parse', f, () => readSlices(f, SL, chunkLines((s) => JSON.parse(s))), out);

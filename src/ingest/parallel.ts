@@ -42,6 +42,8 @@ export interface PieceDone {
   end: number;
   /** The parse worker's own time on this piece (see PieceResult.ms). */
   ms?: PieceResult['ms'];
+  /** The parse worker's decoder choice after this piece (see PieceResult.decoder). */
+  decoder?: PieceResult['decoder'];
 }
 
 export interface ParallelOptions extends PieceSettings {
@@ -227,7 +229,7 @@ export async function readJsonlParallel(
       row += r.rows;
       carry = lineParser(line + r.lines, row, false);
       carry.push(r.tail);
-      await onPiece({ stitched, batch: r.batch, rowBase, errors, rows: row, end: q.end, ms: r.ms });
+      await onPiece({ stitched, batch: r.batch, rowBase, errors, rows: row, end: q.end, ms: r.ms, decoder: r.decoder });
     }
     // Cancel after the last piece still stops the run, as the sequential reader does.
     if (opts.signal.aborted) throw opts.signal.reason;

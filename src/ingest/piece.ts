@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { BatchBuilder, type BuiltBatch } from '../core/batch';
 import { createJsonlByteParser } from '../core/parse/jsonl-bytes';
+import { choosingDecoder, type DecoderChoice } from '../core/parse/line-decoder';
 import type { FieldMapping } from '../core/schema/mapping';
 import type { CoreIssue, ParseOutput } from '../core/types';
 import { parquetReadObjects, type FileMetaData } from 'hyparquet';
@@ -50,6 +51,8 @@ export interface PieceResult {
   errors: CoreIssue[];
   /** Where the parse worker's time went (ms), for benchmarks: reading the piece, decode + JSON.parse, mapping + chunks. */
   ms?: { read: number; parse: number; map: number };
+  /** The decoder the worker had chosen by the end of this piece (undefined: still measuring). */
+  decoder?: DecoderChoice;
 }
 
 /**
@@ -61,6 +64,8 @@ export interface PieceResult {
 export class PieceParser {
   private settings?: PieceSettings;
   private parquet?: { blob: Blob; metadata: FileMetaData };
+  /** The worker's line decoder: it measures which of two is faster here, on the first pieces' lines. */
+  private decoder = choosingDecoder();
   /** Calls run one at a time; a worker is sent two so it never waits for the next. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -121,28 +126,13 @@ export class PieceParser {
   }
 
   /**
-   * The piece's bytes. In a worker: one FileReaderSync read into a new buffer. Measured on the
-   * 265 MB bench file in the app (2-core VM, 2026-11-29, same runs as DuckDB-WASM): 30.6 MB/s
-   * against 27.0 with File.stream() copied into a reused buffer: the stream hands over 64 KB
-   * pieces, each a fresh buffer and a round trip through the event loop, where this is one read.
-   * Where there is no FileReaderSync (Node tests, the page), the stream is copied into a new buffer.
-   * A BYOB reader into a buffer given back by the coordinator would save the fresh buffer's page
-   * faults (~35k per worker for the bench file), but the app's ingest hung part way in 2 of ~12
-   * runs (2026-11-29, tried twice, not understood), so pieces are read in one sync call.
+   * The piece's bytes, in one `Blob.arrayBuffer()` read. Measured in a worker of headless Chromium
+   * 150 on the 265 MB bench file (bench/ingest/stages.mjs, 2026-11-30): 16 MB `arrayBuffer()` reads
+   * 0.39 s, one `FileReaderSync` call per 16 MB 1.02 s; on Chromium 156 the day before, 1.21 against
+   * 1.35 s. In the app, with TextDecoder: ingest 1.83–1.96 s against 2.03–2.10 s with FileReaderSync.
    */
   private async read(piece: Blob): Promise<Uint8Array> {
-    const Sync = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
-    if (Sync) return new Uint8Array(new Sync().readAsArrayBuffer(piece));
-    const buf = new Uint8Array(piece.size);
-    const reader = piece.stream().getReader();
-    let at = 0;
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) break;
-      buf.set(r.value, at);
-      at += r.value.length;
-    }
-    return buf.subarray(0, at);
+    return new Uint8Array(await piece.arrayBuffer());
   }
 
   private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult> {
@@ -155,9 +145,7 @@ export class PieceParser {
     if (nl < 0 && !(fileStart && fileEnd)) return { bytes: buf, head: buf.slice(), newline: false, tail: new Uint8Array(0), lines: 0, rows: 0, errors: [] };
     const from = fileStart ? 0 : nl + 1;
     const to = fileEnd ? buf.length : buf.lastIndexOf(10) + 1;
-    // A browser's worker (FileReaderSync) decodes in JS: see ByteParserOptions.jsDecode.
-    const jsDecode = typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync !== 'undefined';
-    const parser = createJsonlByteParser({ file: s.file, maxRecordBytes: s.maxRecordBytes, fileStart, jsDecode });
+    const parser = createJsonlByteParser({ file: s.file, maxRecordBytes: s.maxRecordBytes, fileStart, decode: this.decoder.decode });
     const parseErrors: CoreIssue[] = [];
     const mapIssues: CoreIssue[] = [];
     let rows = 0;
@@ -206,6 +194,7 @@ export class PieceParser {
       batch,
       errors,
       ms: { read: t1 - t0, parse: parseMs, map: mapMs },
+      decoder: this.decoder.choice,
     };
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { ParseOutput } from '../types';
 import { createJsonlLineTaker, type JsonlLineTaker } from './jsonl';
-import { decodeUtf8Line } from './utf8-line';
+import { textDecode, type LineDecode } from './line-decoder';
 import type { TextParserOptions } from './common';
 
 /** A push parser over raw bytes (after decompression). */
@@ -28,11 +28,11 @@ export interface ByteParserOptions extends TextParserOptions {
    */
   fileStart?: boolean;
   /**
-   * Decode lines with our JS decoder (utf8-line.ts) before TextDecoder: faster in Chromium's
-   * workers (fresh pages of Blink's strings fault in), slower in Node (1.54 against 1.03 s for
-   * 128 MB of the bench traces), so only the browser's parse workers ask for it. Same output.
+   * How a line's bytes become its text (default: TextDecoder, fatal). The browser's parse workers
+   * pass a choosingDecoder (line-decoder.ts): the faster of TextDecoder and our JS decoder there.
+   * Any decoder must throw on bytes that are not UTF-8; the line is then reported as bad-utf8.
    */
-  jsDecode?: boolean;
+  decode?: LineDecode;
 }
 
 /** True when a line holds only spaces, tabs or \r: it counts as a line, not a record. */
@@ -51,8 +51,7 @@ function isBlank(b: Uint8Array): boolean {
  */
 export function createJsonlByteParser(opts: ByteParserOptions = {}): ByteRecordParser {
   const lines: JsonlLineTaker = createJsonlLineTaker(opts);
-  const dec = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const jsDecode = opts.jsDecode === true;
+  const decode = opts.decode ?? textDecode();
   let carry: Uint8Array[] = [];
   let carryLen = 0;
   /** Bytes of an over-limit line dropped so far (-1: not dropping): never held, only counted. */
@@ -67,8 +66,7 @@ export function createJsonlByteParser(opts: ByteParserOptions = {}): ByteRecordP
     if (lines.skipNext()) return;
     let text: string;
     try {
-      // TextDecoder has the last word on bad bytes.
-      text = (jsDecode ? decodeUtf8Line(b) : undefined) ?? dec.decode(b);
+      text = decode(b);
     } catch {
       lines.takeInvalid(last);
       return;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeUtf8Line } from '../../../src/core/parse/utf8-line';
 import { createRng } from '../../../src/core/rng';
 import { createJsonlByteParser } from '../../../src/core/parse/jsonl-bytes';
+import { jsDecode } from '../../../src/core/parse/line-decoder';
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** What TextDecoder says: the string, or undefined where it throws. */
@@ -80,7 +81,7 @@ describe('decodeUtf8Line', () => {
   });
 });
 
-describe('createJsonlByteParser with jsDecode (the browser parse workers)', () => {
+describe('createJsonlByteParser with the JS decoder (the browser parse workers may choose it)', () => {
   it('gives the same records, rows, lines and errors as TextDecoder, bad UTF-8 lines named', () => {
     const enc = new TextEncoder();
     const parts: Uint8Array[] = [
@@ -93,8 +94,8 @@ describe('createJsonlByteParser with jsDecode (the browser parse workers)', () =
     const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
     for (const p of parts) { all.set(p, o); o += p.length; }
-    const run = (jsDecode: boolean, step: number) => {
-      const p = createJsonlByteParser({ file: 'f.jsonl', jsDecode });
+    const run = (js: boolean, step: number) => {
+      const p = createJsonlByteParser({ file: 'f.jsonl', decode: js ? jsDecode() : undefined });
       const records: unknown[] = [];
       const errors: unknown[] = [];
       for (let i = 0; i < all.length; i += step) {
