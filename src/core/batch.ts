@@ -8,6 +8,12 @@ export const COL = {
   thinkChars: 'sample.thinkChars', // Uint32
   answerChars: 'sample.answerChars', // Uint32
   flags: 'sample.flags', // Uint8: FLAG_* bits
+  questionChars: 'sample.questionChars', // Uint32: the question's length (UTF-16 code units)
+  /**
+   * Uint8, not one entry per sample: the part's questions as UTF-8, one after another (their
+   * lengths in questionChars). The default search (questions) reads this, not every record.
+   */
+  questionText: 'sample.questionText',
   recordFileRow: 'record.fileRow', // Uint32: the record's row number in the file
   chunkFirst: 'chunk.first', // Uint32: first stored-record index of each chunk
 } as const;
@@ -20,8 +26,11 @@ export function columnKey(name: string, mappingVersion: number): string {
   return name.startsWith('sample.') ? `${name}@${mappingVersion}` : name;
 }
 
-/** The columns that a (re-)mapping rewrites. */
-export const SAMPLE_COLUMNS = [COL.sampleRecord, COL.sampleSub, COL.thinkChars, COL.answerChars, COL.flags];
+/** The columns with one entry per sample. */
+export const SAMPLE_COLUMNS = [COL.sampleRecord, COL.sampleSub, COL.thinkChars, COL.answerChars, COL.flags, COL.questionChars];
+
+/** The columns that a (re-)mapping rewrites: the sample columns and the questions' text. */
+export const MAPPED_COLUMNS = [...SAMPLE_COLUMNS, COL.questionText];
 
 export const FLAG_TRUNCATED = 1;
 export const FLAG_HAS_CORRECT = 2;
@@ -87,7 +96,26 @@ class Growable<T extends Uint32Array | Uint16Array | Uint8Array> {
   }
   /** Push every value of `src` plus `add`. */
   pushAll(src: ArrayLike<number>, add = 0): void {
+    if (add === 0 && ArrayBuffer.isView(src)) {
+      this.reserve(src.length);
+      this.a.set(src as unknown as ArrayLike<number>, this.n);
+      this.n += src.length;
+      return;
+    }
     for (let i = 0; i < src.length; i++) this.push(src[i] + add);
+  }
+  /** Room for `more` values past the end. */
+  reserve(more: number): void {
+    if (this.n + more <= this.a.length) return;
+    const b = new (this.a.constructor as { new (n: number): T })(Math.max(64, this.a.length * 2, this.n + more));
+    b.set(this.a.subarray(0, this.n) as unknown as ArrayLike<number>);
+    this.a = b;
+  }
+  /** Append `s` as UTF-8 (a Uint8Array column only). */
+  pushUtf8(s: string, enc: TextEncoder): void {
+    if (!s) return;
+    this.reserve(s.length * 3); // the most UTF-8 bytes one UTF-16 code unit takes
+    this.n += enc.encodeInto(s, (this.a as unknown as Uint8Array).subarray(this.n)).written;
   }
   take(): T {
     const out = this.a.slice(0, this.n) as T;
@@ -162,9 +190,12 @@ export class BatchBuilder {
     thinkChars: new Growable(new Uint32Array(1024)),
     answerChars: new Growable(new Uint32Array(1024)),
     flags: new Growable(new Uint8Array(1024)),
+    questionChars: new Growable(new Uint32Array(1024)),
+    questionText: new Growable(new Uint8Array(1 << 16)),
     recordFileRow: new Growable(new Uint32Array(1024)),
     chunkFirst: new Growable(new Uint32Array(16)),
   };
+  private readonly encoder = new TextEncoder();
   /** Totals so far, including what was committed before `start`. */
   records: number;
   samples: number;
@@ -213,6 +244,8 @@ export class BatchBuilder {
       this.cols.thinkChars.push(s.think.length);
       this.cols.answerChars.push(s.answer.length);
       this.cols.flags.push(sampleFlags(s));
+      this.cols.questionChars.push(s.question.length);
+      this.cols.questionText.pushUtf8(s.question, this.encoder);
     }
     this.samples += samples.length;
     this.batchSamples += samples.length;
@@ -238,6 +271,8 @@ export class BatchBuilder {
     this.cols.thinkChars.pushAll(cols[COL.thinkChars]);
     this.cols.answerChars.pushAll(cols[COL.answerChars]);
     this.cols.flags.pushAll(cols[COL.flags]);
+    this.cols.questionChars.pushAll(cols[COL.questionChars]);
+    this.cols.questionText.pushAll(cols[COL.questionText]);
     this.cols.recordFileRow.pushAll(cols[COL.recordFileRow], rowBase);
     this.records += b.records;
     this.samples += b.samples;
@@ -259,6 +294,8 @@ export class BatchBuilder {
         [COL.thinkChars]: c.thinkChars.take(),
         [COL.answerChars]: c.answerChars.take(),
         [COL.flags]: c.flags.take(),
+        [COL.questionChars]: c.questionChars.take(),
+        [COL.questionText]: c.questionText.take(),
         [COL.recordFileRow]: c.recordFileRow.take(),
         [COL.chunkFirst]: c.chunkFirst.take(),
       },

@@ -1,4 +1,4 @@
-import { chunkRecordBytes, COL, columnKey, sampleFlags, SAMPLE_COLUMNS } from '../core/batch';
+import { chunkRecordBytes, COL, columnKey, sampleFlags, MAPPED_COLUMNS } from '../core/batch';
 import { mapRecord, type FieldMapping } from '../core/schema/mapping';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import type { CoreIssue } from '../core/types';
@@ -26,19 +26,20 @@ export async function remapDataset(
   if (meta.status !== 'complete') throw new Error('finish or discard the interrupted ingest before changing the mapping');
   const fileRow = await readColumn(id, COL.recordFileRow, Uint32Array, db);
   const next = meta.mappingVersion + 1;
-  const names = SAMPLE_COLUMNS.map((n) => columnKey(n, next));
+  const names = MAPPED_COLUMNS.map((n) => columnKey(n, next));
   await deleteColumns(id, names, db); // leftovers of an interrupted earlier re-map
   const errors: CoreIssue[] = meta.errors.filter((e) => !MAPPING_CODES.has(e.code));
   let errorCount = meta.errorCount - meta.errors.filter((e) => MAPPING_CODES.has(e.code)).length;
   const meter = new RateMeter();
   const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
   let record = 0;
   let samples = 0;
   let part = 0;
   let last = 0;
   for await (const { chunk, bytes: buf } of iterateChunkBytes(id, 0, db)) {
     if (signal.aborted) throw signal.reason;
-    const cols = { rec: [] as number[], sub: [] as number[], tc: [] as number[], ac: [] as number[], fl: [] as number[] };
+    const cols = { rec: [] as number[], sub: [] as number[], tc: [] as number[], ac: [] as number[], fl: [] as number[], qc: [] as number[], qs: [] as string[] };
     for (let i = 0; i + 1 < chunk.offsets.length; i++) {
       const r = record++;
       const value = JSON.parse(decoder.decode(chunkRecordBytes(buf, chunk.offsets, i)));
@@ -49,10 +50,12 @@ export async function remapDataset(
       }
       ss.forEach((s, k) => {
         cols.rec.push(r); cols.sub.push(k); cols.tc.push(s.think.length); cols.ac.push(s.answer.length); cols.fl.push(sampleFlags(s));
+        cols.qc.push(s.question.length); cols.qs.push(s.question);
       });
       samples += ss.length;
     }
-    const data = [Uint32Array.from(cols.rec), Uint16Array.from(cols.sub), Uint32Array.from(cols.tc), Uint32Array.from(cols.ac), Uint8Array.from(cols.fl)];
+    // In MAPPED_COLUMNS order.
+    const data = [Uint32Array.from(cols.rec), Uint16Array.from(cols.sub), Uint32Array.from(cols.tc), Uint32Array.from(cols.ac), Uint8Array.from(cols.fl), Uint32Array.from(cols.qc), encoder.encode(cols.qs.join(''))];
     const tx = db.transaction('columns', 'readwrite');
     for (let i = 0; i < names.length; i++) void tx.store.put({ ds: id, name: names[i], part, data: data[i] } as ColumnPart);
     await tx.done;

@@ -32,6 +32,8 @@ export interface IngestOptions {
   pieceBytes?: number;
   /** Parse workers (default: one per core, 1–4). */
   parseWorkers?: number;
+  /** Bytes of records per committed batch (default BATCH_CHARS; tests make it small to get many parts). */
+  batchChars?: number;
 }
 
 /** Notices of an interrupted run: stale once the dataset is resumed. */
@@ -127,6 +129,7 @@ export class IngestService {
     expect?: { bytes: number; sha256: string },
   ): Promise<IngestResult> {
     const file = meta.name;
+    const batchChars = opts.batchChars ?? BATCH_CHARS;
     const hasher = await createSHA256();
     hasher.init();
     const spare = await createSHA256(); // digests a saved state, leaving `hasher` running
@@ -280,7 +283,7 @@ export class IngestService {
         // Detection looks at the first records, but never holds more than a batch of text for it.
         if (pending.length >= DETECT_RECORDS || pendingChars >= BATCH_CHARS) detect();
       } else addRecords(recs);
-      if (builder && (builder.pendingChars >= BATCH_CHARS || performance.now() - lastFlush >= BATCH_MS)) await flush();
+      if (builder && (builder.pendingChars >= batchChars || performance.now() - lastFlush >= BATCH_MS)) await flush();
       timing.mapMs += performance.now() - m0;
       emit();
       sinkReturned = performance.now();
@@ -303,7 +306,7 @@ export class IngestService {
       if (p.batch) builder!.appendBuilt(p.batch, p.rowBase);
       addErrors(p.errors);
       fileRows = Math.max(fileRows, p.rows);
-      if (builder!.pendingChars >= BATCH_CHARS || performance.now() - lastFlush >= BATCH_MS) await flush();
+      if (builder!.pendingChars >= batchChars || performance.now() - lastFlush >= BATCH_MS) await flush();
       timing.mapMs += performance.now() - m0;
       emit();
       sinkReturned = performance.now();

@@ -1,8 +1,10 @@
 /**
  * Search over a stored dataset's text (issue 17), exposed by workers/search.worker.ts. The first
- * search of a dataset reads every sample once from IndexedDB into in-memory text columns (one
- * string per sample per field) kept for the dataset's current mapping, scanning each chunk as it is
- * read, so its first hits come after one chunk; every later query scans those columns in slices,
+ * search of a dataset reads its text once from IndexedDB into in-memory text columns (one string
+ * per sample per field) kept for the dataset's current mapping, scanning each part as it is read,
+ * so its first hits come after one part: a search of the questions alone (the default) reads the
+ * question column stored at ingest (src/db/question-column.ts), any other reads every sample (a
+ * dataset ingested before that column: the questions too). Every later query scans those columns in slices,
  * streaming hits with progress. A newer search or cancel() stops an older one between slices; a
  * build stopped that way keeps what it read, and the next search scans that part and reads on. Thinking text beyond HOLD_THINK_CHARS is not held (a long-CoT dataset of a
  * million samples is gigabytes of it): such a search reads the samples from IndexedDB again,
@@ -14,6 +16,7 @@ import { compileQuery, SEARCH_FIELDS, type Matcher, type SearchField, type Searc
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { tick } from '../core/tick';
 import { getDataset } from '../db/datasets';
+import { openQuestions } from '../db/question-column';
 import { DatasetReader } from '../db/reader';
 import { openDb, type DatasetMeta } from '../db/schema';
 import type { Sample } from '../core/types';
@@ -65,7 +68,8 @@ export interface SearchBatch {
 interface TextState {
   id: string;
   version: number;
-  reader: DatasetReader;
+  /** Opened when the records are first read (a search of the questions alone never needs it). */
+  reader?: DatasetReader;
   n: number;
   /** Samples read so far: cols hold samples 0..next-1. */
   next: number;
@@ -79,6 +83,12 @@ interface TextState {
   folded?: Partial<Record<SearchField, FoldedColumn>>;
   /** The folds of the held fields while the text is read (a field over FOLD_MAX_CHARS drops its own). */
   folding: Partial<Record<SearchField, FoldBuilder>>;
+  /**
+   * The questions are complete (cols.question, chars.question, folded.question), read from the
+   * stored question column (src/db/question-column.ts) without reading the records: a search of
+   * questions alone needs nothing else, whatever `next` says.
+   */
+  questionsReady?: boolean;
 }
 
 const STAGE = 'indexing text for search';
@@ -126,22 +136,21 @@ export class SearchService {
    * read: the first search of a dataset scans them there.
    */
   private async build(meta: DatasetMeta, gen: number, onProgress: (p: ProgressEvent) => void, onChunk?: (first: number, samples: Sample[]) => void): Promise<TextState> {
-    let t = this.current(meta);
-    if (!t) {
-      this.text = undefined; // free the previous dataset's text first
+    const t = this.current(meta) ?? this.fresh(meta);
+    if (t.next >= t.n) return t;
+    if (!t.reader) {
       const reader = await DatasetReader.open(meta);
       if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
-      const n = reader.size;
+      t.reader = reader;
       // Thinking and answers over FOLD_MAX_CHARS are never folded: known from the columns, so no
       // chunk of them is lower-cased only to be dropped (the questions' length is known at the end).
+      // Questions already read from their stored column are neither read again nor folded again.
       const total = reader.textChars();
-      const folding: TextState['folding'] = { question: new FoldBuilder(n) };
-      if (total.think <= FOLD_MAX_CHARS) folding.think = new FoldBuilder(n);
-      if (total.answer <= FOLD_MAX_CHARS) folding.answer = new FoldBuilder(n);
-      t = { id: meta.id, version: meta.mappingVersion, reader, n, next: 0, cols: { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) }, chars: { question: 0, think: 0, answer: 0 }, ms: 0, folding };
-      this.text = t;
+      t.folding = {};
+      if (!t.questionsReady) t.folding.question = new FoldBuilder(t.n);
+      if (total.think <= FOLD_MAX_CHARS) t.folding.think = new FoldBuilder(t.n);
+      if (total.answer <= FOLD_MAX_CHARS) t.folding.answer = new FoldBuilder(t.n);
     }
-    if (t.next >= t.n) return t;
     const { cols, chars, n } = t;
     const meter = new RateMeter();
     let t0 = performance.now();
@@ -154,9 +163,11 @@ export class SearchService {
       for (let k = 0; k < samples.length; k++) {
         const s = samples[k];
         const j = first + k;
-        cols.question![j] = s.question;
+        if (!t.questionsReady) {
+          cols.question![j] = s.question;
+          chars.question += s.question.length;
+        }
         cols.answer![j] = s.answer;
-        chars.question += s.question.length;
         chars.answer += s.answer.length;
         chars.think += s.think.length;
         if (cols.think) {
@@ -185,9 +196,71 @@ export class SearchService {
       }
     }
     if (t.next < n) throw new Error(`search: read ${t.next} of ${n} samples of ${meta.name}`);
-    t.folded = {};
-    for (const f of SEARCH_FIELDS) t.folded[f] = t.folding[f]?.done();
+    const folded = t.folded ?? {};
+    for (const f of SEARCH_FIELDS) if (t.folding[f]) folded[f] = t.folding[f]!.done();
+    if (!t.questionsReady) folded.question = undefined; // dropped while read: over FOLD_MAX_CHARS
+    t.folded = folded;
     t.folding = {};
+    return t;
+  }
+
+  /** A new, empty TextState for `meta`, held from now on (the previous dataset's text is let go first). */
+  private fresh(meta: DatasetMeta): TextState {
+    const n = meta.resume.samples;
+    const t: TextState = { id: meta.id, version: meta.mappingVersion, n, next: 0, cols: { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) }, chars: { question: 0, think: 0, answer: 0 }, ms: 0, folding: {} };
+    this.text = t;
+    return t;
+  }
+
+  /**
+   * The questions of `meta` from their stored column (src/db/question-column.ts), into the held
+   * TextState: `onPart` sees each part's questions as they are read (the first search scans them
+   * there). Undefined when the dataset has no such column (an older ingest) or a records read has
+   * begun (it reads the questions too): the caller reads the records instead.
+   */
+  private async questionsFromColumn(meta: DatasetMeta, gen: number, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[]) => void): Promise<TextState | undefined> {
+    const held = this.current(meta);
+    if (held?.questionsReady) return held;
+    if (held && held.next > 0) return undefined;
+    const parts = await openQuestions(meta);
+    if (!parts || gen !== this.gen) return undefined;
+    const t = held ?? this.fresh(meta);
+    const col = t.cols.question!;
+    let fold: FoldBuilder | undefined = new FoldBuilder(t.n);
+    let chars = 0;
+    let done = 0;
+    const meter = new RateMeter();
+    let t0 = performance.now();
+    let lastReport = t0;
+    meter.add(t0, 0);
+    onProgress({ stage: STAGE, done: 0, total: t.n });
+    for await (const { first, questions } of parts) {
+      // A superseded run leaves the column unfinished (questionsReady unset): the next one reads it again.
+      if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
+      for (let k = 0; k < questions.length; k++) {
+        col[first + k] = questions[k];
+        chars += questions[k].length;
+      }
+      if (fold && chars > FOLD_MAX_CHARS) fold = undefined;
+      fold?.add(questions);
+      done = first + questions.length;
+      const now = performance.now();
+      t.ms += now - t0;
+      t0 = now;
+      onPart(first, questions);
+      if (now - lastReport >= BUILD_YIELD_MS || done === t.n) {
+        lastReport = now;
+        meter.add(now, done);
+        onProgress({ stage: STAGE, done, total: t.n, rate: meter.rate(), eta: meter.eta(done, t.n) });
+        await tick();
+        t0 = performance.now();
+      }
+    }
+    if (done < t.n) throw new Error(`search: read the questions of ${done} of ${t.n} samples of ${meta.name}`);
+    t.chars.question = chars;
+    t.folded = { ...t.folded, question: fold?.done() };
+    delete t.folding.question; // a records read after this leaves the questions as they are
+    t.questionsReady = true;
     return t;
   }
 
@@ -230,24 +303,40 @@ export class SearchService {
       lastReport = now;
       first = false;
     };
+    const questionsOnly = query.fields.every((f) => f === 'question');
+    const ready = this.current(meta);
+    if (ready && (ready.next >= ready.n || (questionsOnly && ready.questionsReady))) {
+      if (ready.n === 0) report(0, 0, true); // the page waits for a done batch
+      await this.scanRange(ready, query, matcher, 0, ready.n, gen, pending, (j) => report(j, ready.n, j >= ready.n), (s) => (source = s));
+      return found;
+    }
+    if (questionsOnly) {
+      // The first search of the questions: their stored column is read, and scanned part by part.
+      const q = await this.questionsFromColumn(meta, gen, onPrepare, (at, questions) => {
+        const local: number[] = [];
+        scanSlice([questions], matcher, 0, questions.length, local);
+        for (const h of local) pending.push(h + at);
+        report(at + questions.length, this.text?.n ?? 0, false);
+      });
+      if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
+      if (q) {
+        report(q.n, q.n, true);
+        return found;
+      }
+    }
     const held = this.current(meta);
     if (held && held.next < held.n && held.next > 0) {
       // A build stopped earlier: scan what it read, then read on.
       await this.scanRange(held, query, matcher, 0, held.next, gen, pending, (j) => report(j, held.n, false), (s) => (source = s));
     }
-    if (!held || held.next < held.n) {
-      const t = await this.build(meta, gen, onPrepare, (at, samples) => {
-        const cols = query.fields.map((f) => samples.map((x) => x[f]));
-        const local: number[] = [];
-        scanSlice(cols, matcher, 0, samples.length, local);
-        for (const h of local) pending.push(h + at);
-        report(at + samples.length, this.text?.n ?? 0, false);
-      });
-      report(t.n, t.n, true);
-      return found;
-    }
-    if (held.n === 0) report(0, 0, true); // the page waits for a done batch
-    await this.scanRange(held, query, matcher, 0, held.n, gen, pending, (j) => report(j, held.n, j >= held.n), (s) => (source = s));
+    const t = await this.build(meta, gen, onPrepare, (at, samples) => {
+      const cols = query.fields.map((f) => samples.map((x) => x[f]));
+      const local: number[] = [];
+      scanSlice(cols, matcher, 0, samples.length, local);
+      for (const h of local) pending.push(h + at);
+      report(at + samples.length, this.text?.n ?? 0, false);
+    });
+    report(t.n, t.n, true);
     return found;
   }
 
@@ -269,7 +358,8 @@ export class SearchService {
       }
     };
     if (!inMemory) {
-      for await (const { first, samples } of t.reader.samplesInOrder(from)) {
+      // A field is not held only once the records were read (build), which opened the reader.
+      for await (const { first, samples } of t.reader!.samplesInOrder(from)) {
         const m = Math.min(samples.length, to - first);
         const local: number[] = [];
         scanSlice(fields.map((f) => samples.slice(0, m).map((s) => s[f])), matcher, 0, m, local);

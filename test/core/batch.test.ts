@@ -59,6 +59,9 @@ function builder(start = { records: 0, samples: 0, chunks: 0 }): BatchBuilder {
 function checkBatch(b: BuiltBatch): void {
   const c = b.columns;
   for (const name of SAMPLE_COLUMNS) expect(c[name].length, name).toBe(b.samples);
+  // The questions' text: their UTF-8, back to back, as long as questionChars says.
+  const questions = new TextDecoder().decode(c[COL.questionText]);
+  expect(questions.length).toBe(Array.from(c[COL.questionChars]).reduce((a, x) => a + x, 0));
   expect(c[COL.recordFileRow].length).toBe(b.records);
   expect(Array.from(c[COL.chunkFirst])).toEqual(b.chunks.map((ch) => ch.firstRecord));
   expect(b.chunks.reduce((a, ch) => a + count(ch), 0)).toBe(b.records);
@@ -223,6 +226,24 @@ describe('BatchBuilder', () => {
     main.appendBuilt(out, 100);
     const merged = main.take();
     expect(merged.chunks.map((c) => [c.n, c.firstRecord, c.loc])).toEqual(out.chunks.map((c, k) => [3 + k, 7 + c.firstRecord, c.loc]));
+  });
+
+  it('stores each sample\'s question as UTF-8 with its length, and appended pieces keep them in order', () => {
+    const qs = ['Problem θ ≤ 2π', '', 'plain', '😀 and \u00e9', 'x'.repeat(70_000)];
+    const piece = builder();
+    qs.forEach((q, i) => piece.add(...rec(i, { problem: q, generations: [gen(i), gen(i + 1)], messages: [], uuid: i })));
+    const built = piece.take();
+    checkBatch(built);
+    const perSample = qs.flatMap((q) => [q, q]); // two generations each
+    expect(Array.from(built.columns[COL.questionChars])).toEqual(perSample.map((q) => q.length));
+    expect(new TextDecoder().decode(built.columns[COL.questionText])).toBe(perSample.join(''));
+    const main = builder();
+    main.add(...rec(0, { problem: 'first', generations: [gen(0)], messages: [], uuid: 'f' }));
+    main.appendBuilt(built, 1);
+    const merged = main.take();
+    checkBatch(merged);
+    expect(new TextDecoder().decode(merged.columns[COL.questionText])).toBe('first' + perSample.join(''));
+    expect(Array.from(merged.columns[COL.questionChars])).toEqual([5, ...perSample.map((q) => q.length)]);
   });
 
   it('puts at most 4096 records in a chunk', () => {

@@ -3,7 +3,7 @@ import type { ProgressEvent } from '../../src/core/rate';
 import type { Sample } from '../../src/core/types';
 import { DatasetReader } from '../../src/db/reader';
 import type { DatasetMeta } from '../../src/db/schema';
-import { IngestService, type IngestResult } from '../../src/ingest/service';
+import { IngestService, type IngestOptions, type IngestResult } from '../../src/ingest/service';
 
 export interface Run extends IngestResult {
   events: ProgressEvent[];
@@ -12,7 +12,7 @@ export interface Run extends IngestResult {
 /** Ingest `file` (or resume `resumeId` from it) and collect every progress event. */
 export async function ingestFile(
   file: File,
-  opts: { service?: IngestService; resumeId?: string; onProgress?: (p: ProgressEvent) => void } = {},
+  opts: { service?: IngestService; resumeId?: string; onProgress?: (p: ProgressEvent) => void; ingest?: IngestOptions } = {},
 ): Promise<Run> {
   const events: ProgressEvent[] = [];
   const service = opts.service ?? new IngestService();
@@ -23,6 +23,7 @@ export async function ingestFile(
       opts.onProgress?.(p);
     },
     opts.resumeId,
+    opts.ingest,
   );
   return { ...res, events };
 }

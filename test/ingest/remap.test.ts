@@ -8,6 +8,8 @@ import { closeDb, openDb, type DatasetMeta } from '../../src/db/schema';
 import { remapDataset } from '../../src/ingest/remap';
 import { IngestService } from '../../src/ingest/service';
 import { allSamples, ingestFile, qa } from './helpers';
+import { openQuestions } from '../../src/db/question-column';
+import { SearchService } from '../../src/search/service';
 
 afterAll(closeDb);
 
@@ -29,6 +31,15 @@ function file(): File {
   });
   lines.splice(3, 0, '{"id": oops}');
   return new File([lines.join('\n') + '\n'], 'alt.jsonl');
+}
+
+/** The questions as the search reads them: the question column of the dataset's mapping version. */
+async function storedQuestions(meta: DatasetMeta): Promise<string[] | undefined> {
+  const parts = await openQuestions(meta);
+  if (!parts) return undefined;
+  const out: string[] = [];
+  for await (const p of parts) out.push(...p.questions);
+  return out;
 }
 
 async function ingested(f: File): Promise<DatasetMeta> {
@@ -66,6 +77,7 @@ describe('remap', () => {
     const reader = await DatasetReader.open(m1);
     expect(reader.stats(5)).toMatchObject({ thinkChars: 'alt 6'.length, answerChars: 'ALT6'.length, correct: false });
     expect(reader.fileRow(5)).toBe(7); // s6: file row 7, after the bad line
+    expect(await storedQuestions(m1)).toEqual(samples.map((s) => s.question));
 
     const cols1 = await storedColumns(m0.id);
     expect(Object.keys(cols1).filter((k) => k.endsWith('@0'))).toEqual([]);
@@ -81,6 +93,18 @@ describe('remap', () => {
     expect(m2).toMatchObject({ mappingVersion: 2, errorCount: 1 });
     expect(m2.resume.samples).toBe(40);
     expect((await allSamples(m2))[0]).toMatchObject({ think: '0 plus 0', answer: '0' });
+  });
+
+  it('rewrites the question column with the new mapping: a search of questions finds the new ones', async () => {
+    const m0 = await ingested(file());
+    expect(await storedQuestions(m0)).toEqual(Array.from({ length: 40 }, (_, i) => `What is ${i} + ${i}?`));
+    await new IngestService().remap(m0.id, { ...m0.mapping, question: 'alt' }, () => {});
+    const m1 = (await getDataset(m0.id))!;
+    const want = (await allSamples(m1)).map((s) => s.question);
+    expect(want[0]).toBe('<think>alt 0</think>ALT0');
+    expect(await storedQuestions(m1)).toEqual(want);
+    const svc = new SearchService();
+    expect(await svc.search(m1.id, { text: 'ALT1', regex: false, matchCase: true, fields: ['question'] }, () => {})).toBe(10); // ALT1, ALT10..ALT19 but ALT17 (row 17 has no alt)
   });
 
   it('leaves the old samples in use when interrupted, and a later re-map ignores the leftovers', async () => {

@@ -5,6 +5,8 @@ import { mapRecord } from '../../src/core/schema/mapping';
 import type { SearchField, SearchQuery } from '../../src/core/search/query';
 import { HOLD_THINK_CHARS, SearchService, type SearchBatch } from '../../src/search/service';
 import { ingestFile, jsonl } from '../ingest/helpers';
+import { COL, columnKey } from '../../src/core/batch';
+import { deleteColumns } from '../../src/db/datasets';
 import { hasSharedData, sharedFile } from '../shared-data';
 
 const FILE = 'longcot/skyt1_correct5k_27b__math500.jsonl';
@@ -73,67 +75,106 @@ describe('SearchService, folding while the text is read', () => {
     // 'K' (U+212A, the Kelvin sign) lower-cases to an ASCII k; a case-insensitive RegExp (the query's
     // matcher) does not take it for a k, so the folded scan must confirm such hits.
     const rows = Array.from({ length: 9000 }, (_, i) => ({ id: `k${i}`, question: `Question ${i}: ${i % 9 === 0 ? 'Kelvin' : i % 13 === 0 ? '\u212Aelvin' : 'celsius'} ${'x'.repeat(300)}`, response: `<think>t${i}</think>a${i}` }));
-    const { meta } = await ingestFile(new File([jsonl(rows)], 'fold.jsonl'));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'fold.jsonl'), { ingest: { batchChars: 1 << 20, pieceBytes: 1 << 20 } });
     const svc = new SearchService();
     const held = () => (svc as unknown as { text?: { folded?: Record<string, { ascii: boolean } | undefined> } }).text;
     const query: SearchQuery = { text: 'kelvin', regex: false, matchCase: false, fields: ['question'] };
     const want = rows.flatMap((r, i) => (/kelvin/im.test(r.question) ? [i] : []));
     expect(want).not.toContain(13);
     const first = await collect(svc, meta.id, query);
-    expect(first.batches.length).toBeGreaterThan(1); // read in several chunks
+    expect(first.batches.length).toBeGreaterThan(1); // read in several parts
     expect(first.hits).toEqual(want);
     expect(held()?.folded?.question).toMatchObject({ ascii: false });
+    expect(held()?.folded?.answer).toBeUndefined(); // the questions' column alone was read
+    expect((await collect(svc, meta.id, query)).hits).toEqual(want);
+    // A search of the answers reads the records (in chunks) and folds them, keeping the questions' fold.
+    const answers = await collect(svc, meta.id, { ...query, text: 'A17', fields: ['answer'] });
+    expect(answers.batches.length).toBeGreaterThan(1);
+    expect(answers.hits).toEqual(rows.flatMap((r, i) => (/a17/i.test(r.response.split('</think>')[1]) ? [i] : [])));
     expect(held()?.folded?.answer).toMatchObject({ ascii: true });
+    expect(held()?.folded?.question).toMatchObject({ ascii: false });
     expect((await collect(svc, meta.id, query)).hits).toEqual(want);
     expect((await collect(svc, meta.id, { ...query, text: 'CELSIUS' })).hits).toEqual(rows.flatMap((r, i) => (r.question.includes('celsius') ? [i] : [])));
   });
 });
 
 describe('SearchService, first search of a dataset', () => {
-  // ~700 bytes a record in 2 MB chunks: 3 chunks, so the text is read in three steps.
+  // ~700 bytes a record: committed in parts of ~1 MB (6 parts), stored in 2 MB chunks (3 chunks).
   const rows = Array.from({ length: 8000 }, (_, i) => ({ id: `f${i}`, question: `Q${i} ${i % 10 === 0 ? 'needle' : 'hay'} ${'x'.repeat(600)}`, response: `<think>t${i}</think>a${i}` }));
   const want = rows.flatMap((_, i) => (i % 10 === 0 ? [i] : []));
   const query: SearchQuery = { text: 'needle', regex: false, matchCase: false, fields: ['question'] };
+  const both: SearchQuery = { ...query, fields: ['question', 'answer'] };
+  const ingest = (name: string) => ingestFile(new File([jsonl(rows)], name), { ingest: { batchChars: 1 << 20, pieceBytes: 1 << 20 } });
 
-  it('streams hits from the first chunk, before the whole text is read', async () => {
-    const { meta } = await ingestFile(new File([jsonl(rows)], 'first.jsonl'));
+  for (const [what, q] of [['the questions (their stored column)', query], ['questions and answers (the records)', both]] as const) {
+    it(`streams hits from the first part read, before the whole text is read: ${what}`, async () => {
+      const { meta } = await ingest('first.jsonl');
+      const svc = new SearchService();
+      const progress: number[] = [];
+      const batches: SearchBatch[] = [];
+      const count = await svc.search(meta.id, q, (b) => batches.push(b), (p) => progress.push(p.done));
+      expect(batches[0].hits.length).toBeGreaterThan(0);
+      expect(batches[0].scanned).toBeLessThan(8000);
+      expect(batches[0].done).toBe(false);
+      expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
+      expect(count).toBe(want.length);
+      expect(batches.at(-1)).toMatchObject({ done: true, scanned: 8000, total: 8000 });
+      expect(progress.at(-1)).toBe(8000);
+      // Read once: the next query reads nothing.
+      const again: number[] = [];
+      expect((await collect(svc, meta.id, q)).hits).toEqual(want);
+      await svc.search(meta.id, q, () => {}, (p) => again.push(p.done));
+      expect(again).toEqual([]);
+    });
+  }
+
+  it('a search of the questions alone does not read the records; one of other fields then does', async () => {
+    const { meta } = await ingest('column.jsonl');
     const svc = new SearchService();
-    const progress: number[] = [];
-    const batches: SearchBatch[] = [];
-    const count = await svc.search(meta.id, query, (b) => batches.push(b), (p) => progress.push(p.done));
-    expect(batches[0].hits.length).toBeGreaterThan(0);
-    expect(batches[0].scanned).toBeLessThan(8000);
-    expect(batches[0].done).toBe(false);
-    expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
-    expect(count).toBe(want.length);
-    expect(batches.at(-1)).toMatchObject({ done: true, scanned: 8000, total: 8000 });
-    expect(progress.at(-1)).toBe(8000);
-    // Built once: the next query reads nothing.
-    const again: number[] = [];
+    const reads: number[] = [];
+    const reader = () => (svc as unknown as { text?: { next: number; questionsReady?: boolean } }).text;
     expect((await collect(svc, meta.id, query)).hits).toEqual(want);
-    await svc.search(meta.id, query, () => {}, (p) => again.push(p.done));
-    expect(again).toEqual([]);
+    expect(reader()).toMatchObject({ next: 0, questionsReady: true });
+    const hits = await svc.search(meta.id, { ...query, text: 'a7999', fields: ['answer'] }, () => {}, (p) => reads.push(p.done));
+    expect(hits).toBe(1);
+    expect(reads.at(-1)).toBe(8000);
+    expect(reader()).toMatchObject({ next: 8000, questionsReady: true });
+    expect((await collect(svc, meta.id, both)).hits).toEqual(want);
   });
 
-  it('a first search stopped part way keeps what it read: the next one scans that and reads on', async () => {
-    const { meta } = await ingestFile(new File([jsonl(rows)], 'stopped.jsonl'));
+  it('a dataset stored without the question column (an older version) is searched from its records, same hits', async () => {
+    const { meta } = await ingest('older.jsonl');
+    await deleteColumns(meta.id, [columnKey(COL.questionChars, meta.mappingVersion), columnKey(COL.questionText, meta.mappingVersion)]);
     const svc = new SearchService();
-    let read = 0;
-    const stopped = svc.search(meta.id, query, (b) => {
-      read = b.scanned;
-      svc.cancel(); // after the first chunk
-    });
-    await expect(stopped).rejects.toMatchObject({ name: 'AbortError' });
-    expect(read).toBeGreaterThan(0);
-    expect(read).toBeLessThan(8000);
     const progress: number[] = [];
     const batches: SearchBatch[] = [];
     await svc.search(meta.id, query, (b) => batches.push(b), (p) => progress.push(p.done));
-    expect(progress[0]).toBe(read); // reads on from where it stopped
-    expect(progress.at(-1)).toBe(8000);
     expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
-    expect(await svc.prepare(meta.id)).toMatchObject({ n: 8000, held: { question: true, think: true, answer: true } });
+    expect((svc as unknown as { text?: { next: number } }).text?.next).toBe(8000); // the records were read
   });
+
+  for (const [what, q] of [['the questions', query], ['questions and answers', both]] as const) {
+    it(`a first search of ${what} stopped part way loses nothing: the next one finds every hit`, async () => {
+      const { meta } = await ingest('stopped.jsonl');
+      const svc = new SearchService();
+      let read = 0;
+      const stopped = svc.search(meta.id, q, (b) => {
+        read = b.scanned;
+        svc.cancel(); // after the first part
+      });
+      await expect(stopped).rejects.toMatchObject({ name: 'AbortError' });
+      expect(read).toBeGreaterThan(0);
+      expect(read).toBeLessThan(8000);
+      const progress: number[] = [];
+      const batches: SearchBatch[] = [];
+      await svc.search(meta.id, q, (b) => batches.push(b), (p) => progress.push(p.done));
+      // The records are read on from where they stopped; the question column (fast) is read again.
+      expect(progress[0]).toBe(q === both ? read : 0);
+      expect(progress.at(-1)).toBe(8000);
+      expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
+      expect(await svc.prepare(meta.id)).toMatchObject({ n: 8000, held: { question: true, think: true, answer: true } });
+    });
+  }
 });
 
 describe.skipIf(!hasSharedData('search counts vs a reference scan on the real Sky-T1 file'))('SearchService on the real Sky-T1 27B MATH500 file', () => {

@@ -1,0 +1,68 @@
+import { COL, columnKey } from '../core/batch';
+import { openDb, type DatasetMeta, type DB } from './schema';
+
+/**
+ * Question parts read per IndexedDB request while streaming (a part is one ingest batch's
+ * questions): the first part alone, so that the first hits come after one part, then 8 at a time.
+ */
+const PARTS_PER_READ = 8;
+
+/** One stored part's questions, in sample order from sample `first`. */
+export interface QuestionsPart {
+  first: number;
+  questions: string[];
+}
+
+/**
+ * The samples' questions as stored at ingest (and by a re-map) in two columns of the dataset's
+ * mapping version: `sample.questionChars` (each question's length) and `sample.questionText`
+ * (each part's questions as UTF-8, one after the other). Reading them is what the default search
+ * does on its first run; before them it parsed every record, thinking included (a million short
+ * samples: 3.6 s on the 2-core VM, 2026-11-30; a long-CoT dataset: gigabytes).
+ *
+ * Resolves to undefined when the dataset has no such columns (ingested by a version before them)
+ * or they do not cover every sample: the caller then reads the records, as before.
+ */
+export async function openQuestions(meta: DatasetMeta, db?: DB): Promise<AsyncIterable<QuestionsPart> | undefined> {
+  const d = db ?? (await openDb());
+  const v = meta.mappingVersion;
+  const charsName = columnKey(COL.questionChars, v);
+  const textName = columnKey(COL.questionText, v);
+  const lens = await d.getAll('columns', IDBKeyRange.bound([meta.id, charsName, -Infinity], [meta.id, charsName, Infinity]));
+  let total = 0;
+  for (const p of lens) total += p.data.length;
+  if (total !== meta.resume.samples || lens.some((p) => !(p.data instanceof Uint32Array))) return undefined;
+  return {
+    async *[Symbol.asyncIterator]() {
+      const decoder = new TextDecoder();
+      // Groups of parts, and the texts of each read one group ahead: IndexedDB reads the next
+      // group while this one is decoded, cut and scanned.
+      const groups: (typeof lens)[] = [];
+      for (let i = 0, step = 1; i < lens.length; i += step, step = PARTS_PER_READ) groups.push(lens.slice(i, i + step));
+      const read = (g: typeof lens) =>
+        // A part whose questions were all empty stored no text: it is simply absent here.
+        d.getAll('columns', IDBKeyRange.bound([meta.id, textName, g[0].part], [meta.id, textName, g[g.length - 1].part])).then((ps) => new Map(ps.map((p) => [p.part, p.data as Uint8Array])));
+      let ahead = groups.length ? read(groups[0]) : undefined;
+      let first = 0;
+      for (let gi = 0; gi < groups.length; gi++) {
+        const texts = await ahead!;
+        ahead = gi + 1 < groups.length ? read(groups[gi + 1]) : undefined;
+        ahead?.catch(() => {}); // seen when awaited; an abandoned read must not be unhandled
+        for (const p of groups[gi]) {
+          const n = p.data as Uint32Array;
+          const bytes = texts.get(p.part);
+          const text = bytes ? decoder.decode(bytes) : '';
+          const questions = new Array<string>(n.length);
+          let at = 0;
+          for (let k = 0; k < n.length; k++) {
+            questions[k] = text.slice(at, at + n[k]);
+            at += n[k];
+          }
+          if (at !== text.length) throw new Error(`${meta.name}: stored questions of part ${p.part} hold ${text.length} characters, their lengths say ${at}`);
+          yield { first, questions };
+          first += n.length;
+        }
+      }
+    },
+  };
+}
