@@ -83,15 +83,25 @@ export class PieceParser {
     const s = this.settings;
     const pq = this.parquet;
     if (!s || !pq) throw new Error('PieceParser.parseRowGroup before init with a Parquet file');
-    const rows = await parquetReadObjects({ file: blobBuffer(pq.blob), metadata: pq.metadata, rowStart: task.from, rowEnd: task.rowEnd, compressors });
-    const { records, issues } = rowsToRecords(rows, task.from, s);
-    rows.length = 0; // the decoded row group can go before the batch is built
+    const rows: unknown[] = await parquetReadObjects({ file: blobBuffer(pq.blob), metadata: pq.metadata, rowStart: task.from, rowEnd: task.rowEnd, compressors });
+    const issues: CoreIssue[] = [];
+    // A row at a time: its JSON text and UTF-8 are made, stored, and let go (with the row itself)
+    // before the next, so the row group's text is not held three times over (decoded values, JSON
+    // text, UTF-8) at the peak.
     const batch = await this.build((builder) => {
       const enc = new TextEncoder();
-      for (const r of records) {
-        const issue = builder.add(r, enc.encode(r.text));
-        if (issue) issues.push(issue);
+      const one: unknown[] = [undefined];
+      for (let i = 0; i < rows.length; i++) {
+        one[0] = rows[i];
+        rows[i] = undefined;
+        const r = rowsToRecords(one, task.from + i, s);
+        for (const e of r.issues) issues.push(e);
+        for (const rec of r.records) {
+          const issue = builder.add(rec, enc.encode(rec.text));
+          if (issue) issues.push(issue);
+        }
       }
+      one[0] = undefined;
     });
     const none = new Uint8Array(0);
     return { head: none, newline: true, tail: new Uint8Array(0), lines: 0, rows: task.rowEnd - task.from, batch, errors: issues };
