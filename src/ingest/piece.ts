@@ -140,10 +140,31 @@ export class PieceParser {
    * 150 on the 265 MB bench file (bench/ingest/stages.mjs, 2026-11-30): 16 MB `arrayBuffer()` reads
    * 0.39 s, one `FileReaderSync` call per 16 MB 1.02 s; on Chromium 156 the day before, 1.21 against
    * 1.35 s. In the app, with TextDecoder: ingest 1.83–1.96 s against 2.03–2.10 s with FileReaderSync.
+   *
+   * Insurance: an ingest stalled for good twice in ~60 runs of a probe on 2026-11-30 (not seen again
+   * in 40 runs, not understood), and asynchronous reads in these workers (a BYOB stream) were seen
+   * to stall before (2026-11-29). So a read not done within READ_STALL_MS is given up, and this
+   * worker reads with FileReaderSync from then on: a stall costs seconds, never the ingest.
    */
   private async read(piece: Blob): Promise<Uint8Array> {
-    return new Uint8Array(await piece.arrayBuffer());
+    const Sync = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
+    if (Sync && this.syncReads) return new Uint8Array(new Sync().readAsArrayBuffer(piece));
+    const read = piece.arrayBuffer();
+    if (!Sync) return new Uint8Array(await read);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), PieceParser.READ_STALL_MS)));
+    const got = await Promise.race([read, stalled]);
+    clearTimeout(timer);
+    if (got) return new Uint8Array(got);
+    read.catch(() => {}); // abandoned
+    this.syncReads = true;
+    return new Uint8Array(new Sync().readAsArrayBuffer(piece));
   }
+
+  /** See read(): how long an asynchronous read of a piece may take before FileReaderSync takes over. */
+  static READ_STALL_MS = 15_000;
+  /** Set once an asynchronous read stalled: this worker reads with FileReaderSync from then on. */
+  private syncReads = false;
 
   private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult> {
     const s = this.settings;

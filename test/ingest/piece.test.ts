@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { detectMapping } from '../../src/core/schema/mapping';
+import { PieceParser } from '../../src/ingest/piece';
+import { jsonl } from './helpers';
+
+const rows = Array.from({ length: 30 }, (_, i) => ({ question: `q${i}`, response: `<think>t${i}</think>a${i}` }));
+const bytes = new TextEncoder().encode(jsonl(rows));
+const g = globalThis as { FileReaderSync?: unknown };
+
+/** A Blob whose asynchronous read never settles, as a stalled read in a browser worker. */
+class StalledBlob extends Blob {
+  asyncReads = 0;
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    this.asyncReads++;
+    return new Promise(() => {});
+  }
+}
+
+afterEach(() => {
+  delete g.FileReaderSync;
+  PieceParser.READ_STALL_MS = 15_000;
+});
+
+describe('PieceParser.read', () => {
+  it('gives up an asynchronous read that stalls and reads with FileReaderSync from then on', async () => {
+    let syncReads = 0;
+    // Where FileReaderSync exists (browser workers): a stand-in that reads the test's bytes.
+    g.FileReaderSync = class {
+      readAsArrayBuffer(): ArrayBuffer {
+        syncReads++;
+        return bytes.slice().buffer;
+      }
+    };
+    PieceParser.READ_STALL_MS = 30;
+    const p = new PieceParser();
+    await p.init({ file: 'stall.jsonl', mapping: detectMapping(rows).mapping });
+    const blob = new StalledBlob([bytes]);
+    const t0 = performance.now();
+    const first = await p.parse(blob, true, true);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+    expect(first.rows).toBe(30);
+    expect(first.batch?.samples).toBe(30);
+    expect([blob.asyncReads, syncReads]).toEqual([1, 1]);
+    const second = await p.parse(blob, true, true);
+    expect(second.rows).toBe(30);
+    expect([blob.asyncReads, syncReads]).toEqual([1, 2]); // no second wait
+  });
+
+  it('reads asynchronously while reads complete', async () => {
+    const p = new PieceParser();
+    await p.init({ file: 'ok.jsonl', mapping: detectMapping(rows).mapping });
+    const r = await p.parse(new Blob([bytes]), true, true);
+    expect(r.rows).toBe(30);
+    expect(new TextDecoder().decode(r.bytes)).toBe(jsonl(rows));
+  });
+});
