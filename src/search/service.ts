@@ -4,52 +4,32 @@
  * per sample per field) kept for the dataset's current mapping, scanning each part as it is read,
  * so its first hits come after one part: a search of the questions alone (the default) reads the
  * question column stored at ingest (src/db/question-column.ts), any other reads every sample (a
- * dataset ingested before that column: the questions too). Every later query scans those columns in slices,
- * streaming hits with progress. A newer search or cancel() stops an older one between slices; a
- * build stopped that way keeps what it read, and the next search scans that part and reads on. Thinking text beyond HOLD_THINK_CHARS is not held (a long-CoT dataset of a
- * million samples is gigabytes of it): such a search reads the samples from IndexedDB again,
- * slower, and says so.
+ * dataset ingested before that column: the questions too); the text is held in src/search/text-state.ts.
+ * Every later query scans those columns in slices, streaming hits with progress. A newer search or
+ * cancel() stops an older one between slices; a build stopped that way keeps what it read, and the
+ * next search scans that part and reads on. Thinking text beyond HOLD_THINK_CHARS is not held (a
+ * long-CoT dataset of a million samples is gigabytes of it): such a search reads the samples from
+ * IndexedDB again, slower, and says so.
  */
 import { scanSlice, type TextColumn } from '../core/search/column';
-import { FoldBuilder, foldable, scanFolded, type FoldedColumn } from '../core/search/folded';
-import { compileQuery, SEARCH_FIELDS, type Matcher, type SearchField, type SearchQuery } from '../core/search/query';
-import { RateMeter, type ProgressEvent } from '../core/rate';
+import { foldable, scanFolded } from '../core/search/folded';
+import { compileQuery, type Matcher, type SearchQuery } from '../core/search/query';
+import type { ProgressEvent } from '../core/rate';
 import { tick } from '../core/tick';
 import { getDataset } from '../db/datasets';
 import { openQuestions } from '../db/question-column';
-import { DatasetReader } from '../db/reader';
 import { openDb, type DatasetMeta } from '../db/schema';
 import type { Sample } from '../core/types';
+import { freshText, readQuestions, readRecords, textInfo, type SearchIndexInfo, type TextState } from './text-state';
+
+export { FOLD_MAX_CHARS, type SearchIndexInfo } from './text-state';
 
 /** Most thinking characters held in memory (≈ 1 GB as UTF-16 at worst). */
 export const HOLD_THINK_CHARS = 500_000_000;
 export const SLICE_CHARS = 4_000_000; // ≈ a few ms of indexOf: the first hits come back at once
 const REPORT_MS = 50; // hits and progress go out at most this often after the first slice
-/**
- * While reading a dataset's text, progress goes out and the worker yields (to a cancel or a newer
- * query) this often. Each yield waited ~29 ms for the thread to run again on our 2 busy cores: 161
- * yields at 50 ms were 4.6 of the 14.4 s it took to read a million samples (bench:open, 2026-11-29).
- */
-const BUILD_YIELD_MS = 250;
-/**
- * Most characters of a field folded for the default search: the folded copy doubles the field's
- * memory (≤ 128 MB more as UTF-16 at worst); a longer field (thinking, usually) keeps the RegExp scan.
- */
-export const FOLD_MAX_CHARS = 64_000_000;
 /** Folded characters per slice: indexOf over them takes a few ms. */
 export const FOLD_SLICE_CHARS = 24_000_000;
-
-/** What the columns hold for one dataset. */
-export interface SearchIndexInfo {
-  datasetId: string;
-  n: number;
-  /** Characters held per field (0 for a field not held). */
-  chars: Record<SearchField, number>;
-  /** false: the field is read from IndexedDB on every search (too large to hold). */
-  held: Record<SearchField, boolean>;
-  /** Milliseconds the build took. */
-  buildMs: number;
-}
 
 /** Streamed search progress: new hits since the last event, and how far the scan is. */
 export interface SearchBatch {
@@ -63,35 +43,6 @@ export interface SearchBatch {
   /** Set on the first batch: 'memory' when every chosen field is held, else 'indexeddb'. */
   source: 'memory' | 'indexeddb';
 }
-
-/** The text columns of one dataset, complete when next === n. */
-interface TextState {
-  id: string;
-  version: number;
-  /** Opened when the records are first read (a search of the questions alone never needs it). */
-  reader?: DatasetReader;
-  n: number;
-  /** Samples read so far: cols hold samples 0..next-1. */
-  next: number;
-  cols: Record<SearchField, string[] | undefined>;
-  chars: Record<SearchField, number>;
-  /** Milliseconds spent reading so far. */
-  ms: number;
-  /** Set once complete (the same object on every later prepare). */
-  info?: SearchIndexInfo;
-  /** Held fields folded for the default search (core/search/folded.ts), once complete. */
-  folded?: Partial<Record<SearchField, FoldedColumn>>;
-  /** The folds of the held fields while the text is read (a field over FOLD_MAX_CHARS drops its own). */
-  folding: Partial<Record<SearchField, FoldBuilder>>;
-  /**
-   * The questions are complete (cols.question, chars.question, folded.question), read from the
-   * stored question column (src/db/question-column.ts) without reading the records: a search of
-   * questions alone needs nothing else, whatever `next` says.
-   */
-  questionsReady?: boolean;
-}
-
-const STAGE = 'indexing text for search';
 
 export class SearchService {
   private text?: TextState;
@@ -115,7 +66,7 @@ export class SearchService {
   async prepare(id: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<SearchIndexInfo> {
     const gen = ++this.gen;
     const meta = await this.completeMeta(id);
-    return info(await this.build(meta, gen, onProgress));
+    return textInfo(await this.build(meta, gen, onProgress));
   }
 
   private async completeMeta(id: string): Promise<DatasetMeta> {
@@ -131,92 +82,19 @@ export class SearchService {
   }
 
   /**
-   * Read the samples of `meta` not read yet into the text columns (run `gen`: a newer one or
-   * cancel() stops it, keeping what was read). `onChunk` sees each chunk's samples as they are
-   * read: the first search of a dataset scans them there.
+   * The text of `meta` with every sample read (run `gen`: a newer one or cancel() stops it, keeping
+   * what was read): see readRecords.
    */
   private async build(meta: DatasetMeta, gen: number, onProgress: (p: ProgressEvent) => void, onChunk?: (first: number, samples: Sample[]) => void): Promise<TextState> {
-    const t = this.current(meta) ?? this.fresh(meta);
-    if (t.next >= t.n) return t;
-    if (!t.reader) {
-      const reader = await DatasetReader.open(meta);
-      if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
-      t.reader = reader;
-      // Thinking and answers over FOLD_MAX_CHARS are never folded: known from the columns, so no
-      // chunk of them is lower-cased only to be dropped (the questions' length is known at the end).
-      // Questions already read from their stored column are neither read again nor folded again.
-      const total = reader.textChars();
-      t.folding = {};
-      if (!t.questionsReady) t.folding.question = new FoldBuilder(t.n);
-      if (total.think <= FOLD_MAX_CHARS) t.folding.think = new FoldBuilder(t.n);
-      if (total.answer <= FOLD_MAX_CHARS) t.folding.answer = new FoldBuilder(t.n);
-    }
-    const { cols, chars, n } = t;
-    const meter = new RateMeter();
-    let t0 = performance.now();
-    let lastReport = t0;
-    meter.add(t0, t.next);
-    onProgress({ stage: STAGE, done: t.next, total: n });
-    for await (const { first, samples } of t.reader.samplesInOrder(t.next)) {
-      // Checked before writing: a superseded run must not interleave with the newer one.
-      if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
-      for (let k = 0; k < samples.length; k++) {
-        const s = samples[k];
-        const j = first + k;
-        if (!t.questionsReady) {
-          cols.question![j] = s.question;
-          chars.question += s.question.length;
-        }
-        cols.answer![j] = s.answer;
-        chars.answer += s.answer.length;
-        chars.think += s.think.length;
-        if (cols.think) {
-          if (chars.think > this.holdThinkChars) cols.think = undefined; // searched from IndexedDB instead
-          else cols.think[j] = s.think;
-        }
-      }
-      t.next = first + samples.length;
-      // Fold this chunk's samples now, while the next chunks are read (core/search/folded.ts).
-      for (const f of SEARCH_FIELDS) {
-        const b = t.folding[f];
-        if (!b) continue;
-        if (!cols[f] || chars[f] > FOLD_MAX_CHARS) delete t.folding[f];
-        else b.add(samples.map((s) => s[f]));
-      }
-      const now = performance.now();
-      t.ms += now - t0;
-      t0 = now;
-      onChunk?.(first, samples);
-      if (now - lastReport >= BUILD_YIELD_MS || t.next === n) {
-        lastReport = now;
-        meter.add(now, t.next);
-        onProgress({ stage: STAGE, done: t.next, total: n, rate: meter.rate(), eta: meter.eta(t.next, n) });
-        await tick(); // lets cancel() or a newer query in
-        t0 = performance.now();
-      }
-    }
-    if (t.next < n) throw new Error(`search: read ${t.next} of ${n} samples of ${meta.name}`);
-    const folded = t.folded ?? {};
-    for (const f of SEARCH_FIELDS) if (t.folding[f]) folded[f] = t.folding[f]!.done();
-    if (!t.questionsReady) folded.question = undefined; // dropped while read: over FOLD_MAX_CHARS
-    t.folded = folded;
-    t.folding = {};
-    return t;
-  }
-
-  /** A new, empty TextState for `meta`, held from now on (the previous dataset's text is let go first). */
-  private fresh(meta: DatasetMeta): TextState {
-    const n = meta.resume.samples;
-    const t: TextState = { id: meta.id, version: meta.mappingVersion, n, next: 0, cols: { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) }, chars: { question: 0, think: 0, answer: 0 }, ms: 0, folding: {} };
-    this.text = t;
+    const t = this.current(meta) ?? (this.text = freshText(meta));
+    await readRecords(t, meta, () => gen === this.gen, this.holdThinkChars, onProgress, onChunk);
     return t;
   }
 
   /**
-   * The questions of `meta` from their stored column (src/db/question-column.ts), into the held
-   * TextState: `onPart` sees each part's questions as they are read (the first search scans them
-   * there). Undefined when the dataset has no such column (an older ingest) or a records read has
-   * begun (it reads the questions too): the caller reads the records instead.
+   * The text of `meta` with its questions read from their stored column (see readQuestions).
+   * Undefined when the dataset has no such column (an older ingest) or a records read has begun
+   * (it reads the questions too): the caller reads the records instead.
    */
   private async questionsFromColumn(meta: DatasetMeta, gen: number, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[]) => void): Promise<TextState | undefined> {
     const held = this.current(meta);
@@ -224,43 +102,8 @@ export class SearchService {
     if (held && held.next > 0) return undefined;
     const parts = await openQuestions(meta);
     if (!parts || gen !== this.gen) return undefined;
-    const t = held ?? this.fresh(meta);
-    const col = t.cols.question!;
-    let fold: FoldBuilder | undefined = new FoldBuilder(t.n);
-    let chars = 0;
-    let done = 0;
-    const meter = new RateMeter();
-    let t0 = performance.now();
-    let lastReport = t0;
-    meter.add(t0, 0);
-    onProgress({ stage: STAGE, done: 0, total: t.n });
-    for await (const { first, questions } of parts) {
-      // A superseded run leaves the column unfinished (questionsReady unset): the next one reads it again.
-      if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
-      for (let k = 0; k < questions.length; k++) {
-        col[first + k] = questions[k];
-        chars += questions[k].length;
-      }
-      if (fold && chars > FOLD_MAX_CHARS) fold = undefined;
-      fold?.add(questions);
-      done = first + questions.length;
-      const now = performance.now();
-      t.ms += now - t0;
-      t0 = now;
-      onPart(first, questions);
-      if (now - lastReport >= BUILD_YIELD_MS || done === t.n) {
-        lastReport = now;
-        meter.add(now, done);
-        onProgress({ stage: STAGE, done, total: t.n, rate: meter.rate(), eta: meter.eta(done, t.n) });
-        await tick();
-        t0 = performance.now();
-      }
-    }
-    if (done < t.n) throw new Error(`search: read the questions of ${done} of ${t.n} samples of ${meta.name}`);
-    t.chars.question = chars;
-    t.folded = { ...t.folded, question: fold?.done() };
-    delete t.folding.question; // a records read after this leaves the questions as they are
-    t.questionsReady = true;
+    const t = held ?? (this.text = freshText(meta));
+    await readQuestions(t, meta, parts, () => gen === this.gen, onProgress, onPart);
     return t;
   }
 
@@ -402,8 +245,4 @@ export class SearchService {
       await step(j);
     }
   }
-}
-
-function info(t: TextState): SearchIndexInfo {
-  return (t.info ??= { datasetId: t.id, n: t.n, chars: { ...t.chars, think: t.cols.think ? t.chars.think : 0 }, held: { question: true, think: !!t.cols.think, answer: true }, buildMs: t.ms });
 }

@@ -60,9 +60,14 @@ describe('SearchService', () => {
     // The default search scans folded text in slices of 24M characters; 1M here, so it has several.
     const svc = new SearchService(HOLD_THINK_CHARS, 1_000_000);
     await svc.prepare(meta.id);
-    const job = svc.search(meta.id, { text: 'zzz', regex: false, matchCase: false, fields: ['question'] }, () => {});
-    setTimeout(() => svc.cancel(), 0);
+    // Cancelled when the first slice's batch comes out: the scan stops before the next slice.
+    let batches = 0;
+    const job = svc.search(meta.id, { text: 'zzz', regex: false, matchCase: false, fields: ['question'] }, (b) => {
+      batches++;
+      if (!b.done) svc.cancel();
+    });
     await expect(job).rejects.toMatchObject({ name: 'AbortError' });
+    expect(batches).toBe(1);
     const older = svc.search(meta.id, { text: 'zzz', regex: false, matchCase: false, fields: ['question'] }, () => {});
     const newer = collect(svc, meta.id, { text: 'q 199', regex: false, matchCase: true, fields: ['question'] });
     await expect(older).rejects.toMatchObject({ name: 'AbortError' });
@@ -150,7 +155,9 @@ describe('SearchService, first search of a dataset', () => {
     const batches: SearchBatch[] = [];
     await svc.search(meta.id, query, (b) => batches.push(b), (p) => progress.push(p.done));
     expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
-    expect((svc as unknown as { text?: { next: number } }).text?.next).toBe(8000); // the records were read
+    const held = (svc as unknown as { text?: { next: number; folded?: Record<string, { ascii: boolean } | undefined> } }).text;
+    expect(held?.next).toBe(8000); // the records were read
+    expect(held?.folded?.question).toMatchObject({ ascii: true }); // and the questions folded from them
   });
 
   for (const [what, q] of [['the questions', query], ['questions and answers', both]] as const) {
