@@ -1,0 +1,42 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openQuestions } from '../../src/db/question-column';
+import { freshText, readQuestions, readRecords, textInfo } from '../../src/search/text-state';
+import { ingestFile, jsonl } from '../ingest/helpers';
+
+const rows = Array.from({ length: 3000 }, (_, i) => ({ id: `t${i}`, question: `Q${i} ${i % 7 ? 'plain' : 'Ünïcode'} ${'x'.repeat(i % 300)}`, response: `<think>think ${i}</think>answer ${i}` }));
+const opts = { ingest: { batchChars: 128 << 10, pieceBytes: 128 << 10 } };
+const never = () => {};
+
+describe('text-state', () => {
+  it('reads the questions from their column, then the records for the rest without touching the questions', async () => {
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'ts.jsonl'), opts);
+    const t = freshText(meta);
+    const parts: number[] = [];
+    await readQuestions(t, meta, (await openQuestions(meta))!, () => true, never, (first) => parts.push(first));
+    expect(parts.length).toBeGreaterThan(1); // part by part
+    expect(t.questionsReady).toBe(true);
+    expect(t.next).toBe(0);
+    expect(t.cols.question).toEqual(rows.map((r) => r.question));
+    expect(t.chars.question).toBe(rows.reduce((a, r) => a + r.question.length, 0));
+    const fold = t.folded?.question;
+    expect(fold).toMatchObject({ ascii: false });
+    await readRecords(t, meta, () => true, 1e9, never);
+    expect(t.next).toBe(3000);
+    expect(t.cols.answer).toEqual(rows.map((_, i) => `answer ${i}`));
+    expect(t.cols.think).toEqual(rows.map((_, i) => `think ${i}`));
+    expect(t.folded?.question).toBe(fold); // kept, not folded again
+    expect(t.folded?.answer).toMatchObject({ ascii: true });
+    expect(textInfo(t)).toMatchObject({ n: 3000, held: { question: true, think: true, answer: true }, chars: { question: t.chars.question } });
+  });
+
+  it('a run no longer alive stops with an AbortError; the questions are then not marked ready', async () => {
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'ts-stop.jsonl'), opts);
+    const t = freshText(meta);
+    let alive = true;
+    const run = readQuestions(t, meta, (await openQuestions(meta))!, () => alive, never, () => (alive = false));
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(t.questionsReady).toBeUndefined();
+    await expect(readRecords(t, meta, () => false, 1e9, never)).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
