@@ -35,6 +35,12 @@ async function datasetFolder(ds: string, create: boolean): Promise<FileSystemDir
   return root.getDirectoryHandle(folder(ds), { create });
 }
 
+/** Folders created or found for writing, per dataset, in this worker (each lookup is two round trips). */
+const writeFolders = new Map<string, Promise<FileSystemDirectoryHandle>>();
+
+/** Set once a create() stalled in this worker (see TextFileWriter.createOrGiveUp). */
+let createStalled = false;
+
 /** Folders looked up for reading, per dataset (each lookup is two round trips to the browser process). */
 const folders = new Map<string, Promise<FileSystemDirectoryHandle>>();
 
@@ -76,13 +82,44 @@ export class TextFileWriter {
 
   /** Create the file (a fresh random name: two pieces never share one). Worker only. */
   static async create(ds: string): Promise<TextFileWriter> {
-    const dir = await datasetFolder(ds, true);
+    let dir = writeFolders.get(ds);
+    if (!dir) {
+      dir = datasetFolder(ds, true);
+      dir.catch(() => writeFolders.delete(ds));
+      writeFolders.set(ds, dir);
+    }
+    const d = await dir;
     const name = `${Date.now().toString(36)}-${crypto.randomUUID()}`;
-    const fh = await dir.getFileHandle(name, { create: true });
+    const fh = await d.getFileHandle(name, { create: true });
     const h = (await (fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle());
     h.truncate(0);
-    return new TextFileWriter(dir, name, h);
+    return new TextFileWriter(d, name, h);
   }
+
+  /**
+   * create(), or undefined when it has not answered within CREATE_STALL_MS: the caller then keeps
+   * the piece's chunks as Blobs. Once that happened, this worker keeps Blobs from then on. Why: on
+   * 2026-11-30 (Chromium 150, 2-core VM), ingests of the 265 MB bench file stalled for good 4 times
+   * in ~100, each time with a parse worker waiting in create() (the private file system never
+   * answered; the other worker's creates went on). With the folder looked up once per worker, none
+   * stalled in 40 runs more. A create that answers late is closed and its empty file removed.
+   */
+  static async createOrGiveUp(ds: string): Promise<TextFileWriter | undefined> {
+    if (createStalled) return undefined;
+    const made = TextFileWriter.create(ds);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'stalled'>((r) => (timer = setTimeout(() => r('stalled'), TextFileWriter.CREATE_STALL_MS)));
+    // A create that fails (OPFS refused by a policy or a sandbox) is answered: Blobs for this piece.
+    const got = await Promise.race([made.catch(() => undefined), late]);
+    clearTimeout(timer);
+    if (got !== 'stalled') return got;
+    createStalled = true;
+    made.then((w) => w.close(), () => {});
+    return undefined;
+  }
+
+  /** See createOrGiveUp: how long creating a file may take (it takes 5–15 ms). */
+  static CREATE_STALL_MS = 3000;
 
   /**
    * One write call per chunk, its parts gathered first: each call is a system call at best, and a

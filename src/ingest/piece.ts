@@ -114,7 +114,7 @@ export class PieceParser {
   private async build(fill: (b: BatchBuilder) => void): Promise<BuiltBatch> {
     const s = this.settings!;
     // A store that cannot be opened (OPFS refused by a policy or a sandbox) leaves the Blob way.
-    const out = s.textStore && textStoreWritable() ? await TextFileWriter.create(s.textStore).catch(() => undefined) : undefined;
+    const out = s.textStore && textStoreWritable() ? await TextFileWriter.createOrGiveUp(s.textStore) : undefined;
     try {
       const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 }, out?.write);
       fill(builder);
@@ -141,10 +141,11 @@ export class PieceParser {
    * 0.39 s, one `FileReaderSync` call per 16 MB 1.02 s; on Chromium 156 the day before, 1.21 against
    * 1.35 s. In the app, with TextDecoder: ingest 1.83–1.96 s against 2.03–2.10 s with FileReaderSync.
    *
-   * Insurance: an ingest stalled for good twice in ~60 runs of a probe on 2026-11-30 (not seen again
-   * in 40 runs, not understood), and asynchronous reads in these workers (a BYOB stream) were seen
-   * to stall before (2026-11-29). So a read not done within READ_STALL_MS is given up, and this
-   * worker reads with FileReaderSync from then on: a stall costs seconds, never the ingest.
+   * Insurance: ingests stalled for good in 2 of ~12 runs on 2026-11-29 with asynchronous reads (a
+   * BYOB stream) in these workers. The stalls traced on 2026-11-30 were in creating a text-store
+   * file (see TextFileWriter.createOrGiveUp), which may have been that day's cause too; still, a
+   * read not done within READ_STALL_MS is given up, and this worker reads with FileReaderSync from
+   * then on: a stall costs seconds, never the ingest.
    */
   private async read(piece: Blob): Promise<Uint8Array> {
     const Sync = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
