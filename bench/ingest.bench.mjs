@@ -266,6 +266,7 @@ try {
     `| peak JS memory (page + workers, measureUserAgentSpecificMemory), same two files | ${fmt(mb(small.peakHeap), 0)} MB → ${fmt(mb(big.peakHeap), 0)} MB |`,
     `| time in the ingest worker: waiting for parsed pieces (read+decode+parse+map, in parse workers) / stitching + batching / waiting for IndexedDB commits | ${fmt(c.readParseMs / 1000)} s / ${fmt((c.mapMs - c.writeWaitMs) / 1000)} s / ${fmt(c.writeWaitMs / 1000)} s (other ${fmt(other / 1000)} s) |`,
     `| parse workers' own time, summed over the workers: read the piece / decode + JSON.parse / map + chunks | ${fmt(c.pieceReadMs / 1000)} s / ${fmt(c.pieceParseMs / 1000)} s / ${fmt(c.pieceMapMs / 1000)} s |`,
+    `| JSONL: creating + closing the pieces' text-store files, in each run: all pieces / the slowest piece | ${pairs.map((p) => `${fmt((p.ours.counts.pieceStoreMs ?? 0) / 1000, 2)} s / ${Math.round(p.ours.counts.pieceStoreMaxMs ?? 0)} ms`).join(', ')} |`,
     ...pq.map(({ p, ours }) => `| Parquet ${p.codec.toLowerCase()}: read+decode row groups / map+batch / commits wait | ${fmt(ours.counts.readParseMs / 1000)} s / ${fmt((ours.counts.mapMs - ours.counts.writeWaitMs) / 1000)} s / ${fmt(ours.counts.writeWaitMs / 1000)} s |`),
     '',
   ];

@@ -49,8 +49,11 @@ export interface PieceResult {
   batch?: BuiltBatch;
   /** Parse and mapping issues, with relative lines and rows. */
   errors: CoreIssue[];
-  /** Where the parse worker's time went (ms), for benchmarks: reading the piece, decode + JSON.parse, mapping + chunks. */
-  ms?: { read: number; parse: number; map: number };
+  /**
+   * Where the parse worker's time went (ms), for benchmarks: reading the piece, decode + JSON.parse,
+   * mapping + chunks (store: of which creating and closing the piece's text-store file).
+   */
+  ms?: { read: number; parse: number; map: number; store?: number };
   /** The decoder the worker had chosen by the end of this piece (undefined: still measuring). */
   decoder?: DecoderChoice;
 }
@@ -114,15 +117,22 @@ export class PieceParser {
   private async build(fill: (b: BatchBuilder) => void): Promise<BuiltBatch> {
     const s = this.settings!;
     // A store that cannot be opened (OPFS refused by a policy or a sandbox) leaves the Blob way.
+    const c0 = performance.now();
     const out = s.textStore && textStoreWritable() ? await TextFileWriter.createOrGiveUp(s.textStore) : undefined;
+    this.storeMs = performance.now() - c0;
     try {
       const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 }, out?.write);
       fill(builder);
       return builder.take();
     } finally {
+      const k0 = performance.now();
       await out?.close();
+      this.storeMs += performance.now() - k0;
     }
   }
+
+  /** Milliseconds the last build() spent creating and closing its text-store file (benchmarks). */
+  private storeMs = 0;
 
   /**
    * Read and parse one piece (a slice of the file, any byte range). `fileStart`: the piece starts
@@ -225,7 +235,7 @@ export class PieceParser {
       rows,
       batch,
       errors,
-      ms: { read: t1 - t0, parse: parseMs, map: mapMs },
+      ms: { read: t1 - t0, parse: parseMs, map: mapMs, store: this.storeMs },
       decoder: this.decoder.choice,
     };
   }

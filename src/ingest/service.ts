@@ -139,8 +139,9 @@ export class IngestService {
     const meter = new RateMeter();
     // Where the time goes (ms), reported with progress so benchmarks can name the bound.
     // pieceReadMs / pieceParseMs / pieceMapMs: summed over the parse workers (they overlap in time);
-    // piecesJsDecoded / piecesTextDecoded: pieces after which their worker had chosen that decoder.
-    const timing = { hashMs: 0, readParseMs: 0, mapMs: 0, writeWaitMs: 0, putMs: 0, pieceReadMs: 0, pieceParseMs: 0, pieceMapMs: 0, piecesJsDecoded: 0, piecesTextDecoded: 0 };
+    // piecesJsDecoded / piecesTextDecoded: pieces after which their worker had chosen that decoder;
+    // pieceStoreMs / pieceStoreMaxMs: creating + closing the pieces' text-store files, in all / at most.
+    const timing = { hashMs: 0, readParseMs: 0, mapMs: 0, writeWaitMs: 0, putMs: 0, pieceReadMs: 0, pieceParseMs: 0, pieceMapMs: 0, pieceStoreMs: 0, pieceStoreMaxMs: 0, piecesJsDecoded: 0, piecesTextDecoded: 0 };
     let sinkReturned = performance.now();
     const t0 = performance.now();
     let lastEmit = 0;
@@ -298,6 +299,8 @@ export class IngestService {
         timing.pieceReadMs += p.ms.read;
         timing.pieceParseMs += p.ms.parse;
         timing.pieceMapMs += p.ms.map;
+        timing.pieceStoreMs += p.ms.store ?? 0;
+        timing.pieceStoreMaxMs = Math.max(timing.pieceStoreMaxMs, p.ms.store ?? 0);
         if (p.decoder === 'js') timing.piecesJsDecoded++;
         if (p.decoder === 'textdecoder') timing.piecesTextDecoded++;
       }

@@ -3,7 +3,7 @@ import { TextFileWriter, textStoreWritable } from '../../src/db/text-store';
 
 afterEach(() => {
   vi.restoreAllMocks();
-  TextFileWriter.CREATE_STALL_MS = 3000;
+  TextFileWriter.CREATE_STALL_MS = 1000;
 });
 
 describe('TextFileWriter.createOrGiveUp', () => {
@@ -12,19 +12,32 @@ describe('TextFileWriter.createOrGiveUp', () => {
     await expect(TextFileWriter.createOrGiveUp('ds')).resolves.toBeUndefined();
   });
 
-  it('gives up a create that does not answer, closes it when it answers late, and asks no more', async () => {
+  it('asks again when a create does not answer; two stalls in a row give up for good; late answers are closed', async () => {
     TextFileWriter.CREATE_STALL_MS = 20;
-    let answer: (w: TextFileWriter) => void = () => {};
-    const late = { close: vi.fn(async () => {}) } as unknown as TextFileWriter;
-    const create = vi.spyOn(TextFileWriter, 'create').mockImplementation(() => new Promise((r) => (answer = r)));
-    const t0 = performance.now();
-    await expect(TextFileWriter.createOrGiveUp('ds')).resolves.toBeUndefined();
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(15);
-    answer(late);
+    const answers: ((w: TextFileWriter) => void)[] = [];
+    const made = () => ({ close: vi.fn(async () => {}) }) as unknown as TextFileWriter;
+    let stallNext = 1;
+    const create = vi.spyOn(TextFileWriter, 'create').mockImplementation(() => {
+      if (stallNext-- > 0) return new Promise((r) => answers.push(r));
+      return Promise.resolve(made());
+    });
+    // One stall: the second create answers.
+    const first = await TextFileWriter.createOrGiveUp('ds');
+    expect(first).toBeDefined();
+    expect(create).toHaveBeenCalledTimes(2);
+    expect(TextFileWriter.stalls).toBe(1);
+    const late = made();
+    answers[0](late);
     await new Promise((r) => setTimeout(r, 0));
     expect(late.close).toHaveBeenCalledOnce();
-    // From then on this worker keeps Blobs at once.
+    // Two stalls in a row: undefined (Blobs), and no more creates in this worker.
+    stallNext = 2;
+    const t0 = performance.now();
     await expect(TextFileWriter.createOrGiveUp('ds')).resolves.toBeUndefined();
-    expect(create).toHaveBeenCalledOnce();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(35);
+    expect(create).toHaveBeenCalledTimes(4);
+    await expect(TextFileWriter.createOrGiveUp('ds')).resolves.toBeUndefined();
+    expect(create).toHaveBeenCalledTimes(4);
+    expect(TextFileWriter.stalls).toBe(3);
   });
 });
