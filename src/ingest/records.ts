@@ -189,6 +189,8 @@ export interface RowGroupTask {
   rowEnd: number;
   /** Compressed bytes of the group, for progress. */
   bytes: number;
+  /** Uncompressed bytes of the group's column chunks (what decoding it holds, several times over as JS values). */
+  unpacked: number;
   /** Set when the group is too large to decode (listed instead of read) or has nothing to read. */
   skip?: CoreIssue | 'resumed';
 }
@@ -203,7 +205,7 @@ export function rowGroupTasks(metadata: FileMetaData, opts: Pick<ReadOptions, 'f
     const bytes = rg.columns.reduce((a, c) => a + Number(c.meta_data?.total_compressed_size ?? 0), 0);
     // A row group is decoded whole: one larger than the tab can hold is skipped and listed, never read.
     const unpacked = rg.columns.reduce((a, c) => a + Number(c.meta_data?.total_uncompressed_size ?? 0), 0);
-    const t: RowGroupTask = { from: Math.max(rowStart, opts.skipRecords), rowEnd, bytes };
+    const t: RowGroupTask = { from: Math.max(rowStart, opts.skipRecords), rowEnd, bytes, unpacked };
     if (rowEnd <= opts.skipRecords) t.skip = 'resumed';
     else if (unpacked > groupLimit) t.skip = tooLargeIssue(`row group ${k + 1} (rows ${rowStart + 1}–${rowEnd}) holds`, unpacked, groupLimit, { file: opts.file, row: rowStart });
     rowStart = rowEnd;
