@@ -249,7 +249,7 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
     }
   });
 
-  it('keeps non-ASCII text exact (θ, ², √, x₂) from a real file: the parse workers decode UTF-8 in JS', async () => {
+  it('keeps non-ASCII text exact (θ, ², √, x₂) from a real file: the decoders of the parse workers (JS while warming up and on trial, then the faster of it and TextDecoder) agree with the file', async () => {
     const path = sharedFile('shortcot/gemma2_27b_it__math500.jsonl');
     const rows = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { code: string[] });
     const { ctx, page, errors } = await fresh();
