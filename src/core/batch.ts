@@ -87,11 +87,7 @@ class Growable<T extends Uint32Array | Uint16Array | Uint8Array> {
   n = 0;
   constructor(private a: T) {}
   push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new (this.a.constructor as { new (n: number): T })(Math.max(64, this.a.length * 2));
-      b.set(this.a);
-      this.a = b;
-    }
+    if (this.n === this.a.length) this.reserve(1);
     this.a[this.n++] = v;
   }
   /** Push every value of `src` plus `add`. */

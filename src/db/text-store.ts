@@ -12,6 +12,7 @@
  * The bytes are a copy, never a reference to the user's file: the dataset survives its deletion.
  */
 import type { ChunkWriter, TextLocation } from '../core/batch';
+import { LATE, within } from '../core/deadline';
 import type { ChunkRecord } from './schema';
 
 /** Sync access handle, as far as we use it (lib.dom lacks it in some TypeScript versions). */
@@ -109,12 +110,9 @@ export class TextFileWriter {
   static async createOrGiveUp(ds: string): Promise<TextFileWriter | undefined> {
     for (let attempt = 0; attempt < 2 && !createStalled; attempt++) {
       const made = TextFileWriter.create(ds);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<'stalled'>((r) => (timer = setTimeout(() => r('stalled'), TextFileWriter.CREATE_STALL_MS)));
       // A create that fails (OPFS refused by a policy or a sandbox) is answered: Blobs for this piece.
-      const got = await Promise.race([made.catch(() => undefined), late]);
-      clearTimeout(timer);
-      if (got !== 'stalled') return got;
+      const got = await within(made.catch(() => undefined), TextFileWriter.CREATE_STALL_MS);
+      if (got !== LATE) return got;
       createStalls++;
       made.then((w) => w.close(), () => {});
     }

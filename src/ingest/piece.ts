@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import { BatchBuilder, type BuiltBatch } from '../core/batch';
 import { createJsonlByteParser } from '../core/parse/jsonl-bytes';
 import { choosingDecoder, type DecoderChoice } from '../core/parse/line-decoder';
+import { LATE, within } from '../core/deadline';
 import type { FieldMapping } from '../core/schema/mapping';
 import type { CoreIssue, ParseOutput } from '../core/types';
 import { parquetReadObjects, type FileMetaData } from 'hyparquet';
@@ -162,11 +163,8 @@ export class PieceParser {
     if (Sync && this.syncReads) return new Uint8Array(new Sync().readAsArrayBuffer(piece));
     const read = piece.arrayBuffer();
     if (!Sync) return new Uint8Array(await read);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stalled = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), PieceParser.READ_STALL_MS)));
-    const got = await Promise.race([read, stalled]);
-    clearTimeout(timer);
-    if (got) return new Uint8Array(got);
+    const got = await within(read, PieceParser.READ_STALL_MS);
+    if (got !== LATE) return new Uint8Array(got);
     read.catch(() => {}); // abandoned
     this.syncReads = true;
     return new Uint8Array(new Sync().readAsArrayBuffer(piece));

@@ -99,13 +99,25 @@ export class SearchService {
   private async questionsFromColumn(meta: DatasetMeta, gen: number, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[]) => void): Promise<TextState | undefined> {
     const held = this.current(meta);
     if (held?.questionsReady) return held;
-    if (held && held.next > 0) return undefined;
-    const parts = await openQuestions(meta);
-    if (!parts || gen !== this.gen) return undefined;
-    const t = held ?? (this.text = freshText(meta));
-    await readQuestions(t, meta, parts, () => gen === this.gen, onProgress, onPart);
-    return t;
+    if ((held && held.next > 0) || this.damaged.has(`${meta.id}@${meta.mappingVersion}`)) return undefined;
+    try {
+      const parts = await openQuestions(meta);
+      if (!parts || gen !== this.gen) return undefined;
+      const t = held ?? (this.text = freshText(meta));
+      await readQuestions(t, meta, parts, () => gen === this.gen, onProgress, onPart);
+      return t;
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') throw err;
+      // A damaged column (a part's text and lengths disagree, a read fails): the parts before it
+      // were sound and scanned; the records, the truth, give the rest (and every later search).
+      console.warn(`search: the stored questions of ${meta.name} could not be read, reading its records instead: ${(err as Error)?.message ?? err}`);
+      this.damaged.add(`${meta.id}@${meta.mappingVersion}`);
+      return undefined;
+    }
   }
+
+  /** Datasets (id@mappingVersion) whose question column could not be read: searched from their records. */
+  private readonly damaged = new Set<string>();
 
   /**
    * Hit ranges of `query` in each of `texts` (the sample view's highlighting: a regex runs here,
@@ -147,6 +159,8 @@ export class SearchService {
       first = false;
     };
     const questionsOnly = query.fields.every((f) => f === 'question');
+    // Samples whose hits went out from the question column before it failed part way: not again.
+    let scannedFromColumn = 0;
     const ready = this.current(meta);
     if (ready && (ready.next >= ready.n || (questionsOnly && ready.questionsReady))) {
       if (ready.n === 0) report(0, 0, true); // the page waits for a done batch
@@ -159,7 +173,8 @@ export class SearchService {
         const local: number[] = [];
         scanSlice([questions], matcher, 0, questions.length, local);
         for (const h of local) pending.push(h + at);
-        report(at + questions.length, this.text?.n ?? 0, false);
+        scannedFromColumn = at + questions.length;
+        report(scannedFromColumn, this.text?.n ?? 0, false);
       });
       if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
       if (q) {
@@ -175,7 +190,7 @@ export class SearchService {
     const t = await this.build(meta, gen, onPrepare, (at, samples) => {
       const cols = query.fields.map((f) => samples.map((x) => x[f]));
       const local: number[] = [];
-      scanSlice(cols, matcher, 0, samples.length, local);
+      scanSlice(cols, matcher, Math.min(samples.length, Math.max(0, scannedFromColumn - at)), samples.length, local);
       for (const h of local) pending.push(h + at);
       report(at + samples.length, this.text?.n ?? 0, false);
     });

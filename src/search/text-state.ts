@@ -51,7 +51,7 @@ export interface TextState {
   next: number;
   cols: Record<SearchField, string[] | undefined>;
   chars: Record<SearchField, number>;
-  /** Milliseconds spent reading so far. */
+  /** Milliseconds spent reading (and the first search's scan of what was read) so far. */
   ms: number;
   /** Set once complete (the same object on every later prepare). */
   info?: SearchIndexInfo;
@@ -65,6 +65,35 @@ export interface TextState {
    * questions alone needs nothing else, whatever `next` says.
    */
   questionsReady?: boolean;
+}
+
+/**
+ * The pace of a read into a TextState: its time (t.ms), and progress (stage, done/total, rate,
+ * ETA) with a yield to the event loop every BUILD_YIELD_MS and at the end, which lets cancel() or a
+ * newer query in.
+ */
+class Pacer {
+  private readonly meter = new RateMeter();
+  private t0 = performance.now();
+  private last = this.t0;
+
+  constructor(private readonly t: TextState, private readonly onProgress: (p: ProgressEvent) => void, done: number) {
+    this.meter.add(this.t0, done);
+    onProgress({ stage: STAGE, done, total: t.n });
+  }
+
+  /** After a part was read and scanned: `done` samples are read now. */
+  async step(done: number): Promise<void> {
+    const now = performance.now();
+    this.t.ms += now - this.t0;
+    this.t0 = now;
+    if (now - this.last < BUILD_YIELD_MS && done < this.t.n) return;
+    this.last = now;
+    this.meter.add(now, done);
+    this.onProgress({ stage: STAGE, done, total: this.t.n, rate: this.meter.rate(), eta: this.meter.eta(done, this.t.n) });
+    await tick();
+    this.t0 = performance.now();
+  }
 }
 
 /** A new, empty TextState for `meta`. */
@@ -98,11 +127,7 @@ export async function readRecords(t: TextState, meta: DatasetMeta, alive: () => 
     if (total.answer <= FOLD_MAX_CHARS) t.folding.answer = new FoldBuilder(t.n);
   }
   const { cols, chars, n } = t;
-  const meter = new RateMeter();
-  let t0 = performance.now();
-  let lastReport = t0;
-  meter.add(t0, t.next);
-  onProgress({ stage: STAGE, done: t.next, total: n });
+  const pace = new Pacer(t, onProgress, t.next);
   for await (const { first, samples } of t.reader.samplesInOrder(t.next)) {
     // Checked before writing: a superseded run must not interleave with the newer one.
     if (!alive()) throw cancelled();
@@ -129,17 +154,8 @@ export async function readRecords(t: TextState, meta: DatasetMeta, alive: () => 
       if (!cols[f] || chars[f] > FOLD_MAX_CHARS) delete t.folding[f];
       else b.add(samples.map((s) => s[f]));
     }
-    const now = performance.now();
-    t.ms += now - t0;
-    t0 = now;
     onChunk?.(first, samples);
-    if (now - lastReport >= BUILD_YIELD_MS || t.next === n) {
-      lastReport = now;
-      meter.add(now, t.next);
-      onProgress({ stage: STAGE, done: t.next, total: n, rate: meter.rate(), eta: meter.eta(t.next, n) });
-      await tick(); // lets cancel() or a newer query in
-      t0 = performance.now();
-    }
+    await pace.step(t.next);
   }
   if (t.next < n) throw new Error(`search: read ${t.next} of ${n} samples of ${meta.name}`);
   const folded: TextState['folded'] = { ...t.folded };
@@ -162,11 +178,7 @@ export async function readQuestions(t: TextState, meta: DatasetMeta, parts: Asyn
   let fold: FoldBuilder | undefined = new FoldBuilder(t.n);
   let chars = 0;
   let done = 0;
-  const meter = new RateMeter();
-  let t0 = performance.now();
-  let lastReport = t0;
-  meter.add(t0, 0);
-  onProgress({ stage: STAGE, done: 0, total: t.n });
+  const pace = new Pacer(t, onProgress, 0);
   for await (const { first, questions } of parts) {
     if (!alive()) throw cancelled();
     for (let k = 0; k < questions.length; k++) {
@@ -176,17 +188,8 @@ export async function readQuestions(t: TextState, meta: DatasetMeta, parts: Asyn
     if (fold && chars > FOLD_MAX_CHARS) fold = undefined;
     fold?.add(questions);
     done = first + questions.length;
-    const now = performance.now();
-    t.ms += now - t0;
-    t0 = now;
     onPart(first, questions);
-    if (now - lastReport >= BUILD_YIELD_MS || done === t.n) {
-      lastReport = now;
-      meter.add(now, done);
-      onProgress({ stage: STAGE, done, total: t.n, rate: meter.rate(), eta: meter.eta(done, t.n) });
-      await tick();
-      t0 = performance.now();
-    }
+    await pace.step(done);
   }
   if (done < t.n) throw new Error(`search: read the questions of ${done} of ${t.n} samples of ${meta.name}`);
   t.chars.question = chars;

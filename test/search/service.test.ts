@@ -1,12 +1,13 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mapRecord } from '../../src/core/schema/mapping';
 import type { SearchField, SearchQuery } from '../../src/core/search/query';
 import { HOLD_THINK_CHARS, SearchService, type SearchBatch } from '../../src/search/service';
 import { ingestFile, jsonl } from '../ingest/helpers';
 import { COL, columnKey } from '../../src/core/batch';
 import { deleteColumns } from '../../src/db/datasets';
+import { openDb } from '../../src/db/schema';
 import { hasSharedData, sharedFile } from '../shared-data';
 
 const FILE = 'longcot/skyt1_correct5k_27b__math500.jsonl';
@@ -158,6 +159,28 @@ describe('SearchService, first search of a dataset', () => {
     const held = (svc as unknown as { text?: { next: number; folded?: Record<string, { ascii: boolean } | undefined> } }).text;
     expect(held?.next).toBe(8000); // the records were read
     expect(held?.folded?.question).toMatchObject({ ascii: true }); // and the questions folded from them
+  });
+
+  it('a damaged question column (a part cut short) loses nothing: the rest is read from the records, no hit twice', async () => {
+    const { meta } = await ingest('damaged.jsonl');
+    const db = await openDb();
+    const name = columnKey(COL.questionText, meta.mappingVersion);
+    const parts = await db.getAll('columns', IDBKeyRange.bound([meta.id, name, 0], [meta.id, name, Infinity]));
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    const bad = parts[1]; // the middle one: the first part's hits have gone out from the column
+    await db.put('columns', { ...bad, data: (bad.data as Uint8Array).slice(0, 100) }); // cut short
+    const svc = new SearchService();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const first = await collect(svc, meta.id, query);
+      expect(first.hits).toEqual(want);
+      expect(first.count).toBe(want.length);
+      expect(warn.mock.calls[0]?.[0]).toMatch(/stored questions of damaged\.jsonl could not be read/);
+      expect((await collect(svc, meta.id, query)).hits).toEqual(want); // later searches too
+      expect((await collect(svc, meta.id, { ...query, text: 'hay' })).count).toBe(8000 - want.length);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   for (const [what, q] of [['the questions', query], ['questions and answers', both]] as const) {

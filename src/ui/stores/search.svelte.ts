@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { ProgressEvent } from '../../core/rate';
+import { LATE, within } from '../../core/deadline';
 import type { Highlighter } from '../../core/search/highlight';
 import { compileQuery, type SearchQuery } from '../../core/search/query';
 import type { SearchBatch, SearchService } from '../../search/service';
@@ -140,19 +141,15 @@ class SearchStore {
    * time the worker is stopped (the page stays responsive), the message says so, and nothing is marked.
    */
   private async remoteRanges(q: SearchQuery, texts: string[]): Promise<Array<Array<[number, number]>>> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const none = texts.map(() => [] as Array<[number, number]>);
-    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), SEARCH_WATCHDOG_MS)));
     try {
-      const out = await Promise.race([worker.api.highlight(q, texts, MAX_MARKS), late]);
-      if (out !== 'late') return out;
+      const out = await within(worker.api.highlight(q, texts, MAX_MARKS), SEARCH_WATCHDOG_MS);
+      if (out !== LATE) return out;
       worker.terminate(new DOMException('highlighting stopped', 'AbortError'));
       this.error = `Stopped: marking the hits of this regular expression gave no answer within ${SEARCH_WATCHDOG_MS / 1000} s (it backtracks on this text?). Try a simpler pattern.`;
       return none;
     } catch {
       return none; // the worker was stopped (by the search watchdog or Cancel): nothing to mark
-    } finally {
-      clearTimeout(timer);
     }
   }
 
