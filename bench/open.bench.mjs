@@ -152,7 +152,7 @@ try {
   // MARKS=1: the page's own performance marks up to the table (a build with marks added, for finding the critical path).
   if (process.env.MARKS) console.log('marks', (await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name}@${m.startTime.toFixed(0)}`))).join(' '));
   // In-page helper: run `act`, resolve with the ms until `done()` holds (checked on every DOM change).
-  await page.evaluate(() => {
+  const installUntil = () => page.evaluate(() => {
     window.__until = (act, done, timeout = 60_000) => new Promise((res, rej) => {
       const t0 = performance.now();
       const check = () => {
@@ -169,6 +169,7 @@ try {
       check();
     });
   });
+  await installUntil();
   console.log(`open: ${openMs.toFixed(1)} ms`);
   if (cdp) {
     const { profile: prof } = await cdp.send('Profiler.stop');
@@ -219,7 +220,7 @@ try {
     console.log('PROFILE_JUMPS self:\n' + [...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(1)} ms ${k}`).join('\n'));
   }
 
-  // Search: the first query of a dataset also reads its question text into the search worker (once).
+  // Search: the first query of a dataset reads its question text into the search worker, unless the warm-up has.
   const search = async (q) => page.evaluate((q) => {
     const input = document.querySelector('[data-testid="search-input"]');
     const status = () => document.querySelector('[data-testid="search-status"]');
@@ -244,13 +245,23 @@ try {
       return { first, all, hits: Number(status().getAttribute('data-hits')) };
     });
   }, q);
+  // The app reads the dataset's questions in the background from 300 ms after it opened
+  // (SearchBar's warm-up; a search before that reads them itself, measured below). The first
+  // search is timed once the search bar says they are held; when that was is reported.
+  const warmedAt = await page.evaluate(() => window.__until(() => {}, () => document.querySelector('[data-testid="search-bar"]')?.getAttribute('data-warm') === 'true').then(() => performance.now()));
+  const firstAfterWarm = await search('triangle');
+  const warm = [];
+  for (const q of ['hexagon', 'polynomial', 'circle with side 42']) warm.push({ q, ...(await search(q)) });
+  // A cold first search: reload, and search the moment the table shows, before the warm-up
+  // starts: the search reads the question column itself.
+  await page.reload();
+  await page.evaluate(() => Promise.race([window.__opened, new Promise((_, rej) => setTimeout(() => rej(new Error('the dataset did not open in 60 s')), 60_000))]));
+  await installUntil();
   const perf = process.env.PERF_SEARCH ? spawn('perf', ['record', '-a', '-g', '-F', '499', '-o', process.env.PERF_SEARCH], { stdio: 'ignore' }) : undefined;
   if (perf) await new Promise((r) => setTimeout(r, 500));
   const cold = await search('triangle');
   if (perf) { perf.kill('SIGINT'); await new Promise((r) => perf.on('exit', r)); }
-  const warm = [];
-  for (const q of ['hexagon', 'polynomial', 'circle with side 42']) warm.push({ q, ...(await search(q)) });
-  console.log('search cold', cold, 'warm', warm);
+  console.log('search first (after the warm-up)', firstAfterWarm, 'warm', warm, 'cold (right at the open)', cold);
   if (errors.length) throw new Error(`page errors: ${errors.join(' | ')}`);
 
   const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -268,7 +279,8 @@ try {
     `| open the dataset: from the dataset list drawn to the table showing ${n} rows and row 0's question, after a reload (the app reopens it; page start to table: ${f(open.table)} ms) | ${f(openMs)} | ${f(openMs)} | ${openMs < 100 ? 'yes' : 'no'} |`,
     `| jump the table to a row (row drawn with its question text) | ${f(med(scrollMs))} | ${f(max(scrollMs))} | ${max(scrollMs) < 100 ? 'yes' : 'no'} |`,
     `| open that sample (sample view shows its question) | ${f(med(sampleMs))} | ${f(max(sampleMs))} | ${max(sampleMs) < 100 ? 'yes' : 'no'} |`,
-    `| first search of the dataset, "triangle" (reads the question text into the search worker once): first hits drawn / all ${cold.hits.toLocaleString('en-US')} counted | ${f(cold.first)} / ${f(cold.all)} | — | ${cold.all < 100 ? 'yes' : 'no'} |`,
+    `| first search of the dataset, "triangle", once the app has read the questions in the background (held ${f(warmedAt - open.table)} ms after the table showed, the jumps above meanwhile): first hits drawn / all ${firstAfterWarm.hits.toLocaleString('en-US')} counted | ${f(firstAfterWarm.first)} / ${f(firstAfterWarm.all)} | — | ${firstAfterWarm.all < 100 ? 'yes' : 'no'} |`,
+    `| cold first search, "triangle", typed the moment the table shows after a reload (the search reads the question text into the search worker itself): first hits drawn / all ${cold.hits.toLocaleString('en-US')} counted | ${f(cold.first)} / ${f(cold.all)} | — | ${cold.all < 100 ? 'yes' : `first hits ${cold.first < 100 ? 'yes' : 'no'}, count no`} |`,
     ...warm.map((w) => `| search "${w.q}": first hits drawn / all ${w.hits.toLocaleString('en-US')} counted | ${f(w.first)} / ${f(w.all)} | — | ${w.all < 100 ? 'yes' : `first hits ${w.first < 100 ? 'yes' : 'no'}, count no`} |`),
     '',
   ].join('\n');

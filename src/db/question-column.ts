@@ -11,6 +11,26 @@ const PARTS_PER_READ = 8;
 export interface QuestionsPart {
   first: number;
   questions: string[];
+  /** The part's questions one after the other, as decoded (what `questions` are cut from). */
+  text: string;
+  /** Each question's length (characters). */
+  lens: Uint32Array;
+  /** Every character of `text` is ASCII (its UTF-8 is as long as it is). */
+  ascii: boolean;
+}
+
+/**
+ * The characters of all of a dataset's stored questions (the sum of `sample.questionChars`), 0
+ * when it has no such column.
+ */
+export async function questionsChars(meta: DatasetMeta, db?: DB): Promise<number> {
+  const d = db ?? (await openDb());
+  const name = columnKey(COL.questionChars, meta.mappingVersion);
+  let total = 0;
+  for (const p of await d.getAll('columns', IDBKeyRange.bound([meta.id, name, -Infinity], [meta.id, name, Infinity]))) {
+    if (p.data instanceof Uint32Array) for (let k = 0; k < p.data.length; k++) total += p.data[k];
+  }
+  return total;
 }
 
 /**
@@ -20,10 +40,13 @@ export interface QuestionsPart {
  * does on its first run; before them it parsed every record, thinking included (a million short
  * samples: 3.6 s on the 2-core VM, 2026-11-30; a long-CoT dataset: gigabytes).
  *
+ * `from`: the first sample to read, where a part begins (a read stopped between parts goes on
+ * there); a sample inside a part is refused (RangeError).
+ *
  * Resolves to undefined when the dataset has no such columns (ingested by a version before them)
  * or they do not cover every sample: the caller then reads the records, as before.
  */
-export async function openQuestions(meta: DatasetMeta, db?: DB): Promise<AsyncIterable<QuestionsPart> | undefined> {
+export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0): Promise<AsyncIterable<QuestionsPart> | undefined> {
   const d = db ?? (await openDb());
   const v = meta.mappingVersion;
   const charsName = columnKey(COL.questionChars, v);
@@ -32,6 +55,12 @@ export async function openQuestions(meta: DatasetMeta, db?: DB): Promise<AsyncIt
   let total = 0;
   for (const p of lens) total += p.data.length;
   if (total !== meta.resume.samples || lens.some((p) => !(p.data instanceof Uint32Array))) return undefined;
+  // The parts before `from`, which must end exactly there.
+  let skip = 0;
+  let before = 0;
+  while (before < from && skip < lens.length) before += lens[skip++].data.length;
+  if (before !== from) throw new RangeError(`${meta.name}: no part of the stored questions begins at sample ${from}`);
+  lens.splice(0, skip);
   return {
     async *[Symbol.asyncIterator]() {
       const decoder = new TextDecoder();
@@ -43,7 +72,7 @@ export async function openQuestions(meta: DatasetMeta, db?: DB): Promise<AsyncIt
         // A part whose questions were all empty stored no text: it is simply absent here.
         d.getAll('columns', IDBKeyRange.bound([meta.id, textName, g[0].part], [meta.id, textName, g[g.length - 1].part])).then((ps) => new Map(ps.map((p) => [p.part, p.data as Uint8Array])));
       let ahead = groups.length ? read(groups[0]) : undefined;
-      let first = 0;
+      let first = from;
       for (let gi = 0; gi < groups.length; gi++) {
         const texts = await ahead!;
         ahead = gi + 1 < groups.length ? read(groups[gi + 1]) : undefined;
@@ -59,7 +88,7 @@ export async function openQuestions(meta: DatasetMeta, db?: DB): Promise<AsyncIt
             at += n[k];
           }
           if (at !== text.length) throw new Error(`${meta.name}: stored questions of part ${p.part} hold ${text.length} characters, their lengths say ${at}`);
-          yield { first, questions };
+          yield { first, questions, text, lens: n, ascii: (bytes?.length ?? 0) === text.length };
           first += n.length;
         }
       }

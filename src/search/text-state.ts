@@ -65,6 +65,12 @@ export interface TextState {
    * questions alone needs nothing else, whatever `next` says.
    */
   questionsReady?: boolean;
+  /** Samples whose questions were read from the stored column so far (a part's end). */
+  qNext: number;
+  /** Their characters. */
+  qChars: number;
+  /** Their fold while the column is read (undefined: not begun; null: dropped, over FOLD_MAX_CHARS, or done). */
+  qFold?: FoldBuilder | null;
 }
 
 /**
@@ -99,7 +105,7 @@ class Pacer {
 /** A new, empty TextState for `meta`. */
 export function freshText(meta: DatasetMeta): TextState {
   const n = meta.resume.samples;
-  return { id: meta.id, version: meta.mappingVersion, n, next: 0, cols: { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) }, chars: { question: 0, think: 0, answer: 0 }, ms: 0, folding: {} };
+  return { id: meta.id, version: meta.mappingVersion, n, next: 0, qNext: 0, qChars: 0, cols: { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) }, chars: { question: 0, think: 0, answer: 0 }, ms: 0, folding: {} };
 }
 
 /** Thrown where `alive()` turned false: a newer query or cancel() superseded the run. */
@@ -168,32 +174,33 @@ export async function readRecords(t: TextState, meta: DatasetMeta, alive: () => 
 }
 
 /**
- * The questions from their stored column (`parts`: src/db/question-column.ts) into `t`, while
- * `alive()`: `onPart` sees each part's questions as they are read (the first search scans them
- * there). Sets t.questionsReady at the end; a run stopped before leaves it unset (the next one
- * reads the column again: it is the fast way).
+ * The questions from their stored column (`parts`: src/db/question-column.ts, opened at sample
+ * t.qNext) into `t`, while `alive()`: `onPart` sees each part's questions as they are read, and
+ * the part folded on its own unless the questions are too long to fold (the first search scans
+ * them there). Sets t.questionsReady at the end. A run stopped between parts keeps what it read
+ * (t.qNext, t.qFold): the next one opens the column at t.qNext and reads on.
  */
-export async function readQuestions(t: TextState, meta: DatasetMeta, parts: AsyncIterable<QuestionsPart>, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[]) => void): Promise<void> {
+export async function readQuestions(t: TextState, meta: DatasetMeta, parts: AsyncIterable<QuestionsPart>, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void): Promise<void> {
   const col = t.cols.question!;
-  let fold: FoldBuilder | undefined = new FoldBuilder(t.n);
-  let chars = 0;
-  let done = 0;
-  const pace = new Pacer(t, onProgress, 0);
-  for await (const { first, questions } of parts) {
+  if (t.qFold === undefined) t.qFold = new FoldBuilder(t.n);
+  const pace = new Pacer(t, onProgress, t.qNext);
+  for await (const { first, questions, text, lens, ascii } of parts) {
+    // Checked before writing: a superseded run must not interleave with the newer one.
     if (!alive()) throw cancelled();
-    for (let k = 0; k < questions.length; k++) {
-      col[first + k] = questions[k];
-      chars += questions[k].length;
-    }
-    if (fold && chars > FOLD_MAX_CHARS) fold = undefined;
-    fold?.add(questions);
-    done = first + questions.length;
-    onPart(first, questions);
-    await pace.step(done);
+    if (first !== t.qNext) throw new Error(`search: the questions of ${meta.name} were read from sample ${first}, ${t.qNext} expected`);
+    for (let k = 0; k < questions.length; k++) col[first + k] = questions[k];
+    t.qChars += text.length;
+    if (t.qFold && t.qChars > FOLD_MAX_CHARS) t.qFold = null;
+    // The part's text is folded as read: one toLowerCase, no joining of its questions again.
+    const run = t.qFold?.addJoined(text, lens, ascii);
+    t.qNext = first + questions.length;
+    onPart(first, questions, run);
+    await pace.step(t.qNext);
   }
-  if (done < t.n) throw new Error(`search: read the questions of ${done} of ${t.n} samples of ${meta.name}`);
-  t.chars.question = chars;
-  t.folded = { ...t.folded, question: fold?.done() };
+  if (t.qNext < t.n) throw new Error(`search: read the questions of ${t.qNext} of ${t.n} samples of ${meta.name}`);
+  t.chars.question = t.qChars;
+  t.folded = { ...t.folded, question: t.qFold?.done() };
+  t.qFold = null;
   delete t.folding.question; // a records read after this leaves the questions as they are
   t.questionsReady = true;
 }

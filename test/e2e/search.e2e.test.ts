@@ -40,6 +40,8 @@ describe.skipIf(!hasSharedData('search on the real Sky-T1 file'))('search on the
       await page.getByTestId('file-input').setInputFiles(sharedFile(LONGCOT));
       await waitIdle(page);
       await page.getByTestId('search-input').waitFor();
+      // The app reads the questions ahead of the first search (SearchBar's warm-up).
+      await page.locator('[data-testid="search-bar"][data-warm="true"]').waitFor({ timeout: 10_000 });
       const rows = longcotRows();
       const ref = (want: (r: (typeof rows)[number]) => boolean) => rows.flatMap((r, i) => (want(r) ? [i] : []));
 

@@ -102,6 +102,19 @@ describe('SearchService, folding while the text is read', () => {
     expect((await collect(svc, meta.id, query)).hits).toEqual(want);
     expect((await collect(svc, meta.id, { ...query, text: 'CELSIUS' })).hits).toEqual(rows.flatMap((r, i) => (r.question.includes('celsius') ? [i] : [])));
   });
+  it('a match running from one question into the next is no hit, on the first search (the stored parts, folded as read) or after', async () => {
+    // Folded questions lie one after the other with nothing between: "...tri" + "angle..." reads "triangle".
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ id: `s${i}`, question: i % 2 ? `angle ${i}` : `${i} tri`, response: `<think>t</think>a` }));
+    rows[1500].question = 'one Triangle';
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'seam.jsonl'), { ingest: { batchChars: 1 << 14, pieceBytes: 1 << 14 } });
+    const svc = new SearchService();
+    for (const text of ['triangle', 'TRIANGLE', 'tri', 'i angle']) {
+      const want = rows.flatMap((r, i) => (r.question.toLowerCase().includes(text.toLowerCase()) ? [i] : []));
+      const q: SearchQuery = { text, regex: false, matchCase: false, fields: ['question'] };
+      expect((await collect(svc, meta.id, q)).hits, text).toEqual(want);
+      expect((await collect(svc, meta.id, q)).hits, text).toEqual(want);
+    }
+  });
 });
 
 describe('SearchService, first search of a dataset', () => {
@@ -198,13 +211,70 @@ describe('SearchService, first search of a dataset', () => {
       const progress: number[] = [];
       const batches: SearchBatch[] = [];
       await svc.search(meta.id, q, (b) => batches.push(b), (p) => progress.push(p.done));
-      // The records are read on from where they stopped; the question column (fast) is read again.
-      expect(progress[0]).toBe(q === both ? read : 0);
+      // Read on from where the first stopped (the records, or the question column's next part).
+      expect(progress[0]).toBe(read);
       expect(progress.at(-1)).toBe(8000);
       expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
       expect(await svc.prepare(meta.id)).toMatchObject({ n: 8000, held: { question: true, think: true, answer: true } });
     });
   }
+});
+
+describe('SearchService.warm (the questions read ahead of the first search)', () => {
+  const rows = Array.from({ length: 6000 }, (_, i) => ({ id: `w${i}`, question: `Q${i} ${i % 10 === 0 ? 'Needle' : 'hay'} ${'x'.repeat(200)}`, response: `<think>t${i}</think>a${i}` }));
+  const want = rows.flatMap((_, i) => (i % 10 === 0 ? [i] : []));
+  const query: SearchQuery = { text: 'needle', regex: false, matchCase: false, fields: ['question'] };
+  const ingest = (name: string) => ingestFile(new File([jsonl(rows)], name), { ingest: { batchChars: 32 << 10, pieceBytes: 1 << 20 } });
+  const held = (svc: SearchService) => (svc as unknown as { text?: { qNext: number; n: number; questionsReady?: boolean; next: number } }).text;
+
+  it('reads the questions; the first search then reads nothing and finds every hit', async () => {
+    const { meta } = await ingest('warm.jsonl');
+    const svc = new SearchService();
+    expect(await svc.warm(meta.id)).toBe(true);
+    expect(held(svc)).toMatchObject({ questionsReady: true, next: 0 }); // the records were not read
+    const progress: number[] = [];
+    const batches: SearchBatch[] = [];
+    expect(await svc.search(meta.id, query, (b) => batches.push(b), (p) => progress.push(p.done))).toBe(want.length);
+    expect(progress).toEqual([]);
+    expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
+    expect(await svc.warm(meta.id)).toBe(true); // already held
+  });
+
+  it('a search stops it between parts and reads on from there: the hits are all there, once each', async () => {
+    const { meta } = await ingest('warm-stop.jsonl');
+    const svc = new SearchService();
+    const warming = svc.warm(meta.id);
+    // Wait for it to be part way (one part is ~150 questions: there are ~40).
+    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setTimeout(r, 0));
+    const at = held(svc)!.qNext;
+    expect(at).toBeLessThan(6000);
+    const progress: number[] = [];
+    const batches: SearchBatch[] = [];
+    const count = await svc.search(meta.id, query, (b) => batches.push(b), (p) => progress.push(p.done));
+    expect(await warming).toBe(false);
+    expect(progress[0]).toBeGreaterThanOrEqual(at); // not read again
+    expect(batches[0].hits[0]).toBe(0); // what the warm-up read is scanned first
+    expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
+    expect(count).toBe(want.length);
+    for (const text of ['NEEDLE', 'hay x', 'Q59']) {
+      const q = { ...query, text };
+      expect((await collect(svc, meta.id, q)).hits, text).toEqual(rows.flatMap((r, i) => (r.question.toLowerCase().includes(text.toLowerCase()) ? [i] : [])));
+    }
+  });
+
+  it('does nothing beside a running search, past its character limit, or for a dataset not fully loaded', async () => {
+    const { meta } = await ingest('warm-no.jsonl');
+    const svc = new SearchService();
+    expect(await svc.warm(meta.id, 1000)).toBe(false); // ~1.3M characters of questions
+    expect(held(svc)).toBeUndefined();
+    const running = svc.search(meta.id, query, () => {});
+    expect(await svc.warm(meta.id)).toBe(false);
+    expect(await running).toBe(want.length);
+    const partial = await ingestFile(new File([jsonl(rows)], 'warm-partial.jsonl'), { ingest: { batchChars: 32 << 10, pieceBytes: 1 << 20 } });
+    const db = await openDb();
+    await db.put('datasets', { ...partial.meta, status: 'ingesting' });
+    expect(await new SearchService().warm(partial.meta.id)).toBe(false);
+  });
 });
 
 describe.skipIf(!hasSharedData('search counts vs a reference scan on the real Sky-T1 file'))('SearchService on the real Sky-T1 27B MATH500 file', () => {

@@ -30,13 +30,32 @@ describe('text-state', () => {
     expect(textInfo(t)).toMatchObject({ n: 3000, held: { question: true, think: true, answer: true }, chars: { question: t.chars.question } });
   });
 
-  it('a run no longer alive stops with an AbortError; the questions are then not marked ready', async () => {
+  it('a run no longer alive stops with an AbortError, keeping what it read; the next reads on from there, to the same text and fold', async () => {
     const { meta } = await ingestFile(new File([jsonl(rows)], 'ts-stop.jsonl'), opts);
     const t = freshText(meta);
     let alive = true;
     const run = readQuestions(t, meta, (await openQuestions(meta))!, () => alive, never, () => (alive = false));
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(t.questionsReady).toBeUndefined();
+    expect(t.qNext).toBeGreaterThan(0);
+    expect(t.qNext).toBeLessThan(3000);
+    expect(t.cols.question!.slice(0, t.qNext)).toEqual(rows.slice(0, t.qNext).map((r) => r.question));
+    // What was read, folded: the view a search scans before reading on.
+    const view = t.qFold!.view();
+    expect(view.starts.length).toBe(t.qNext + 1);
+    expect(view.text).toBe(rows.slice(0, t.qNext).map((r) => r.question.toLowerCase()).join(''));
+    // A sample inside a part is no place to go on from.
+    await expect(openQuestions(meta, undefined, t.qNext + 1)).rejects.toThrow(/no part of the stored questions begins at sample/);
+    const firsts: number[] = [];
+    await readQuestions(t, meta, (await openQuestions(meta, undefined, t.qNext))!, () => true, never, (first) => firsts.push(first));
+    expect(firsts[0]).toBeGreaterThan(0);
+    expect(t.questionsReady).toBe(true);
+    expect(t.cols.question).toEqual(rows.map((r) => r.question));
+    const whole = freshText(meta);
+    await readQuestions(whole, meta, (await openQuestions(meta))!, () => true, never, never);
+    expect(t.folded?.question?.text).toBe(whole.folded?.question?.text);
+    expect(Array.from(t.folded!.question!.starts)).toEqual(Array.from(whole.folded!.question!.starts));
+    expect(t.chars.question).toBe(whole.chars.question);
     await expect(readRecords(t, meta, () => false, 1e9, never)).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

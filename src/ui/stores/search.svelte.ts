@@ -84,6 +84,7 @@ class SearchStore {
     const lastBatch = new Promise<void>((r) => (lastIn = r));
     const dog = setInterval(() => {
       if (seq === this.seq && performance.now() - alive > SEARCH_WATCHDOG_MS) {
+        this.warmed = undefined;
         worker.terminate(new DOMException(`Stopped: the search gave no progress for ${SEARCH_WATCHDOG_MS / 1000} s (a regular expression that backtracks on long text?). Try a simpler pattern; the next search re-reads the text.`, 'AbortError'));
       }
     }, 250);
@@ -145,6 +146,7 @@ class SearchStore {
     try {
       const out = await within(worker.api.highlight(q, texts, MAX_MARKS), SEARCH_WATCHDOG_MS);
       if (out !== LATE) return out;
+      this.warmed = undefined;
       worker.terminate(new DOMException('highlighting stopped', 'AbortError'));
       this.error = `Stopped: marking the hits of this regular expression gave no answer within ${SEARCH_WATCHDOG_MS / 1000} s (it backtracks on this text?). Try a simpler pattern.`;
       return none;
@@ -153,8 +155,25 @@ class SearchStore {
     }
   }
 
+  /**
+   * Have the search worker read dataset `datasetId`'s questions ahead of its first search (see
+   * SearchService.warm): quietly, and stopped by any search or cancel. Nothing is shown for it
+   * but `warmed` (the search bar's data-warm attribute, which benchmarks and tests wait for).
+   */
+  warm(datasetId: string): void {
+    if (worker.pending) return; // a search runs: it reads what it needs
+    worker.api.warm(datasetId).then(
+      (held) => { if (held) this.warmed = datasetId; },
+      () => {}, // best effort: the first search reads the text itself
+    );
+  }
+
+  /** The dataset whose questions a warm-up read into the search worker (undefined once the worker may have been stopped). */
+  warmed = $state<string | undefined>();
+
   /** Stop the running search; the hits found so far stay as the filter. */
   cancel(): void {
+    this.warmed = undefined; // Cancel may stop the worker, and what it held with it
     this.seq++;
     this.running = false;
     this.preparing = undefined;

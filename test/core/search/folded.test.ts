@@ -31,7 +31,7 @@ describe('folded search (the default: a literal in either case)', () => {
   it('a column whose only non-ASCII character is the Kelvin sign (folded, all ASCII) still has its hits confirmed', () => {
     const col = ['\u212Aelvin', 'kelvin', 'celsius', 'KELVIN'];
     const f = foldColumn(col, col.length);
-    expect(f.text).toBe('kelvin\u0000kelvin\u0000celsius\u0000kelvin'); // lower-cased: all ASCII
+    expect(f.text).toBe('kelvinkelvincelsiuskelvin'); // lower-cased: all ASCII, nothing between samples
     expect(f.ascii).toBe(false);
     const re = /kelvin/im;
     const hits: number[] = [];
@@ -62,16 +62,45 @@ describe('folded search (the default: a literal in either case)', () => {
     }
   });
 
-  it('takes only ASCII needles without NUL; others keep the per-sample scan', () => {
+  it('never finds a match that runs from one sample into the next', () => {
+    const col = ['abc', 'def', 'cd', 'xab', 'cx', 'c', 'd'];
+    expect(agree(col, 'cd', 7)).toEqual([2]);
+    expect(agree(col, 'cde', 1)).toEqual([]);
+    expect(agree(col, 'abc', 3)).toEqual([0]);
+    expect(agree(col, 'bcx', 2)).toEqual([]);
+  });
+
+  it('takes only non-empty ASCII needles; others keep the per-sample scan', () => {
     expect(foldable('triangle')).toBe(true);
     expect(foldable('Circle with side 42')).toBe(true);
     expect(foldable('é')).toBe(false);
-    expect(foldable('a\u0000')).toBe(false);
+    expect(foldable('a\u0000')).toBe(true); // nothing joins the samples: NUL is a character like any
     expect(foldable('')).toBe(false);
   });
 });
 
 describe('FoldBuilder', () => {
+  it('addJoined folds a run given as one text and lengths as add folds its samples, and returns the run on its own', () => {
+    const col = ['Alpha', 'İstanbul', '', '\u212Aelvin', 'GAMMA'];
+    const ref = foldColumn(col, col.length);
+    for (const ascii of [undefined, false]) {
+      const b = new FoldBuilder(col.length);
+      const first = b.addJoined('AlphaİstanbulX'.slice(0, 13), [5, 8, 0], ascii);
+      const istanbul = 'İstanbul'.toLowerCase(); // 9 code units: U+0130 folds to two
+      expect(first.text).toBe('alpha' + istanbul);
+      expect(Array.from(first.starts)).toEqual([0, 5, 5 + istanbul.length, 5 + istanbul.length]);
+      b.addJoined('\u212AelvinGAMMA', [6, 5], ascii);
+      const got = b.done();
+      expect(got.text).toBe(ref.text);
+      expect(Array.from(got.starts)).toEqual(Array.from(ref.starts));
+      expect(got.ascii).toBe(false);
+    }
+    const known = new FoldBuilder(2);
+    const run = known.addJoined('ABcd', [2, 2], true);
+    expect(run).toEqual({ text: 'abcd', starts: Float64Array.from([0, 2, 4]), ascii: true });
+    expect(known.done().ascii).toBe(true);
+  });
+
   it('folds in runs exactly as foldColumn folds the whole column, a run with U+0130 or the Kelvin sign included', () => {
     const col = ['Alpha', 'İstanbul', 'beta', '', '\u212Aelvin', 'GAMMA', 'delta', 'i̇x', 'End'];
     for (const cuts of [[9], [1, 8], [2, 2, 2, 3], [4, 0, 5], [1, 1, 1, 1, 1, 1, 1, 1, 1]]) {
@@ -87,8 +116,10 @@ describe('FoldBuilder', () => {
     const ascii = new FoldBuilder(2);
     ascii.add(['A']);
     ascii.add(['b']);
-    expect(ascii.done()).toMatchObject({ text: 'a\u0000b', ascii: true });
+    expect(ascii.done()).toMatchObject({ text: 'ab', ascii: true });
     expect(() => new FoldBuilder(2).done()).toThrow(RangeError);
+    expect(() => new FoldBuilder(2).addJoined('abc', [1, 1])).toThrow(RangeError);
+    expect(() => new FoldBuilder(2).addJoined('İbc', [1, 1])).toThrow(RangeError); // the slow path checks too
     expect(() => new FoldBuilder(1).add(['a', 'b'])).toThrow(RangeError);
   });
 });
