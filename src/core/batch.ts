@@ -121,6 +121,57 @@ class Growable<T extends Uint32Array | Uint16Array | Uint8Array> {
 }
 
 /**
+ * The sample columns of the mapping (MAPPED_COLUMNS) as they are built, one sample at a time or a
+ * built run at a time: the one place that knows how a Sample becomes column values, used by
+ * ingest (BatchBuilder) and re-map (src/ingest/remap.ts) alike.
+ */
+export class SampleColumns {
+  private readonly record = new Growable(new Uint32Array(1024));
+  private readonly sub = new Growable(new Uint16Array(1024));
+  private readonly think = new Growable(new Uint32Array(1024));
+  private readonly answer = new Growable(new Uint32Array(1024));
+  private readonly flags = new Growable(new Uint8Array(1024));
+  private readonly qChars = new Growable(new Uint32Array(1024));
+  private readonly qText = new Growable(new Uint8Array(1 << 16));
+  private readonly encoder = new TextEncoder();
+
+  /** Add sample `sub` (its index within the record) of record `record`. */
+  push(record: number, sub: number, s: Sample): void {
+    this.record.push(record);
+    this.sub.push(sub);
+    this.think.push(s.think.length);
+    this.answer.push(s.answer.length);
+    this.flags.push(sampleFlags(s));
+    this.qChars.push(s.question.length);
+    this.qText.pushUtf8(s.question, this.encoder);
+  }
+
+  /** Add the samples of columns taken from another SampleColumns, their record numbers shifted by `recordBase`. */
+  pushAll(cols: Record<string, Uint32Array | Uint16Array | Uint8Array>, recordBase: number): void {
+    this.record.pushAll(cols[COL.sampleRecord], recordBase);
+    this.sub.pushAll(cols[COL.sampleSub]);
+    this.think.pushAll(cols[COL.thinkChars]);
+    this.answer.pushAll(cols[COL.answerChars]);
+    this.flags.pushAll(cols[COL.flags]);
+    this.qChars.pushAll(cols[COL.questionChars]);
+    this.qText.pushAll(cols[COL.questionText]);
+  }
+
+  /** The columns so far, keyed by MAPPED_COLUMNS names; starts over empty. */
+  take(): Record<string, Uint32Array | Uint16Array | Uint8Array> {
+    return {
+      [COL.sampleRecord]: this.record.take(),
+      [COL.sampleSub]: this.sub.take(),
+      [COL.thinkChars]: this.think.take(),
+      [COL.answerChars]: this.answer.take(),
+      [COL.flags]: this.flags.take(),
+      [COL.questionChars]: this.qChars.take(),
+      [COL.questionText]: this.qText.take(),
+    };
+  }
+}
+
+/**
  * A run of consecutive records' source bytes as one Blob, with offsets: record i of the chunk is
  * bytes [offsets[i], offsets[i+1]). Measured in headless Chromium, putting a Blob into IndexedDB
  * costs next to nothing in the worker (~1.4 GB/s end to end), while an array of strings is
@@ -180,18 +231,11 @@ export class BatchBuilder {
   private batchChars = 0;
   private batchRecords = 0;
   private batchSamples = 0;
+  private readonly sampleCols = new SampleColumns();
   private readonly cols = {
-    sampleRecord: new Growable(new Uint32Array(1024)),
-    sampleSub: new Growable(new Uint16Array(1024)),
-    thinkChars: new Growable(new Uint32Array(1024)),
-    answerChars: new Growable(new Uint32Array(1024)),
-    flags: new Growable(new Uint8Array(1024)),
-    questionChars: new Growable(new Uint32Array(1024)),
-    questionText: new Growable(new Uint8Array(1 << 16)),
     recordFileRow: new Growable(new Uint32Array(1024)),
     chunkFirst: new Growable(new Uint32Array(16)),
   };
-  private readonly encoder = new TextEncoder();
   /** Totals so far, including what was committed before `start`. */
   records: number;
   samples: number;
@@ -233,16 +277,7 @@ export class BatchBuilder {
     this.batchChars += bytes.length;
     this.batchRecords++;
     this.cols.recordFileRow.push(rec.row);
-    for (let k = 0; k < samples.length; k++) {
-      const s = samples[k];
-      this.cols.sampleRecord.push(recordIndex);
-      this.cols.sampleSub.push(k);
-      this.cols.thinkChars.push(s.think.length);
-      this.cols.answerChars.push(s.answer.length);
-      this.cols.flags.push(sampleFlags(s));
-      this.cols.questionChars.push(s.question.length);
-      this.cols.questionText.pushUtf8(s.question, this.encoder);
-    }
+    for (let k = 0; k < samples.length; k++) this.sampleCols.push(recordIndex, k, samples[k]);
     this.samples += samples.length;
     this.batchSamples += samples.length;
     return issue;
@@ -261,15 +296,8 @@ export class BatchBuilder {
       this.chunks.push({ ...c, n: this.nextChunk++, firstRecord: c.firstRecord + base });
       this.cols.chunkFirst.push(c.firstRecord + base);
     }
-    const cols = b.columns;
-    this.cols.sampleRecord.pushAll(cols[COL.sampleRecord], base);
-    this.cols.sampleSub.pushAll(cols[COL.sampleSub]);
-    this.cols.thinkChars.pushAll(cols[COL.thinkChars]);
-    this.cols.answerChars.pushAll(cols[COL.answerChars]);
-    this.cols.flags.pushAll(cols[COL.flags]);
-    this.cols.questionChars.pushAll(cols[COL.questionChars]);
-    this.cols.questionText.pushAll(cols[COL.questionText]);
-    this.cols.recordFileRow.pushAll(cols[COL.recordFileRow], rowBase);
+    this.sampleCols.pushAll(b.columns, base);
+    this.cols.recordFileRow.pushAll(b.columns[COL.recordFileRow], rowBase);
     this.records += b.records;
     this.samples += b.samples;
     this.batchRecords += b.records;
@@ -285,13 +313,7 @@ export class BatchBuilder {
     const out: BuiltBatch = {
       chunks: this.chunks,
       columns: {
-        [COL.sampleRecord]: c.sampleRecord.take(),
-        [COL.sampleSub]: c.sampleSub.take(),
-        [COL.thinkChars]: c.thinkChars.take(),
-        [COL.answerChars]: c.answerChars.take(),
-        [COL.flags]: c.flags.take(),
-        [COL.questionChars]: c.questionChars.take(),
-        [COL.questionText]: c.questionText.take(),
+        ...this.sampleCols.take(),
         [COL.recordFileRow]: c.recordFileRow.take(),
         [COL.chunkFirst]: c.chunkFirst.take(),
       },

@@ -1,4 +1,4 @@
-import { chunkRecordBytes, COL, columnKey, sampleFlags, MAPPED_COLUMNS } from '../core/batch';
+import { chunkRecordBytes, COL, columnKey, MAPPED_COLUMNS, SampleColumns } from '../core/batch';
 import { mapRecord, type FieldMapping } from '../core/schema/mapping';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import type { CoreIssue } from '../core/types';
@@ -32,14 +32,13 @@ export async function remapDataset(
   let errorCount = meta.errorCount - meta.errors.filter((e) => MAPPING_CODES.has(e.code)).length;
   const meter = new RateMeter();
   const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
+  const cols = new SampleColumns();
   let record = 0;
   let samples = 0;
   let part = 0;
   let last = 0;
   for await (const { chunk, bytes: buf } of iterateChunkBytes(id, 0, db)) {
     if (signal.aborted) throw signal.reason;
-    const cols = { rec: [] as number[], sub: [] as number[], tc: [] as number[], ac: [] as number[], fl: [] as number[], qc: [] as number[], qs: [] as string[] };
     for (let i = 0; i + 1 < chunk.offsets.length; i++) {
       const r = record++;
       const value = JSON.parse(decoder.decode(chunkRecordBytes(buf, chunk.offsets, i)));
@@ -48,16 +47,12 @@ export async function remapDataset(
         if (errors.length < MAX_STORED_ERRORS) errors.push(issue);
         errorCount++;
       }
-      ss.forEach((s, k) => {
-        cols.rec.push(r); cols.sub.push(k); cols.tc.push(s.think.length); cols.ac.push(s.answer.length); cols.fl.push(sampleFlags(s));
-        cols.qc.push(s.question.length); cols.qs.push(s.question);
-      });
+      ss.forEach((s, k) => cols.push(r, k, s));
       samples += ss.length;
     }
-    // In MAPPED_COLUMNS order.
-    const data = [Uint32Array.from(cols.rec), Uint16Array.from(cols.sub), Uint32Array.from(cols.tc), Uint32Array.from(cols.ac), Uint8Array.from(cols.fl), Uint32Array.from(cols.qc), encoder.encode(cols.qs.join(''))];
+    // One part per stored chunk, each MAPPED_COLUMNS name under the new mapping version.
     const tx = db.transaction('columns', 'readwrite');
-    for (let i = 0; i < names.length; i++) void tx.store.put({ ds: id, name: names[i], part, data: data[i] } as ColumnPart);
+    for (const [name, data] of Object.entries(cols.take())) void tx.store.put({ ds: id, name: columnKey(name, next), part, data } as ColumnPart);
     await tx.done;
     part++;
     const now = performance.now();

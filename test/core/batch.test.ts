@@ -7,14 +7,16 @@ import {
   FLAG_CORRECT,
   FLAG_HAS_CORRECT,
   FLAG_TRUNCATED,
+  MAPPED_COLUMNS,
   SAMPLE_COLUMNS,
+  SampleColumns,
   sampleFlags,
   type BuiltBatch,
   type BuiltChunk,
   type ChunkWriter,
 } from '../../src/core/batch';
 import { detectMapping, type FieldMapping } from '../../src/core/schema/mapping';
-import type { RawRecord } from '../../src/core/types';
+import type { RawRecord, Sample } from '../../src/core/types';
 
 /** An OpenR1-like row with one generation per entry of `gens`; `pad` inflates its stored text. */
 function openr1(i: number, gens: string[], correct?: boolean[], pad = 0): Record<string, unknown> {
@@ -311,5 +313,30 @@ describe('columnKey', () => {
     expect(columnKey(COL.recordFileRow, 3)).toBe('record.fileRow');
     expect(columnKey(COL.chunkFirst, 2)).toBe('chunk.first');
     expect(SAMPLE_COLUMNS.every((n) => columnKey(n, 1).endsWith('@1'))).toBe(true);
+  });
+});
+
+describe('SampleColumns', () => {
+  it('builds exactly the MAPPED_COLUMNS, the same way one sample at a time or a taken run at a time', () => {
+    const s = (q: string, think: string, answer: string): Sample => ({ id: q, group: q, question: q, think, answer, truncated: false, thinkStyle: 'none', extra: {} });
+    const a = new SampleColumns();
+    a.push(0, 0, s('Qé', 'tt', 'a'));
+    a.push(0, 1, s('', '', 'bb'));
+    a.push(3, 0, s('z', 'x', ''));
+    const whole = a.take();
+    expect(Object.keys(whole).sort()).toEqual([...MAPPED_COLUMNS].sort());
+    expect(Array.from(whole[COL.sampleRecord])).toEqual([0, 0, 3]);
+    expect(Array.from(whole[COL.sampleSub])).toEqual([0, 1, 0]);
+    expect(Array.from(whole[COL.thinkChars])).toEqual([2, 0, 1]);
+    expect(Array.from(whole[COL.questionChars])).toEqual([2, 0, 1]);
+    expect(new TextDecoder().decode(whole[COL.questionText])).toBe('Qéz');
+    const b = new SampleColumns();
+    b.push(0, 0, s('Qé', 'tt', 'a'));
+    const run = new SampleColumns();
+    run.push(0, 1, s('', '', 'bb'));
+    run.push(3, 0, s('z', 'x', ''));
+    b.pushAll(run.take(), 0);
+    expect(b.take()).toEqual(whole);
+    expect(Object.values(a.take()).every((c) => c.length === 0)).toBe(true); // take() starts over
   });
 });
