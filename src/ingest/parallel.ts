@@ -76,7 +76,7 @@ export interface ParallelOptions extends PieceSettings {
   /**
    * JSONL: called with every byte of the file, piece by piece in file order, right before the
    * piece's onPiece and only when that follows (the fingerprint is hashed here, so the file is
-   * read once).
+   * read once). `bytes` must not be kept past the call: its buffer is then reused.
    */
   onBytes?: (bytes: Uint8Array) => void;
   /** Workers from spawnParseWorkers: the pool takes those it needs out of this array. */
@@ -104,7 +104,10 @@ export function rebaseIssue(issue: CoreIssue, file: string, dLine: number, dRow:
 
 interface Pool {
   size: number;
-  parse(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult>;
+  /** Parse a piece on the next worker (round robin); `worker` names it for recycle(). */
+  parse(piece: Blob, fileStart: boolean, fileEnd: boolean): { worker: number; result: Promise<PieceResult> };
+  /** Give a piece's buffer back to the worker that read it (its bytes are hashed): it reads the next piece into it. */
+  recycle(worker: number, buf: ArrayBuffer): void;
   parseRowGroup(task: RowGroupTask): Promise<PieceResult>;
   close(): void;
 }
@@ -129,7 +132,7 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob, spaw
   if (typeof Worker === 'undefined') {
     const p = new PieceParser();
     await p.init(settings, parquet);
-    return { size: 1, parse: (b, s, e) => p.parse(b, s, e), parseRowGroup: (t) => p.parseRowGroup(t), close() {} };
+    return { size: 1, parse: (b, s, e) => ({ worker: 0, result: p.parse(b, s, e) }), recycle: (_, buf) => p.recycle(buf), parseRowGroup: (t) => p.parseRowGroup(t), close() {} };
   }
   const workers = spawned ? spawned.splice(0, n) : [];
   while (workers.length < n) workers.push(newParseWorker());
@@ -143,7 +146,11 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob, spaw
   let k = 0;
   return {
     size: n,
-    parse: (b, s, e) => apis[k++ % n].parse(b, s, e) as Promise<PieceResult>,
+    parse: (b, s, e) => {
+      const worker = k++ % n;
+      return { worker, result: apis[worker].parse(b, s, e) as Promise<PieceResult> };
+    },
+    recycle: (worker, buf) => void apis[worker].recycle(Comlink.transfer(buf, [buf])).catch(() => {}),
     parseRowGroup: (t) => apis[k++ % n].parseRowGroup(t) as Promise<PieceResult>,
     close: () => workers.forEach((w) => w.terminate()),
   };
@@ -209,14 +216,14 @@ export async function readJsonlParallel(
   const n = defaultWorkers(opts.workers);
   const settings: PieceSettings = { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore };
   const pool = await openPool(n, settings, undefined, opts.spawned);
-  const queue: { start: number; end: number; result: Promise<PieceResult> }[] = [];
+  const queue: { start: number; end: number; worker: number; result: Promise<PieceResult> }[] = [];
   let next = 0;
   const fill = () => {
     while (queue.length < 2 * n && next < size) {
       const end = Math.min(size, next + step);
-      const result = pool.parse(blob.slice(next, end), next === 0, end === size);
+      const { worker, result } = pool.parse(blob.slice(next, end), next === 0, end === size);
       result.catch(() => {}); // awaited in order below; a later piece's failure must not go unhandled first
-      queue.push({ start: next, end, result });
+      queue.push({ start: next, end, worker, result });
       next = end;
     }
   };
@@ -234,7 +241,11 @@ export async function readJsonlParallel(
       // Checked before the bytes are hashed: a piece is hashed only when its onPiece follows, so
       // the hash covers exactly the bytes of the pieces taken (a resume checks that prefix).
       if (opts.signal.aborted) throw opts.signal.reason;
-      if (r.bytes) opts.onBytes?.(r.bytes);
+      if (r.bytes) {
+        opts.onBytes?.(r.bytes);
+        // Hashed: the buffer goes back to its worker for a later piece (fresh memory costs page faults).
+        pool.recycle(q.worker, r.bytes.buffer as ArrayBuffer);
+      }
       fill();
       let stitched = carry.push(r.head);
       if (!r.newline) {

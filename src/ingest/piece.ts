@@ -30,7 +30,8 @@ export interface PieceSettings {
 export interface PieceResult {
   /**
    * All of the piece's bytes (JSONL pieces only), for the coordinator to hash in file order: the
-   * file is read once, not a second time by a hash worker. Its buffer moves to the coordinator.
+   * file is read once, not a second time by a hash worker. Its buffer moves to the coordinator,
+   * which may give it back (PieceParser.recycle) once hashed.
    */
   bytes?: Uint8Array;
   /** Bytes before the piece's first \n (all of it when it has none): the end of a line begun earlier. */
@@ -161,13 +162,55 @@ export class PieceParser {
   private async read(piece: Blob): Promise<Uint8Array> {
     const Sync = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
     if (Sync && this.syncReads) return new Uint8Array(new Sync().readAsArrayBuffer(piece));
-    const read = piece.arrayBuffer();
-    if (!Sync) return new Uint8Array(await read);
+    const read = this.readInto(piece);
+    if (!Sync) return read;
     const got = await within(read, PieceParser.READ_STALL_MS);
-    if (got !== LATE) return new Uint8Array(got);
+    if (got !== LATE) return got;
     read.catch(() => {}); // abandoned
     this.syncReads = true;
     return new Uint8Array(new Sync().readAsArrayBuffer(piece));
+  }
+
+  /**
+   * The piece's bytes read into a buffer given back by recycle() when one is spare (else a new
+   * one), through a BYOB reader of the piece's stream: a fresh 8 MB buffer per piece costs a page
+   * fault per 4 KB on first touch and a madvise when the collector frees it (bench/RESULTS.md).
+   * Where the stream has no BYOB reader, one `arrayBuffer()` read.
+   */
+  private async readInto(piece: Blob): Promise<Uint8Array> {
+    const size = piece.size;
+    let reader: ReadableStreamBYOBReader;
+    try {
+      reader = piece.stream().getReader({ mode: 'byob' });
+    } catch {
+      return new Uint8Array(await piece.arrayBuffer());
+    }
+    const k = this.spare.findIndex((b) => b.byteLength >= size);
+    let buf = k >= 0 ? this.spare.splice(k, 1)[0] : new ArrayBuffer(size);
+    let at = 0;
+    while (at < size) {
+      // Each read moves the buffer (the view it fills comes back on the same memory).
+      const { value, done } = await reader.read(new Uint8Array(buf, at, size - at));
+      if (value) {
+        buf = value.buffer as ArrayBuffer;
+        at += value.byteLength;
+      }
+      if (done) break;
+    }
+    reader.releaseLock();
+    if (at !== size) throw new Error(`${this.settings?.file ?? 'file'}: read ${at} of a piece's ${size} bytes (did the file change?)`);
+    return new Uint8Array(buf, 0, size);
+  }
+
+  /** Buffers of pieces whose bytes the coordinator is done with (recycle()), for the next reads. */
+  private readonly spare: ArrayBuffer[] = [];
+
+  /**
+   * Take back the buffer of a piece this worker read (PieceResult.bytes), once the coordinator has
+   * hashed its bytes: the next piece is read into it. At most SPARE_BUFFERS are kept.
+   */
+  recycle(buf: ArrayBuffer): void {
+    if (this.spare.length < SPARE_BUFFERS && buf.byteLength > 0 && !(buf as { detached?: boolean }).detached) this.spare.push(buf);
   }
 
   /** See read(): how long an asynchronous read of a piece may take before FileReaderSync takes over. */
@@ -239,6 +282,9 @@ export class PieceParser {
   }
 }
 
+/** Piece buffers a parse worker keeps for reuse: it has at most 2 pieces in flight. */
+const SPARE_BUFFERS = 3;
+
 /** Bytes parsed, then mapped, at a time (see parseNow). */
 const PARSE_STEP = 256 << 10;
 
@@ -262,5 +308,8 @@ export class PieceWorkerApi {
   }
   async parse(piece: Blob, fileStart = false, fileEnd = false): Promise<PieceResult> {
     return transferPiece(await this.parser.parse(piece, fileStart, fileEnd));
+  }
+  recycle(buf: ArrayBuffer): void {
+    this.parser.recycle(buf);
   }
 }

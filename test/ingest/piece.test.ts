@@ -14,6 +14,10 @@ class StalledBlob extends Blob {
     this.asyncReads++;
     return new Promise(() => {});
   }
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    this.asyncReads++;
+    return new ReadableStream({ type: 'bytes', pull: () => new Promise<void>(() => {}) }) as ReadableStream<Uint8Array<ArrayBuffer>>;
+  }
 }
 
 afterEach(() => {
@@ -44,6 +48,24 @@ describe('PieceParser.read', () => {
     const second = await p.parse(blob, true, true);
     expect(second.rows).toBe(30);
     expect([blob.asyncReads, syncReads]).toEqual([1, 2]); // no second wait
+  });
+
+  it('reads a piece into a buffer given back by recycle(), not fresh memory', async () => {
+    const p = new PieceParser();
+    await p.init({ file: 'recycle.jsonl', mapping: detectMapping(rows).mapping });
+    const first = await p.parse(new Blob([bytes]), true, true);
+    const spare = new ArrayBuffer(1 << 20);
+    p.recycle(spare);
+    const second = await p.parse(new Blob([bytes]), true, true);
+    expect(second.bytes!.buffer.byteLength).toBe(1 << 20); // the spare buffer, moved into the read
+    expect(spare.byteLength).toBe(0); // detached: it was read into
+    expect(new TextDecoder().decode(second.bytes)).toBe(jsonl(rows));
+    expect(second.batch?.samples).toBe(first.batch?.samples);
+    // A spare too small for a piece is left for a later one; the read takes fresh memory.
+    p.recycle(new ArrayBuffer(8));
+    const third = await p.parse(new Blob([bytes]), true, true);
+    expect(third.bytes!.buffer.byteLength).toBe(bytes.length);
+    expect(new TextDecoder().decode(third.bytes)).toBe(jsonl(rows));
   });
 
   it('reads asynchronously while reads complete', async () => {
