@@ -148,16 +148,18 @@ export class PieceParser {
   }
 
   /**
-   * The piece's bytes, in one `Blob.arrayBuffer()` read. Measured in a worker of headless Chromium
-   * 150 on the 265 MB bench file (bench/ingest/stages.mjs, 2026-11-30): 16 MB `arrayBuffer()` reads
-   * 0.39 s, one `FileReaderSync` call per 16 MB 1.02 s; on Chromium 156 the day before, 1.21 against
-   * 1.35 s. In the app, with TextDecoder: ingest 1.83–1.96 s against 2.03–2.10 s with FileReaderSync.
+   * The piece's bytes, read asynchronously (readInto: a BYOB reader into a recycled buffer).
+   * Asynchronous reads beat FileReaderSync in a worker of headless Chromium 150 on the 265 MB bench
+   * file (bench/ingest/stages.mjs, 2026-11-30): 16 MB `arrayBuffer()` reads 0.39 s, one
+   * `FileReaderSync` call per 16 MB 1.02 s; in the app, with TextDecoder, ingest 1.83–1.96 s
+   * against 2.03–2.10 s. Reading into a recycled buffer keeps that rate for less memory
+   * (2026-11-30, ninth session: peak renderer RSS 440–459 → 386–405 MB).
    *
-   * Insurance: ingests stalled for good in 2 of ~12 runs on 2026-11-29 with asynchronous reads (a
-   * BYOB stream) in these workers. The stalls traced on 2026-11-30 were in creating a text-store
-   * file (see TextFileWriter.createOrGiveUp), which may have been that day's cause too; still, a
-   * read not done within READ_STALL_MS is given up, and this worker reads with FileReaderSync from
-   * then on: a stall costs seconds, never the ingest.
+   * Insurance: ingests stalled for good in 2 of ~12 runs on 2026-11-29 with BYOB reads in these
+   * workers. The stalls traced on 2026-11-30 were in creating a text-store file (see
+   * TextFileWriter.createOrGiveUp; 0 stalls in 40 looped ingests with BYOB reads since), which was
+   * likely that day's cause too; still, a read not done within READ_STALL_MS is given up, and this
+   * worker reads with FileReaderSync from then on: a stall costs seconds, never the ingest.
    */
   private async read(piece: Blob): Promise<Uint8Array> {
     const Sync = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
