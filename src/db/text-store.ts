@@ -100,18 +100,21 @@ export class TextFileWriter {
 
   /**
    * create(), asked again (a new file) when it has not answered within CREATE_STALL_MS, or
-   * undefined when that one does not answer either: the caller then keeps the piece's chunks as
-   * Blobs, and this worker keeps Blobs from then on. Why: on 2026-11-30 (Chromium 150, 2-core VM),
-   * ingests of the 265 MB bench file stalled for good 4 times in ~100, each time with a parse
-   * worker waiting in create() (the private file system never answered; the other worker's creates
-   * went on); with the folder looked up once per worker, 1 in 6 runs still met one. A create that
-   * answers late is closed and its empty file removed.
+   * undefined when that one does not answer within RETRY_STALL_MS either: the caller then keeps the
+   * piece's chunks as Blobs, and this worker keeps Blobs from then on. Why: on 2026-11-30 (Chromium
+   * 150, 2-core VM), ingests of the 265 MB bench file stalled for good 4 times in ~100, each time
+   * with a parse worker waiting in create() (the private file system never answered; the other
+   * worker's creates went on); with the folder looked up once per worker, 1 in 6 runs still met
+   * one, and the next day 2 in 12 (a create that had not answered 2.5 s later). A create answers in
+   * 5–60 ms: the first wait is short, since a stall cost its whole length (1 s until then); the
+   * second is long, since giving up costs the rest of the ingest its speed. A create that answers
+   * late is closed and its empty file removed.
    */
   static async createOrGiveUp(ds: string): Promise<TextFileWriter | undefined> {
     for (let attempt = 0; attempt < 2 && !createStalled; attempt++) {
       const made = TextFileWriter.create(ds);
       // A create that fails (OPFS refused by a policy or a sandbox) is answered: Blobs for this piece.
-      const got = await within(made.catch(() => undefined), TextFileWriter.CREATE_STALL_MS);
+      const got = await within(made.catch(() => undefined), attempt ? TextFileWriter.RETRY_STALL_MS : TextFileWriter.CREATE_STALL_MS);
       if (got !== LATE) return got;
       createStalls++;
       made.then((w) => w.close(), () => {});
@@ -120,8 +123,10 @@ export class TextFileWriter {
     return undefined;
   }
 
-  /** See createOrGiveUp: how long creating a file may take (it takes 5–60 ms). */
-  static CREATE_STALL_MS = 1000;
+  /** See createOrGiveUp: how long creating a file may take (it takes 5–60 ms), then asked again. */
+  static CREATE_STALL_MS = 250;
+  /** See createOrGiveUp: how long the second ask may take before the worker keeps Blobs. */
+  static RETRY_STALL_MS = 2000;
 
   /** Creates given up in this worker so far (benchmarks). */
   static get stalls(): number {

@@ -11,6 +11,7 @@ import { lineLabel } from '../core/parse/common';
 import { createJsonlByteParser, type ByteRecordParser } from '../core/parse/jsonl-bytes';
 import type { CoreIssue, ParseOutput, RawRecord } from '../core/types';
 import { PieceParser, type PieceResult, type PieceSettings, type PieceWorkerApi } from './piece';
+import { within } from '../core/deadline';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { blobBuffer, parquetFooter, rowGroupTasks, rowsToRecords, type RowGroupTask } from './records';
@@ -109,8 +110,14 @@ interface Pool {
   /** Give a piece's buffer back to the worker that read it (its bytes are hashed): it reads the next piece into it. */
   recycle(worker: number, buf: ArrayBuffer): void;
   parseRowGroup(task: RowGroupTask): Promise<PieceResult>;
+  /** After the last piece: let the workers close what they opened ahead (waits FINISH_MS at most). */
+  finish(): Promise<void>;
+  /** Terminate the workers. */
   close(): void;
 }
+
+/** How long closing the pool waits for its workers to close their files (see Pool.close). */
+const FINISH_MS = 1000;
 
 /** Parse workers by default: one per core, at least 1, at most 4. */
 const defaultWorkers = (n?: number): number => Math.max(1, n ?? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2));
@@ -132,7 +139,7 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob, spaw
   if (typeof Worker === 'undefined') {
     const p = new PieceParser();
     await p.init(settings, parquet);
-    return { size: 1, parse: (b, s, e) => ({ worker: 0, result: p.parse(b, s, e) }), recycle: (_, buf) => p.recycle(buf), parseRowGroup: (t) => p.parseRowGroup(t), close() {} };
+    return { size: 1, parse: (b, s, e) => ({ worker: 0, result: p.parse(b, s, e) }), recycle: (_, buf) => p.recycle(buf), parseRowGroup: (t) => p.parseRowGroup(t), finish: () => p.finish(), close() {} };
   }
   const workers = spawned ? spawned.splice(0, n) : [];
   while (workers.length < n) workers.push(newParseWorker());
@@ -152,6 +159,8 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob, spaw
     },
     recycle: (worker, buf) => void apis[worker].recycle(Comlink.transfer(buf, [buf])).catch(() => {}),
     parseRowGroup: (t) => apis[k++ % n].parseRowGroup(t) as Promise<PieceResult>,
+    // A worker that does not answer must not hold the ingest up: it is terminated regardless.
+    finish: async () => void (await within(Promise.all(apis.map((a) => a.finish())).catch(() => {}), FINISH_MS)),
     close: () => workers.forEach((w) => w.terminate()),
   };
 }
@@ -196,6 +205,7 @@ export async function readParquetParallel(
       await onGroup({ stitched: none, batch: r?.batch, rowBase: 0, errors, rows: t.rowEnd, end: done });
     }
     if (opts.signal.aborted) throw opts.signal.reason;
+    await pool.finish();
   } finally {
     pool.close();
   }
@@ -265,6 +275,7 @@ export async function readJsonlParallel(
     }
     // Cancel after the last piece still stops the run, as the sequential reader does.
     if (opts.signal.aborted) throw opts.signal.reason;
+    await pool.finish();
     return carry.end();
   } finally {
     pool.close();

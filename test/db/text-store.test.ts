@@ -3,7 +3,8 @@ import { TextFileWriter, textStoreWritable } from '../../src/db/text-store';
 
 afterEach(() => {
   vi.restoreAllMocks();
-  TextFileWriter.CREATE_STALL_MS = 1000;
+  TextFileWriter.CREATE_STALL_MS = 250;
+  TextFileWriter.RETRY_STALL_MS = 2000;
 });
 
 describe('TextFileWriter.createOrGiveUp', () => {
@@ -14,6 +15,7 @@ describe('TextFileWriter.createOrGiveUp', () => {
 
   it('asks again when a create does not answer; two stalls in a row give up for good; late answers are closed', async () => {
     TextFileWriter.CREATE_STALL_MS = 20;
+    TextFileWriter.RETRY_STALL_MS = 30;
     const answers: ((w: TextFileWriter) => void)[] = [];
     const made = () => ({ close: vi.fn(async () => {}) }) as unknown as TextFileWriter;
     let stallNext = 1;
@@ -34,7 +36,7 @@ describe('TextFileWriter.createOrGiveUp', () => {
     stallNext = 2;
     const t0 = performance.now();
     await expect(TextFileWriter.createOrGiveUp('ds')).resolves.toBeUndefined();
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(35);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(45); // both waits: 20 + 30 ms
     expect(create).toHaveBeenCalledTimes(4);
     await expect(TextFileWriter.createOrGiveUp('ds')).resolves.toBeUndefined();
     expect(create).toHaveBeenCalledTimes(4);
