@@ -161,7 +161,9 @@ class SearchStore {
    * but `warmed` (the search bar's data-warm attribute, which benchmarks and tests wait for).
    */
   warm(datasetId: string): void {
-    if (worker.pending) return; // a search runs: it reads what it needs
+    if (this.running) return; // a search runs: it reads what it needs
+    // A warm-up still running (the dataset opened before) is stopped first: this one takes its place.
+    if (worker.pending) void worker.api.cancel().catch(() => {});
     worker.api.warm(datasetId).then(
       (held) => { if (held) this.warmed = datasetId; },
       () => {}, // best effort: the first search reads the text itself
