@@ -116,7 +116,7 @@ interface Pool {
   close(): void;
 }
 
-/** How long closing the pool waits for its workers to close their files (see Pool.close). */
+/** How long Pool.finish waits for the workers to close the files they created ahead. */
 const FINISH_MS = 1000;
 
 /** Parse workers by default: one per core, at least 1, at most 4. */

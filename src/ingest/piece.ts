@@ -121,11 +121,13 @@ export class PieceParser {
     // A store that cannot be opened (OPFS refused by a policy or a sandbox) leaves the Blob way.
     const c0 = performance.now();
     const open = () => (s.textStore && textStoreWritable() ? TextFileWriter.createOrGiveUp(s.textStore) : Promise.resolve(undefined));
-    const out = await (this.ahead ?? open());
+    // Taken and replaced before any await: two builds (row groups) never share a file.
+    const mine = this.ahead ?? open();
     // The next piece's file is created while this one is parsed: a create's round trips to the
     // browser (5–60 ms, 0.37–0.65 s per ingest of the bench file) then seldom hold a piece up.
     this.ahead = open();
     this.ahead.catch(() => {});
+    const out = await mine;
     this.storeMs = performance.now() - c0;
     try {
       const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 }, out?.write);
@@ -145,12 +147,17 @@ export class PieceParser {
 
   /**
    * The ingest is over: close the file created ahead for a piece that never came (empty: it is
-   * removed). A worker terminated without this leaves an empty file in the dataset's store.
+   * removed). A create still unanswered after 100 ms is not waited for: it is closed when it
+   * answers. A worker
+   * terminated without this (a cancelled or failed ingest) leaves an empty file in the dataset's
+   * store, removed by a resume (pruneText) or with the dataset.
    */
   async finish(): Promise<void> {
     const ahead = this.ahead;
     this.ahead = undefined;
-    await (await ahead?.catch(() => undefined))?.close();
+    if (!ahead) return;
+    const closed = ahead.then((w) => w?.close(), () => {});
+    await within(closed, 100);
   }
 
   /**
@@ -187,6 +194,7 @@ export class PieceParser {
     if (got !== LATE) return got;
     read.catch(() => {}); // abandoned
     this.syncReads = true;
+    this.spare.length = 0;
     return new Uint8Array(new Sync().readAsArrayBuffer(piece));
   }
 
@@ -202,6 +210,8 @@ export class PieceParser {
     try {
       reader = piece.stream().getReader({ mode: 'byob' });
     } catch {
+      this.byob = false;
+      this.spare.length = 0;
       return new Uint8Array(await piece.arrayBuffer());
     }
     const k = this.spare.findIndex((b) => b.byteLength >= size);
@@ -229,8 +239,13 @@ export class PieceParser {
    * hashed its bytes: the next piece is read into it. At most SPARE_BUFFERS are kept.
    */
   recycle(buf: ArrayBuffer): void {
+    // Kept only while reads can fill it (not once this worker reads with FileReaderSync or without BYOB).
+    if (this.syncReads || !this.byob) return;
     if (this.spare.length < SPARE_BUFFERS && buf.byteLength > 0 && !(buf as { detached?: boolean }).detached) this.spare.push(buf);
   }
+
+  /** False once the piece streams were found to have no BYOB reader here. */
+  private byob = true;
 
   /** See read(): how long an asynchronous read of a piece may take before FileReaderSync takes over. */
   static READ_STALL_MS = 15_000;

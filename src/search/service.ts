@@ -61,6 +61,8 @@ export class SearchService {
 
   /** Searches and prepares in flight: a warm-up starts only when there are none. */
   private active = 0;
+  /** The latest warm-up's token: an older one stops at its next part. */
+  private warmToken = 0;
 
   /**
    * Read the questions of dataset `id` from their stored column ahead of its first search, while
@@ -73,16 +75,20 @@ export class SearchService {
    */
   async warm(id: string, maxChars = FOLD_MAX_CHARS): Promise<boolean> {
     if (this.active) return false;
-    const gen = this.gen; // not bumped: whatever runs next supersedes the warm-up
+    // `gen` is not bumped: whatever runs next supersedes the warm-up. A newer warm-up supersedes it
+    // too (its own token), so two never read into the same text at once.
+    const gen = this.gen;
+    const token = ++this.warmToken;
+    const alive = () => gen === this.gen && token === this.warmToken;
     try {
       const db = await openDb();
       const meta = await getDataset(id, db);
-      if (!meta || meta.status !== 'complete' || gen !== this.gen || this.active) return false;
+      if (!meta || meta.status !== 'complete' || !alive() || this.active) return false;
       const held = this.current(meta);
       if (held?.questionsReady) return true;
       if (held && held.next > 0) return false; // a records read holds them, or will
-      if ((await questionsChars(meta, db)) > maxChars || gen !== this.gen || this.active) return false;
-      return !!(await this.questionsFromColumn(meta, gen, () => {}, () => {}));
+      if ((await questionsChars(meta, db)) > maxChars || !alive() || this.active) return false;
+      return !!(await this.questionsFromColumn(meta, alive, () => {}, () => {}));
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') return false;
       throw err;
@@ -127,19 +133,20 @@ export class SearchService {
   }
 
   /**
-   * The text of `meta` with its questions read from their stored column (see readQuestions).
-   * Undefined when the dataset has no such column (an older ingest) or a records read has begun
-   * (it reads the questions too): the caller reads the records instead.
+   * The text of `meta` with its questions read from their stored column (see readQuestions), while
+   * `alive()`. Undefined when the dataset has no such column (an older ingest), a records read has
+   * begun (it reads the questions too), the column was found damaged (now or before), or the run
+   * was superseded before it began reading: the caller reads the records instead, or stops.
    */
-  private async questionsFromColumn(meta: DatasetMeta, gen: number, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void): Promise<TextState | undefined> {
+  private async questionsFromColumn(meta: DatasetMeta, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void): Promise<TextState | undefined> {
     const held = this.current(meta);
     if (held?.questionsReady) return held;
     if ((held && held.next > 0) || this.damaged.has(`${meta.id}@${meta.mappingVersion}`)) return undefined;
     try {
       const parts = await openQuestions(meta, undefined, held?.qNext ?? 0);
-      if (!parts || gen !== this.gen) return undefined;
+      if (!parts || !alive()) return undefined;
       const t = held ?? (this.text = freshText(meta));
-      await readQuestions(t, meta, parts, () => gen === this.gen, onProgress, onPart);
+      await readQuestions(t, meta, parts, alive, onProgress, onPart);
       return t;
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') throw err;
@@ -218,15 +225,18 @@ export class SearchService {
         // A read of the column stopped part way (the warm-up, or a superseded search): scan what
         // it read, then read on from there.
         const view = fold ? begun.qFold?.view() : undefined;
-        const local: number[] = [];
-        const col = begun.cols.question!;
-        if (view) scanFolded(view, query.text, 0, begun.qNext, local, (h) => matcher.test(col[h]));
-        else scanSlice([col], matcher, 0, begun.qNext, local);
-        for (const h of local) pending.push(h);
-        scannedFromColumn = begun.qNext;
-        report(scannedFromColumn, begun.n, false);
+        const upTo = begun.qNext;
+        if (view) {
+          const col = begun.cols.question!;
+          scanFolded(view, query.text, 0, upTo, pending, (h) => matcher.test(col[h])); // indexOf: a few ms
+          report(upTo, begun.n, false);
+        } else {
+          // A regex or matched case: the RegExp on each question, in slices a cancel can stop between.
+          await this.scanRange(begun, query, matcher, 0, upTo, gen, pending, (j) => report(j, begun.n, false), () => {});
+        }
+        scannedFromColumn = upTo;
       }
-      const q = await this.questionsFromColumn(meta, gen, onPrepare, (at, questions, run) => {
+      const q = await this.questionsFromColumn(meta, () => gen === this.gen, onPrepare, (at, questions, run) => {
         const local: number[] = [];
         // The default query scans the part's folded text (one indexOf per hit), as later searches do.
         if (fold && run) scanFolded(run, query.text, 0, questions.length, local, (h) => matcher.test(questions[h]));

@@ -128,7 +128,13 @@ export async function readRecords(t: TextState, meta: DatasetMeta, alive: () => 
     // Questions already read from their stored column are neither read again nor folded again.
     const total = reader.textChars();
     t.folding = {};
-    if (!t.questionsReady) t.folding.question = new FoldBuilder(t.n);
+    if (!t.questionsReady) {
+      t.folding.question = new FoldBuilder(t.n);
+      // The records give the questions from here on: a partial read of their column is let go.
+      t.qFold = undefined;
+      t.qNext = 0;
+      t.qChars = 0;
+    }
     if (total.think <= FOLD_MAX_CHARS) t.folding.think = new FoldBuilder(t.n);
     if (total.answer <= FOLD_MAX_CHARS) t.folding.answer = new FoldBuilder(t.n);
   }
@@ -181,6 +187,7 @@ export async function readRecords(t: TextState, meta: DatasetMeta, alive: () => 
  * (t.qNext, t.qFold): the next one opens the column at t.qNext and reads on.
  */
 export async function readQuestions(t: TextState, meta: DatasetMeta, parts: AsyncIterable<QuestionsPart>, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void): Promise<void> {
+  if (t.questionsReady) return; // another run finished them meanwhile
   const col = t.cols.question!;
   if (t.qFold === undefined) t.qFold = new FoldBuilder(t.n);
   const pace = new Pacer(t, onProgress, t.qNext);
@@ -197,6 +204,8 @@ export async function readQuestions(t: TextState, meta: DatasetMeta, parts: Asyn
     onPart(first, questions, run);
     await pace.step(t.qNext);
   }
+  // Checked again after the last part's pause: a superseded run must not finish them under the newer one.
+  if (!alive()) throw cancelled();
   if (t.qNext < t.n) throw new Error(`search: read the questions of ${t.qNext} of ${t.n} samples of ${meta.name}`);
   t.chars.question = t.qChars;
   t.folded = { ...t.folded, question: t.qFold?.done() };

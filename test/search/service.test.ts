@@ -262,6 +262,34 @@ describe('SearchService.warm (the questions read ahead of the first search)', ()
     }
   });
 
+  it('a second warm-up supersedes the first: one reads on, nothing is marked damaged, the hits are all there', async () => {
+    const { meta } = await ingest('warm-twice.jsonl');
+    const svc = new SearchService();
+    const first = svc.warm(meta.id);
+    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setTimeout(r, 0));
+    const second = svc.warm(meta.id);
+    expect(await first).toBe(false);
+    expect(await second).toBe(true);
+    expect((svc as unknown as { damaged: Set<string> }).damaged.size).toBe(0);
+    const progress: number[] = [];
+    expect((await collect(svc, meta.id, query)).hits).toEqual(want);
+    await svc.search(meta.id, query, () => {}, (p) => progress.push(p.done));
+    expect(progress).toEqual([]); // held: nothing read again
+  });
+
+  it('a search of thinking after a warm-up stopped part way reads the records, and lets the partial fold go', async () => {
+    const { meta } = await ingest('warm-records.jsonl');
+    const svc = new SearchService();
+    const warming = svc.warm(meta.id);
+    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setTimeout(r, 0));
+    const think = await collect(svc, meta.id, { ...query, text: 't59', fields: ['think'] });
+    expect(await warming).toBe(false);
+    expect(think.hits).toEqual(rows.flatMap((r, i) => (/t59/i.test(r.response.split('</think>')[0]) ? [i] : [])));
+    const t = (svc as unknown as { text: { qFold?: unknown; qNext: number } }).text;
+    expect([t.qFold, t.qNext]).toEqual([undefined, 0]);
+    expect((await collect(svc, meta.id, query)).hits).toEqual(want);
+  });
+
   it('does nothing beside a running search, past its character limit, or for a dataset not fully loaded', async () => {
     const { meta } = await ingest('warm-no.jsonl');
     const svc = new SearchService();

@@ -9,6 +9,28 @@ const opts = { ingest: { batchChars: 128 << 10, pieceBytes: 128 << 10 } };
 const never = () => {};
 
 describe('text-state', () => {
+  it('a run superseded after its last part leaves the finish to the newer run: the fold is kept whole', async () => {
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'ts-last.jsonl'), opts);
+    const t = freshText(meta);
+    let aliveA = true;
+    let b: Promise<void> | undefined;
+    const a = readQuestions(t, meta, (await openQuestions(meta))!, () => aliveA, never, () => {
+      if (t.qNext < t.n) return;
+      // The last part is in: a newer run (a search) takes over before this one's pause ends.
+      aliveA = false;
+      b = openQuestions(meta, undefined, t.qNext).then((parts) => readQuestions(t, meta, parts!, () => true, never, never));
+    });
+    await expect(a).rejects.toMatchObject({ name: 'AbortError' });
+    await b;
+    expect(t.questionsReady).toBe(true);
+    const whole = freshText(meta);
+    await readQuestions(whole, meta, (await openQuestions(meta))!, () => true, never, never);
+    expect(t.folded?.question?.text).toBe(whole.folded?.question?.text);
+    // A run started once they are complete does nothing.
+    await readQuestions(t, meta, (await openQuestions(meta))!, () => true, never, () => { throw new Error('read again'); });
+    expect(t.folded?.question?.text).toBe(whole.folded?.question?.text);
+  });
+
   it('reads the questions from their column, then the records for the rest without touching the questions', async () => {
     const { meta } = await ingestFile(new File([jsonl(rows)], 'ts.jsonl'), opts);
     const t = freshText(meta);

@@ -11,9 +11,9 @@ export interface CancellableWorker<T> {
    */
   api: Comlink.Remote<T>;
   /**
-   * Ask the running job to stop (`stop`, by default the API's `cancel()`), and if calls are still
-   * pending after the grace period (a regex backtracking on one trace, a blocking loop), terminate
-   * the worker. What the job committed stays; the next call starts a fresh worker.
+   * Ask the running job to stop (`stop`, by default the API's `cancel()`), and if calls made
+   * before this Cancel are still pending after the grace period (a regex backtracking on one
+   * trace, a blocking loop), terminate the worker (calls made after it do not count). What the job committed stays; the next call starts a fresh worker.
    */
   cancel(stop?: (api: Comlink.Remote<T>) => unknown): Promise<void>;
   /** Terminate now (frees its memory, GPU included); pending calls reject. */
@@ -24,7 +24,7 @@ export interface CancellableWorker<T> {
 
 /** Wrap `make` (a `new Worker(...)` factory) as a CancellableWorker (see there). */
 export function cancellableWorker<T>(make: () => Worker, graceMs = CANCEL_GRACE_MS): CancellableWorker<T> {
-  type Gen = { worker: Worker; remote: Comlink.Remote<T>; kill: (e: unknown) => void; killed: Promise<never>; pending: number };
+  type Gen = { worker: Worker; remote: Comlink.Remote<T>; kill: (e: unknown) => void; killed: Promise<never>; pending: number; live: Set<number>; next: number };
   let gen: Gen | undefined;
   const current = (): Gen => {
     if (!gen) {
@@ -32,7 +32,7 @@ export function cancellableWorker<T>(make: () => Worker, graceMs = CANCEL_GRACE_
       let kill: (e: unknown) => void = () => {};
       const killed = new Promise<never>((_, reject) => (kill = reject));
       killed.catch(() => {}); // observed through the races below
-      gen = { worker, remote: Comlink.wrap<T>(worker), kill, killed, pending: 0 };
+      gen = { worker, remote: Comlink.wrap<T>(worker), kill, killed, pending: 0, live: new Set(), next: 0 };
     }
     return gen;
   };
@@ -48,8 +48,13 @@ export function cancellableWorker<T>(make: () => Worker, graceMs = CANCEL_GRACE_
       return (...args: unknown[]) => {
         const g = current();
         g.pending++;
+        const id = g.next++;
+        g.live.add(id);
         const call = (g.remote as unknown as Record<string | symbol, (...a: unknown[]) => Promise<unknown>>)[name](...args);
-        return Promise.race([call, g.killed]).finally(() => g.pending--);
+        return Promise.race([call, g.killed]).finally(() => {
+          g.pending--;
+          g.live.delete(id);
+        });
       };
     },
   });
@@ -62,10 +67,14 @@ export function cancellableWorker<T>(make: () => Worker, graceMs = CANCEL_GRACE_
     async cancel(stop = (r) => (r as unknown as { cancel(): Promise<void> }).cancel()) {
       const g = gen;
       if (!g) return;
+      // The calls to stop are those made before this Cancel: one made since (the next search, a
+      // warm-up) is not a reason to terminate the worker under it.
+      const before = [...g.live];
+      const running = () => before.some((id) => g.live.has(id));
       void Promise.resolve(stop(g.remote)).catch(() => {});
       const t0 = performance.now();
-      while (g.pending > 0 && performance.now() - t0 < graceMs) await new Promise((r) => setTimeout(r, 25));
-      if (g.pending > 0 && gen === g) terminate(new DOMException(`Cancelled: the job did not stop within ${graceMs / 1000} s, so its worker was stopped; what it had committed is kept`, 'AbortError'));
+      while (running() && performance.now() - t0 < graceMs) await new Promise((r) => setTimeout(r, 25));
+      if (running() && gen === g) terminate(new DOMException(`Cancelled: the job did not stop within ${graceMs / 1000} s, so its worker was stopped; what it had committed is kept`, 'AbortError'));
     },
   };
 }

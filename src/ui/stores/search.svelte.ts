@@ -162,6 +162,7 @@ class SearchStore {
    */
   warm(datasetId: string): void {
     if (this.running) return; // a search runs: it reads what it needs
+    this.warmed = undefined; // until this one has them: the worker's text is about to change
     // A warm-up still running (the dataset opened before) is stopped first: this one takes its place.
     if (worker.pending) void worker.api.cancel().catch(() => {});
     worker.api.warm(datasetId).then(
