@@ -70,7 +70,8 @@ export class SearchService {
    * first count came after ~0.5 s of reading). Any search, prepare or cancel() stops it between
    * two parts, keeping what it read: a search of the questions scans that and reads on, so a
    * warm-up never delays a search. Does nothing for an incomplete dataset, one stored without the
-   * column, or questions over `maxChars` characters (memory a search may never use). Resolves to
+   * column, questions over `maxChars` characters (memory a search may never use), or while the
+   * worker holds another dataset's records (a search of thinking or answers read them). Resolves to
    * true once the questions are held (also when they already were).
    */
   async warm(id: string, maxChars = FOLD_MAX_CHARS): Promise<boolean> {
@@ -87,6 +88,9 @@ export class SearchService {
       const held = this.current(meta);
       if (held?.questionsReady) return true;
       if (held && held.next > 0) return false; // a records read holds them, or will
+      // Another dataset's records (thinking, answers: seconds to minutes to read) are not let go
+      // for a warm-up; its first search here reads the questions itself (fast) instead.
+      if (!held && this.text && this.text.next > 0) return false;
       if ((await questionsChars(meta, db)) > maxChars || !alive() || this.active) return false;
       return !!(await this.questionsFromColumn(meta, alive, () => {}, () => {}));
     } catch (err) {

@@ -75,20 +75,22 @@ describe.skipIf(!hasSharedData('search on the real Sky-T1 file'))('search on the
       await page.getByTestId('search-input').press('Enter');
       await page.getByTestId('search-error').filter({ hasText: /refused: .*exponential/ }).waitFor({ timeout: 5000 });
 
-      // Another dataset opened (the built-in sample): its questions are read ahead in turn, and searched.
+      // Another dataset opened (the built-in sample): the worker holds the Sky-T1 records read for the
+      // thinking search above, which a warm-up does not let go (a search does); searched all the same.
       await page.getByTestId('search-regex').uncheck();
       await page.getByTestId('search-field-think').uncheck();
       await page.getByTestId('search-field-answer').uncheck();
       await page.getByTestId('search-field-question').check();
       await page.getByTestId('try-sample').click();
       await waitIdle(page);
-      await page.locator('[data-testid="search-bar"][data-warm="true"]').waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(1000); // past the warm-up's start
+      expect(await page.getByTestId('search-bar').getAttribute('data-warm')).toBe('false');
       const sampleTotal = Number((await page.getByTestId('sample-table').locator('.foot').textContent())?.match(/^([\d,]+) samples/)?.[1].replace(/,/g, ''));
       expect(sampleTotal).toBeGreaterThan(0);
       const anyHits = await searchFor(page, 'the');
       expect(anyHits).toBeGreaterThan(0);
       expect(anyHits).toBeLessThanOrEqual(sampleTotal);
-      // And back to the Sky-T1 file: read ahead again (the worker held the sample's questions meanwhile).
+      // And back to the Sky-T1 file: read ahead (the worker held the sample's questions, from its search).
       await page.locator(`[data-testid="dataset-item"][data-name="${LONGCOT.split('/').pop()}"]`).locator('button.name').click();
       await page.waitForFunction(() => /^500 samples|of 500 samples/.test(document.querySelector('[data-testid="sample-table"] .foot')?.textContent?.trim() ?? ''));
       await page.locator('[data-testid="search-bar"][data-warm="true"]').waitFor({ timeout: 10_000 });

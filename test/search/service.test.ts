@@ -303,6 +303,19 @@ describe('SearchService.warm (the questions read ahead of the first search)', ()
     await db.put('datasets', { ...partial.meta, status: 'ingesting' });
     expect(await new SearchService().warm(partial.meta.id)).toBe(false);
   });
+
+  it("does not let another dataset's records go (read for a search of thinking); its questions are", async () => {
+    const a = await ingest('warm-a.jsonl');
+    const b = await ingest('warm-b.jsonl');
+    const svc = new SearchService();
+    await collect(svc, a.meta.id, { ...query, fields: ['think'] }); // A's records are read and held
+    expect(await svc.warm(b.meta.id)).toBe(false);
+    expect((svc as unknown as { text: { id: string } }).text.id).toBe(a.meta.id);
+    const fresh = new SearchService();
+    expect(await fresh.warm(a.meta.id)).toBe(true); // questions only
+    expect(await fresh.warm(b.meta.id)).toBe(true); // A's questions give way to B's
+    expect((fresh as unknown as { text: { id: string } }).text.id).toBe(b.meta.id);
+  });
 });
 
 describe.skipIf(!hasSharedData('search counts vs a reference scan on the real Sky-T1 file'))('SearchService on the real Sky-T1 27B MATH500 file', () => {
