@@ -2,7 +2,8 @@ import * as Comlink from 'comlink';
 import { BatchBuilder, type BuiltBatch } from '../core/batch';
 import { createJsonlByteParser } from '../core/parse/jsonl-bytes';
 import { choosingDecoder, type DecoderChoice } from '../core/parse/line-decoder';
-import { LATE, within } from '../core/deadline';
+import { within } from '../core/deadline';
+import { PieceReader } from './piece-read';
 import type { FieldMapping } from '../core/schema/mapping';
 import type { CoreIssue, ParseOutput } from '../core/types';
 import { parquetReadObjects, type FileMetaData } from 'hyparquet';
@@ -71,6 +72,14 @@ export class PieceParser {
   private parquet?: { blob: Blob; metadata: FileMetaData };
   /** The worker's line decoder: it measures which of two is faster here, on the first pieces' lines. */
   private decoder = choosingDecoder();
+  /** Reads the pieces (recycled buffers; FileReaderSync after a stall): piece-read.ts. */
+  private readonly reader = new PieceReader(() => this.settings?.file ?? 'file');
+
+  /** See PieceReader.recycle: a piece's buffer back from the coordinator, for the next read. */
+  recycle(buf: ArrayBuffer): void {
+    this.reader.recycle(buf);
+  }
+
   /** Calls run one at a time; a worker is sent two so it never waits for the next. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -171,92 +180,11 @@ export class PieceParser {
     return run;
   }
 
-  /**
-   * The piece's bytes, read asynchronously (readInto: a BYOB reader into a recycled buffer).
-   * Asynchronous reads beat FileReaderSync in a worker of headless Chromium 150 on the 265 MB bench
-   * file (bench/ingest/stages.mjs, 2026-11-30): 16 MB `arrayBuffer()` reads 0.39 s, one
-   * `FileReaderSync` call per 16 MB 1.02 s; in the app, with TextDecoder, ingest 1.83–1.96 s
-   * against 2.03–2.10 s. Reading into a recycled buffer keeps that rate for less memory
-   * (2026-11-30, ninth session: peak renderer RSS 440–459 → 386–405 MB).
-   *
-   * Insurance: ingests stalled for good in 2 of ~12 runs on 2026-11-29 with BYOB reads in these
-   * workers. The stalls traced on 2026-11-30 were in creating a text-store file (see
-   * TextFileWriter.createOrGiveUp; 0 stalls in 40 looped ingests with BYOB reads since), which was
-   * likely that day's cause too; still, a read not done within READ_STALL_MS is given up, and this
-   * worker reads with FileReaderSync from then on: a stall costs seconds, never the ingest.
-   */
-  private async read(piece: Blob): Promise<Uint8Array> {
-    const Sync = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
-    if (Sync && this.syncReads) return new Uint8Array(new Sync().readAsArrayBuffer(piece));
-    const read = this.readInto(piece);
-    if (!Sync) return read;
-    const got = await within(read, PieceParser.READ_STALL_MS);
-    if (got !== LATE) return got;
-    read.catch(() => {}); // abandoned
-    this.syncReads = true;
-    this.spare.length = 0;
-    return new Uint8Array(new Sync().readAsArrayBuffer(piece));
-  }
-
-  /**
-   * The piece's bytes read into a buffer given back by recycle() when one is spare (else a new
-   * one), through a BYOB reader of the piece's stream: a fresh 8 MB buffer per piece costs a page
-   * fault per 4 KB on first touch and a madvise when the collector frees it (bench/RESULTS.md).
-   * Where the stream has no BYOB reader, one `arrayBuffer()` read.
-   */
-  private async readInto(piece: Blob): Promise<Uint8Array> {
-    const size = piece.size;
-    let reader: ReadableStreamBYOBReader;
-    try {
-      reader = piece.stream().getReader({ mode: 'byob' });
-    } catch {
-      this.byob = false;
-      this.spare.length = 0;
-      return new Uint8Array(await piece.arrayBuffer());
-    }
-    const k = this.spare.findIndex((b) => b.byteLength >= size);
-    let buf = k >= 0 ? this.spare.splice(k, 1)[0] : new ArrayBuffer(size);
-    let at = 0;
-    while (at < size) {
-      // Each read moves the buffer (the view it fills comes back on the same memory).
-      const { value, done } = await reader.read(new Uint8Array(buf, at, size - at));
-      if (value) {
-        buf = value.buffer as ArrayBuffer;
-        at += value.byteLength;
-      }
-      if (done) break;
-    }
-    reader.releaseLock();
-    if (at !== size) throw new Error(`${this.settings?.file ?? 'file'}: read ${at} of a piece's ${size} bytes (did the file change?)`);
-    return new Uint8Array(buf, 0, size);
-  }
-
-  /** Buffers of pieces whose bytes the coordinator is done with (recycle()), for the next reads. */
-  private readonly spare: ArrayBuffer[] = [];
-
-  /**
-   * Take back the buffer of a piece this worker read (PieceResult.bytes), once the coordinator has
-   * hashed its bytes: the next piece is read into it. At most SPARE_BUFFERS are kept.
-   */
-  recycle(buf: ArrayBuffer): void {
-    // Kept only while reads can fill it (not once this worker reads with FileReaderSync or without BYOB).
-    if (this.syncReads || !this.byob) return;
-    if (this.spare.length < SPARE_BUFFERS && buf.byteLength > 0 && !(buf as { detached?: boolean }).detached) this.spare.push(buf);
-  }
-
-  /** False once the piece streams were found to have no BYOB reader here. */
-  private byob = true;
-
-  /** See read(): how long an asynchronous read of a piece may take before FileReaderSync takes over. */
-  static READ_STALL_MS = 15_000;
-  /** Set once an asynchronous read stalled: this worker reads with FileReaderSync from then on. */
-  private syncReads = false;
-
   private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult> {
     const s = this.settings;
     if (!s) throw new Error('PieceParser.parse before init');
     const t0 = performance.now();
-    const buf = await this.read(piece);
+    const buf = await this.reader.read(piece);
     const t1 = performance.now();
     const nl = buf.indexOf(10);
     if (nl < 0 && !(fileStart && fileEnd)) return { bytes: buf, head: buf.slice(), newline: false, tail: new Uint8Array(0), lines: 0, rows: 0, errors: [] };
@@ -315,9 +243,6 @@ export class PieceParser {
     };
   }
 }
-
-/** Piece buffers a parse worker keeps for reuse: it has at most 2 pieces in flight. */
-const SPARE_BUFFERS = 3;
 
 /** Bytes parsed, then mapped, at a time (see parseNow). */
 const PARSE_STEP = 256 << 10;

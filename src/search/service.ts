@@ -90,7 +90,7 @@ export class SearchService {
       if (held && held.next > 0) return false; // a records read holds them, or will
       // Another dataset's records (thinking, answers: seconds to minutes to read) are not let go
       // for a warm-up; its first search here reads the questions itself (fast) instead.
-      if (!held && this.text && this.text.next > 0) return false;
+      if (!held && this.text && this.text.id !== meta.id && this.text.next > 0) return false;
       if ((await questionsChars(meta, db)) > maxChars || !alive() || this.active) return false;
       return !!(await this.questionsFromColumn(meta, alive, () => {}, () => {}));
     } catch (err) {

@@ -6,76 +6,23 @@ import { jsonl } from './helpers';
 
 const rows = Array.from({ length: 30 }, (_, i) => ({ question: `q${i}`, response: `<think>t${i}</think>a${i}` }));
 const bytes = new TextEncoder().encode(jsonl(rows));
-const g = globalThis as { FileReaderSync?: unknown };
-
-/** A Blob whose asynchronous read never settles, as a stalled read in a browser worker. */
-class StalledBlob extends Blob {
-  asyncReads = 0;
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    this.asyncReads++;
-    return new Promise(() => {});
-  }
-  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    this.asyncReads++;
-    return new ReadableStream({ type: 'bytes', pull: () => new Promise<void>(() => {}) }) as ReadableStream<Uint8Array<ArrayBuffer>>;
-  }
-}
 
 afterEach(() => {
   vi.restoreAllMocks();
-  delete g.FileReaderSync;
-  PieceParser.READ_STALL_MS = 15_000;
 });
 
-describe('PieceParser.read', () => {
-  it('gives up an asynchronous read that stalls and reads with FileReaderSync from then on', async () => {
-    let syncReads = 0;
-    // Where FileReaderSync exists (browser workers): a stand-in that reads the test's bytes.
-    g.FileReaderSync = class {
-      readAsArrayBuffer(): ArrayBuffer {
-        syncReads++;
-        return bytes.slice().buffer;
-      }
-    };
-    PieceParser.READ_STALL_MS = 30;
-    const p = new PieceParser();
-    await p.init({ file: 'stall.jsonl', mapping: detectMapping(rows).mapping });
-    const blob = new StalledBlob([bytes]);
-    const t0 = performance.now();
-    const first = await p.parse(blob, true, true);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
-    expect(first.rows).toBe(30);
-    expect(first.batch?.samples).toBe(30);
-    expect([blob.asyncReads, syncReads]).toEqual([1, 1]);
-    const second = await p.parse(blob, true, true);
-    expect(second.rows).toBe(30);
-    expect([blob.asyncReads, syncReads]).toEqual([1, 2]); // no second wait
-  });
-
-  it('reads a piece into a buffer given back by recycle(), not fresh memory', async () => {
-    const p = new PieceParser();
-    await p.init({ file: 'recycle.jsonl', mapping: detectMapping(rows).mapping });
-    const first = await p.parse(new Blob([bytes]), true, true);
-    const spare = new ArrayBuffer(1 << 20);
-    p.recycle(spare);
-    const second = await p.parse(new Blob([bytes]), true, true);
-    expect(second.bytes!.buffer.byteLength).toBe(1 << 20); // the spare buffer, moved into the read
-    expect(spare.byteLength).toBe(0); // detached: it was read into
-    expect(new TextDecoder().decode(second.bytes)).toBe(jsonl(rows));
-    expect(second.batch?.samples).toBe(first.batch?.samples);
-    // A spare too small for a piece is left for a later one; the read takes fresh memory.
-    p.recycle(new ArrayBuffer(8));
-    const third = await p.parse(new Blob([bytes]), true, true);
-    expect(third.bytes!.buffer.byteLength).toBe(bytes.length);
-    expect(new TextDecoder().decode(third.bytes)).toBe(jsonl(rows));
-  });
-
-  it('reads asynchronously while reads complete', async () => {
+describe('PieceParser.parse', () => {
+  it('reads and parses a piece, into a buffer given back when there is one', async () => {
     const p = new PieceParser();
     await p.init({ file: 'ok.jsonl', mapping: detectMapping(rows).mapping });
     const r = await p.parse(new Blob([bytes]), true, true);
     expect(r.rows).toBe(30);
     expect(new TextDecoder().decode(r.bytes)).toBe(jsonl(rows));
+    // A buffer given back (recycle) is what the next piece is read into (piece-read.ts).
+    p.recycle(new ArrayBuffer(1 << 20));
+    const again = await p.parse(new Blob([bytes]), true, true);
+    expect(again.bytes!.buffer.byteLength).toBe(1 << 20);
+    expect(again.batch?.samples).toBe(30);
   });
 });
 
