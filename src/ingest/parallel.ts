@@ -106,10 +106,11 @@ export function rebaseIssue(issue: CoreIssue, file: string, dLine: number, dRow:
 interface Pool {
   size: number;
   /** Parse a piece on the next worker (round robin); `worker` names it for recycle(). */
-  parse(piece: Blob, fileStart: boolean, fileEnd: boolean): { worker: number; result: Promise<PieceResult> };
+  parse(piece: Blob, fileStart: boolean, fileEnd: boolean, more: boolean): { worker: number; result: Promise<PieceResult> };
   /** Give a piece's buffer back to the worker that read it (its bytes are hashed): it reads the next piece into it. */
   recycle(worker: number, buf: ArrayBuffer): void;
-  parseRowGroup(task: RowGroupTask): Promise<PieceResult>;
+  /** `more`: that worker will be sent another (see PieceParser.parse). Round robin, as parse. */
+  parseRowGroup(task: RowGroupTask, more: boolean): Promise<PieceResult>;
   /** After the last piece: let the workers close what they opened ahead (waits FINISH_MS at most). */
   finish(): Promise<void>;
   /** Terminate the workers. */
@@ -139,7 +140,7 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob, spaw
   if (typeof Worker === 'undefined') {
     const p = new PieceParser();
     await p.init(settings, parquet);
-    return { size: 1, parse: (b, s, e) => ({ worker: 0, result: p.parse(b, s, e) }), recycle: (_, buf) => p.recycle(buf), parseRowGroup: (t) => p.parseRowGroup(t), finish: () => p.finish(), close() {} };
+    return { size: 1, parse: (b, s, e, m) => ({ worker: 0, result: p.parse(b, s, e, m) }), recycle: (_, buf) => p.recycle(buf), parseRowGroup: (t, m) => p.parseRowGroup(t, m), finish: () => p.finish(), close() {} };
   }
   const workers = spawned ? spawned.splice(0, n) : [];
   while (workers.length < n) workers.push(newParseWorker());
@@ -153,12 +154,12 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob, spaw
   let k = 0;
   return {
     size: n,
-    parse: (b, s, e) => {
+    parse: (b, s, e, m) => {
       const worker = k++ % n;
-      return { worker, result: apis[worker].parse(b, s, e) as Promise<PieceResult> };
+      return { worker, result: apis[worker].parse(b, s, e, m) as Promise<PieceResult> };
     },
     recycle: (worker, buf) => void apis[worker].recycle(Comlink.transfer(buf, [buf])).catch(() => {}),
-    parseRowGroup: (t) => apis[k++ % n].parseRowGroup(t) as Promise<PieceResult>,
+    parseRowGroup: (t, m) => apis[k++ % n].parseRowGroup(t, m) as Promise<PieceResult>,
     // A worker that does not answer must not hold the ingest up: it is terminated regardless.
     finish: async () => void (await within(Promise.all(apis.map((a) => a.finish())).catch(() => {}), FINISH_MS)),
     close: () => workers.forEach((w) => w.terminate()),
@@ -183,10 +184,14 @@ export async function readParquetParallel(
   const queue: { t: RowGroupTask; result?: Promise<PieceResult> }[] = [];
   let next = 0;
   let done = 0;
+  // Groups to decode, and those sent so far: worker j % size gets the j-th, so it gets another
+  // after it while j + size < toDecode.
+  const toDecode = tasks.filter((t) => !t.skip).length;
+  let sent = 0;
   const fill = () => {
     while (queue.filter((q) => q.result).length < pool.size && next < tasks.length) {
       const t = tasks[next++];
-      const result = t.skip ? undefined : pool.parseRowGroup(t);
+      const result = t.skip ? undefined : pool.parseRowGroup(t, sent++ + pool.size < toDecode);
       result?.catch(() => {});
       queue.push({ t, result });
     }
@@ -228,10 +233,13 @@ export async function readJsonlParallel(
   const pool = await openPool(n, settings, undefined, opts.spawned);
   const queue: { start: number; end: number; worker: number; result: Promise<PieceResult> }[] = [];
   let next = 0;
+  // Worker j % size gets the j-th piece, so it gets another after it while j + size < pieces.
+  const pieces = Math.ceil(size / step);
+  let sent = 0;
   const fill = () => {
     while (queue.length < 2 * n && next < size) {
       const end = Math.min(size, next + step);
-      const { worker, result } = pool.parse(blob.slice(next, end), next === 0, end === size);
+      const { worker, result } = pool.parse(blob.slice(next, end), next === 0, end === size, sent++ + pool.size < pieces);
       result.catch(() => {}); // awaited in order below; a later piece's failure must not go unhandled first
       queue.push({ start: next, end, worker, result });
       next = end;

@@ -93,7 +93,7 @@ export class PieceParser {
    * Decode rows [task.from, task.rowEnd) of the Parquet file given to init (one row group) and
    * map them. Rows are absolute here (the footer numbers them): no rebasing.
    */
-  async parseRowGroup(task: RowGroupTask): Promise<PieceResult> {
+  async parseRowGroup(task: RowGroupTask, more = true): Promise<PieceResult> {
     const s = this.settings;
     const pq = this.parquet;
     if (!s || !pq) throw new Error('PieceParser.parseRowGroup before init with a Parquet file');
@@ -102,7 +102,7 @@ export class PieceParser {
     // A row at a time: its JSON text and UTF-8 are made, stored, and let go (with the row itself)
     // before the next, so the row group's text is not held three times over (decoded values, JSON
     // text, UTF-8) at the peak.
-    const batch = await this.build((builder) => {
+    const batch = await this.build(more, (builder) => {
       const enc = new TextEncoder();
       const one: unknown[] = [undefined];
       for (let i = 0; i < rows.length; i++) {
@@ -125,7 +125,7 @@ export class PieceParser {
    * A batch of the records that `fill` adds, numbered from 0, its chunk bytes in a new file of the
    * text store when there is one (closed, hence on disk, before the batch is returned).
    */
-  private async build(fill: (b: BatchBuilder) => void): Promise<BuiltBatch> {
+  private async build(more: boolean, fill: (b: BatchBuilder) => void): Promise<BuiltBatch> {
     const s = this.settings!;
     // A store that cannot be opened (OPFS refused by a policy or a sandbox) leaves the Blob way.
     const c0 = performance.now();
@@ -134,8 +134,9 @@ export class PieceParser {
     const mine = this.ahead ?? open();
     // The next piece's file is created while this one is parsed: a create's round trips to the
     // browser (5–60 ms, 0.37–0.65 s per ingest of the bench file) then seldom hold a piece up.
-    this.ahead = open();
-    this.ahead.catch(() => {});
+    // Not after this worker's last piece (`more` false): no file is left over.
+    this.ahead = more ? open() : undefined;
+    this.ahead?.catch(() => {});
     const out = await mine;
     this.storeMs = performance.now() - c0;
     try {
@@ -173,14 +174,15 @@ export class PieceParser {
    * Read and parse one piece (a slice of the file, any byte range). `fileStart`: the piece starts
    * the file, so its first line is its own (head is empty) and a byte order mark is dropped.
    * `fileEnd`: the piece ends the file, so its last line is parsed here too (tail is empty).
+   * `more`: this worker will be sent another piece (else no text-store file is created ahead).
    */
-  parse(piece: Blob, fileStart = false, fileEnd = false): Promise<PieceResult> {
-    const run = this.turn.then(() => this.parseNow(piece, fileStart, fileEnd));
+  parse(piece: Blob, fileStart = false, fileEnd = false, more = true): Promise<PieceResult> {
+    const run = this.turn.then(() => this.parseNow(piece, fileStart, fileEnd, more));
     this.turn = run.catch(() => {});
     return run;
   }
 
-  private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean): Promise<PieceResult> {
+  private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean, more: boolean): Promise<PieceResult> {
     const s = this.settings;
     if (!s) throw new Error('PieceParser.parse before init');
     const t0 = performance.now();
@@ -196,7 +198,7 @@ export class PieceParser {
     let rows = 0;
     let parseMs = 0;
     let mapMs = 0;
-    const batch = await this.build((builder) => {
+    const batch = await this.build(more, (builder) => {
       const take = (out: ParseOutput): void => {
         const m0 = performance.now();
         rows += out.records.length + out.errors.length;
@@ -262,11 +264,11 @@ export class PieceWorkerApi {
   init(settings: PieceSettings, parquet?: Blob): Promise<void> {
     return this.parser.init(settings, parquet);
   }
-  async parseRowGroup(task: RowGroupTask): Promise<PieceResult> {
-    return transferPiece(await this.parser.parseRowGroup(task));
+  async parseRowGroup(task: RowGroupTask, more = true): Promise<PieceResult> {
+    return transferPiece(await this.parser.parseRowGroup(task, more));
   }
-  async parse(piece: Blob, fileStart = false, fileEnd = false): Promise<PieceResult> {
-    return transferPiece(await this.parser.parse(piece, fileStart, fileEnd));
+  async parse(piece: Blob, fileStart = false, fileEnd = false, more = true): Promise<PieceResult> {
+    return transferPiece(await this.parser.parse(piece, fileStart, fileEnd, more));
   }
   recycle(buf: ArrayBuffer): void {
     this.parser.recycle(buf);

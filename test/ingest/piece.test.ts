@@ -52,6 +52,10 @@ describe('PieceParser text-store files', () => {
       expect(files[2].closed).toBe(true);
       await p.finish(); // nothing left: no-op
       expect(files.length).toBe(3);
+      // This worker's last piece (more = false): it takes a file (none was made ahead now) and makes none after it.
+      const last = await p.parse(new Blob([bytes]), true, true, false);
+      expect(last.batch?.chunks[0].loc?.file).toBe('f3');
+      expect(files.map((f) => f.closed)).toEqual([true, true, true, true]);
       // A create made ahead that never answers does not hold the end of the ingest up.
       const q = new PieceParser();
       await q.init({ file: 'stall.jsonl', mapping: detectMapping(rows).mapping, textStore: 'ds' });
