@@ -19,18 +19,10 @@ export interface QuestionsPart {
   ascii: boolean;
 }
 
-/**
- * The characters of all of a dataset's stored questions (the sum of `sample.questionChars`), 0
- * when it has no such column.
- */
-export async function questionsChars(meta: DatasetMeta, db?: DB): Promise<number> {
-  const d = db ?? (await openDb());
-  const name = columnKey(COL.questionChars, meta.mappingVersion);
-  let total = 0;
-  for (const p of await d.getAll('columns', IDBKeyRange.bound([meta.id, name, -Infinity], [meta.id, name, Infinity]))) {
-    if (p.data instanceof Uint32Array) for (let k = 0; k < p.data.length; k++) total += p.data[k];
-  }
-  return total;
+/** The stored questions of a dataset, part by part (see openQuestions). */
+export interface QuestionColumn extends AsyncIterable<QuestionsPart> {
+  /** Characters of all its questions (every part, also those before `from`). */
+  chars: number;
 }
 
 /**
@@ -46,7 +38,7 @@ export async function questionsChars(meta: DatasetMeta, db?: DB): Promise<number
  * Resolves to undefined when the dataset has no such columns (ingested by a version before them)
  * or they do not cover every sample: the caller then reads the records, as before.
  */
-export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0): Promise<AsyncIterable<QuestionsPart> | undefined> {
+export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0): Promise<QuestionColumn | undefined> {
   const d = db ?? (await openDb());
   const v = meta.mappingVersion;
   const charsName = columnKey(COL.questionChars, v);
@@ -55,6 +47,8 @@ export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0): Promi
   let total = 0;
   for (const p of lens) total += p.data.length;
   if (total !== meta.resume.samples || lens.some((p) => !(p.data instanceof Uint32Array))) return undefined;
+  let chars = 0;
+  for (const p of lens) for (const c of p.data as Uint32Array) chars += c;
   // The parts before `from`, which must end exactly there.
   let skip = 0;
   let before = 0;
@@ -62,6 +56,7 @@ export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0): Promi
   if (before !== from) throw new RangeError(`${meta.name}: no part of the stored questions begins at sample ${from}`);
   lens.splice(0, skip);
   return {
+    chars,
     async *[Symbol.asyncIterator]() {
       const decoder = new TextDecoder();
       // Groups of parts, and the texts of each read one group ahead: IndexedDB reads the next

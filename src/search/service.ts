@@ -17,7 +17,7 @@ import { compileQuery, type Matcher, type SearchQuery } from '../core/search/que
 import type { ProgressEvent } from '../core/rate';
 import { tick } from '../core/tick';
 import { getDataset } from '../db/datasets';
-import { openQuestions, questionsChars } from '../db/question-column';
+import { openQuestions } from '../db/question-column';
 import { openDb, type DatasetMeta } from '../db/schema';
 import type { Sample } from '../core/types';
 import { FOLD_MAX_CHARS, freshText, readQuestions, readRecords, textInfo, type SearchIndexInfo, type TextState } from './text-state';
@@ -91,8 +91,8 @@ export class SearchService {
       // Another dataset's records (thinking, answers: seconds to minutes to read) are not let go
       // for a warm-up; its first search here reads the questions itself (fast) instead.
       if (!held && this.text && this.text.id !== meta.id && this.text.next > 0) return false;
-      if ((await questionsChars(meta, db)) > maxChars || !alive() || this.active) return false;
-      return !!(await this.questionsFromColumn(meta, alive, () => {}, () => {}));
+      if (this.active) return false;
+      return !!(await this.questionsFromColumn(meta, alive, () => {}, () => {}, maxChars));
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') return false;
       throw err;
@@ -139,16 +139,17 @@ export class SearchService {
   /**
    * The text of `meta` with its questions read from their stored column (see readQuestions), while
    * `alive()`. Undefined when the dataset has no such column (an older ingest), a records read has
-   * begun (it reads the questions too), the column was found damaged (now or before), or the run
-   * was superseded before it began reading: the caller reads the records instead, or stops.
+   * begun (it reads the questions too), the column was found damaged (now or before), its questions
+   * hold more than `maxChars` characters, or the run was superseded before it began reading: the
+   * caller reads the records instead, or stops.
    */
-  private async questionsFromColumn(meta: DatasetMeta, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void): Promise<TextState | undefined> {
+  private async questionsFromColumn(meta: DatasetMeta, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void, maxChars = Infinity): Promise<TextState | undefined> {
     const held = this.current(meta);
     if (held?.questionsReady) return held;
     if ((held && held.next > 0) || this.damaged.has(`${meta.id}@${meta.mappingVersion}`)) return undefined;
     try {
       const parts = await openQuestions(meta, undefined, held?.qNext ?? 0);
-      if (!parts || !alive()) return undefined;
+      if (!parts || !alive() || parts.chars > maxChars) return undefined;
       const t = held ?? (this.text = freshText(meta));
       await readQuestions(t, meta, parts, alive, onProgress, onPart);
       return t;

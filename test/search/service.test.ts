@@ -245,7 +245,7 @@ describe('SearchService.warm (the questions read ahead of the first search)', ()
     const svc = new SearchService();
     const warming = svc.warm(meta.id);
     // Wait for it to be part way (one part is ~150 questions: there are ~40).
-    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setTimeout(r, 0));
+    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setImmediate(r)); // the pace of fake-indexeddb's requests
     const at = held(svc)!.qNext;
     expect(at).toBeLessThan(6000);
     const progress: number[] = [];
@@ -266,7 +266,7 @@ describe('SearchService.warm (the questions read ahead of the first search)', ()
     const { meta } = await ingest('warm-twice.jsonl');
     const svc = new SearchService();
     const first = svc.warm(meta.id);
-    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setTimeout(r, 0));
+    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setImmediate(r)); // the pace of fake-indexeddb's requests
     const second = svc.warm(meta.id);
     expect(await first).toBe(false);
     expect(await second).toBe(true);
@@ -281,7 +281,7 @@ describe('SearchService.warm (the questions read ahead of the first search)', ()
     const { meta } = await ingest('warm-records.jsonl');
     const svc = new SearchService();
     const warming = svc.warm(meta.id);
-    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setTimeout(r, 0));
+    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setImmediate(r)); // the pace of fake-indexeddb's requests
     const think = await collect(svc, meta.id, { ...query, text: 't59', fields: ['think'] });
     expect(await warming).toBe(false);
     expect(think.hits).toEqual(rows.flatMap((r, i) => (/t59/i.test(r.response.split('</think>')[0]) ? [i] : [])));
