@@ -1,5 +1,5 @@
 import { normalizeMeta } from './normalize';
-import { chunkBytes, deleteText, pruneText } from './text-store';
+import { chunkBytes, deleteText, pruneText, retryRemove } from './text-store';
 import { openDb, type ChunkRecord, type ColumnPart, type DatasetMeta, type DB } from './schema';
 
 /**
@@ -141,9 +141,30 @@ export async function truncateTo(
     tx.done,
   ]);
   // Text files written by pieces that never committed go too (kept: those the remaining chunks use).
+  await pruneUncommitted(id, db);
+}
+
+/**
+ * Remove the text-store files of dataset `id` that no stored chunk refers to: those its parse
+ * workers wrote (or created ahead) past the last committed batch. Resolves with the names that
+ * could not be removed yet (a worker being terminated still holds them).
+ */
+export async function pruneUncommitted(id: string, db?: DB): Promise<string[]> {
+  db ??= await openDb();
   const keep = new Set<string>();
   for await (const c of iterateChunks(id, 0, db)) if (c.loc) keep.add(c.loc.file);
-  await pruneText(id, keep);
+  return pruneText(id, keep);
+}
+
+/**
+ * After a cancelled or failed ingest of dataset `id`: pruneUncommitted now, then, in the
+ * background (a cancel does not wait for them), again `tries` times `waitMs` apart for the files
+ * that the terminated parse workers still held. `removeLater` resolves with the names left after
+ * that (normally none). Never rejects.
+ */
+export async function cleanUpAfterStop(id: string, tries = 10, waitMs = 200, db?: DB): Promise<{ removeLater: Promise<string[]> }> {
+  const left = await pruneUncommitted(id, db).catch(() => [] as string[]);
+  return { removeLater: retryRemove(id, left, tries, waitMs).catch(() => left) };
 }
 
 /** One text chunk, or undefined. */

@@ -225,24 +225,54 @@ export async function deleteText(ds: string): Promise<void> {
 /**
  * Remove the files of dataset `ds`'s text store that no chunk in `keep` refers to: what pieces
  * wrote before a cancel or a crash, past the last committed batch (resume truncates to it).
+ * Resolves with the names it could not remove (none where there is no store): a file still held
+ * by a worker being terminated refuses removal until the worker lets go of it (see retryRemove).
  */
-export async function pruneText(ds: string, keep: Iterable<string>): Promise<void> {
-  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return;
+export async function pruneText(ds: string, keep: Iterable<string>): Promise<string[]> {
+  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return [];
   let dir: FileSystemDirectoryHandle;
   try {
     dir = await datasetFolder(ds, false);
   } catch {
-    return;
+    return [];
   }
   const kept = new Set(keep);
   const names: string[] = [];
   try {
     for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!kept.has(name)) names.push(name);
   } catch {
-    return; // cleanup only: a resume must not fail on it
+    return []; // cleanup only: a resume must not fail on it
   }
+  return removeNames(ds, dir, names);
+}
+
+/**
+ * Try again, `tries` times `waitMs` apart, to remove files of `ds` that pruneText could not.
+ * Only those names: files created since (a resume's) have other names (random, see create), so
+ * this never touches them. Resolves with the names still left.
+ */
+export async function retryRemove(ds: string, names: string[], tries: number, waitMs: number): Promise<string[]> {
+  let left = names;
+  for (let t = 0; t < tries && left.length; t++) {
+    await new Promise((r) => setTimeout(r, waitMs));
+    let dir: FileSystemDirectoryHandle;
+    try {
+      dir = await datasetFolder(ds, false);
+    } catch {
+      return []; // the dataset was deleted meanwhile
+    }
+    left = await removeNames(ds, dir, left);
+  }
+  return left;
+}
+
+async function removeNames(ds: string, dir: FileSystemDirectoryHandle, names: string[]): Promise<string[]> {
+  const left: string[] = [];
   for (const name of names) {
     files.delete(`${ds}/${name}`);
-    await dir.removeEntry(name).catch(() => {});
+    await dir.removeEntry(name).catch((err: Error) => {
+      if (err?.name !== 'NotFoundError') left.push(name);
+    });
   }
+  return left;
 }

@@ -3,7 +3,7 @@
  * a refusal (`fatal`), an error's wording, and a new dataset's meta record.
  */
 import type { CoreIssue, FileFormat } from '../core/types';
-import { deleteDataset, putDataset } from '../db/datasets';
+import { cleanUpAfterStop, deleteDataset, putDataset } from '../db/datasets';
 import { isQuotaError, storageFullMessage } from '../db/quota';
 import type { DatasetMeta } from '../db/schema';
 import { NotSameFile } from './identity';
@@ -31,6 +31,7 @@ export async function stopRun(
   if (err instanceof NotSameFile) {
     await settleBatches();
     await putDataset({ ...before, status: 'incomplete' }).catch(() => {});
+    await cleanUpAfterStop(meta.id);
     return { meta: undefined as never, fatal: err.issue };
   }
   if (err instanceof UnreadableInput && !resumed) {
@@ -52,6 +53,9 @@ export async function stopRun(
   // With the disk full this put may fail too: the stored record then still says 'ingesting'
   // with the last committed resume point, which the list shows as interrupted once our lock is gone.
   await putDataset(meta).catch(() => {});
+  // The text the parse workers wrote past the last commit (and the file each made ahead) is of no
+  // use to anyone: removed now, not only by a resume or a delete, which may never come.
+  await cleanUpAfterStop(meta.id);
   emit();
   return { meta };
 }

@@ -1,6 +1,8 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeOpfs } from './fake-opfs';
 import {
+  cleanUpAfterStop,
   deleteColumns,
   deleteDataset,
   getDataset,
@@ -182,6 +184,30 @@ describe('truncateTo', () => {
     expect(await counts(db, 'd1')).toEqual({ chunks: 5, parts: 6 });
     await truncateTo('d1', 0, 0, db);
     expect(await counts(db, 'd1')).toEqual({ chunks: 0, parts: 0 });
+  });
+});
+
+describe('cleanUpAfterStop', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("removes the text files no committed chunk refers to, and those a terminated worker held once it lets go", async () => {
+    const root = fakeOpfs(vi.stubGlobal);
+    const dir = await root.getDirectoryHandle('ds-d1', { create: true });
+    const other = await root.getDirectoryHandle('ds-d2', { create: true });
+    const db = await freshDb();
+    // Two committed chunks in file p1 and p2; p3 was written past the last commit, p4 made ahead
+    // and still held by its (terminated) worker; d2's files are not d1's business.
+    const loc = (file: string) => ({ file, at: 0, len: 8 });
+    await writeBatch(meta('d1'), [{ ...chunk('d1', 0), data: undefined, loc: loc('p1') }, { ...chunk('d1', 1), data: undefined, loc: loc('p2') }], [], db);
+    for (const f of ['p1', 'p2', 'p3', 'p4']) dir.files.add(f);
+    other.files.add('q1');
+    dir.held.add('p4');
+    const { removeLater } = await cleanUpAfterStop('d1', 20, 5, db);
+    expect([...dir.files].sort()).toEqual(['p1', 'p2', 'p4']);
+    dir.held.delete('p4');
+    await expect(removeLater).resolves.toEqual([]);
+    expect([...dir.files].sort()).toEqual(['p1', 'p2']);
+    expect([...other.files]).toEqual(['q1']);
   });
 });
 
