@@ -54,6 +54,14 @@ export interface ResumePoint {
    * the file it is given and refuses a file whose prefix differs (a same-size file is not enough).
    */
   prefixSha256?: string;
+  /**
+   * Where the parallel JSONL read was (src/ingest/parallel.ts) when the batch was cut, `bytes`
+   * being a piece boundary then: the line begun before `bytes` that no committed row holds yet
+   * starts at byte `at` and is line `line` of the file. A resume of the same File reads on from
+   * `bytes` on every core with that line carried in; without it (a run read in line, datasets
+   * stored before it existed) a resume parses the file from its start again, skipping `fileRows`.
+   */
+  carry?: { at: number; line: number };
 }
 
 export interface DatasetMeta {

@@ -59,15 +59,28 @@ export class BlobHasher {
 
   /** SHA-256 (hex) of the first `end` bytes of the blob given to digest(); waits until hashed that far. */
   async prefix(end: number): Promise<string> {
+    return this.at(end, (h) => h.digest('hex'));
+  }
+
+  /**
+   * The hasher's state (hash-wasm's save()) after the first `end` bytes of the blob, for another
+   * SHA-256 hasher to load() and hash on from there; waits until hashed that far.
+   */
+  async stateAt(end: number): Promise<Uint8Array> {
+    return this.at(end, (h) => h.save());
+  }
+
+  /** `use` of the spare hasher loaded with the state after `end` bytes. */
+  private async at<T>(end: number, use: (h: IHasher) => T): Promise<T> {
     while (!this.blob || (this.pos < end && !this.done)) await new Promise<void>((r) => this.waiters.push(r));
     let cp = this.states[0];
     for (const s of this.states) if (s.at <= end) cp = s;
     const h = (this.spare ??= await createSHA256());
     const rest = end > cp.at ? new Uint8Array(await this.blob.slice(cp.at, end).arrayBuffer()) : undefined;
-    // load → update → digest with no await between: concurrent calls share the spare hasher.
+    // load → update → use with no await between: concurrent calls share the spare hasher.
     h.load(cp.state);
     if (rest) h.update(rest);
-    return h.digest('hex');
+    return use(h);
   }
 
   private wake(): void {
@@ -84,6 +97,8 @@ export type HashApi = BlobHasher;
 export interface HashJob {
   digest: Promise<string>;
   prefix(end: number): Promise<string>;
+  /** See BlobHasher.stateAt. */
+  stateAt(end: number): Promise<Uint8Array>;
   stop(): void;
 }
 
@@ -95,7 +110,7 @@ export interface HashJob {
 export function hashInWorker(blob: Blob): HashJob {
   if (typeof Worker === 'undefined') {
     const h = new BlobHasher();
-    return { digest: h.digest(blob), prefix: (end) => h.prefix(end), stop() {} };
+    return { digest: h.digest(blob), prefix: (end) => h.prefix(end), stateAt: (end) => h.stateAt(end), stop() {} };
   }
   const worker = new Worker(new URL('../../workers/hash.worker.ts', import.meta.url), { type: 'module', name: 'hash' });
   const api = Comlink.wrap<HashApi>(worker);
@@ -104,6 +119,7 @@ export function hashInWorker(blob: Blob): HashJob {
   return {
     digest,
     prefix: (end) => api.prefix(end),
+    stateAt: (end) => api.stateAt(end),
     // Terminate only once nothing more is asked: the last prefix may be asked after the digest.
     stop: () => worker.terminate(),
   };

@@ -19,28 +19,39 @@ export function notSameFile(file: string, old: DatasetMeta, why: string): NotSam
   });
 }
 
+/** What checkSameFile found: the check a URL's reader makes as it streams, or a File's hash state. */
+export interface SameFile {
+  /** A URL: the SHA-256 its first `bytes` bytes must have (see run() in service.ts). */
+  expect?: { bytes: number; sha256: string };
+  /**
+   * A File: the SHA-256 hasher's state after its first `resume.bytes` bytes (hash-wasm's save()),
+   * which matched: a resume that reads on from there loads it instead of hashing them again.
+   */
+  state?: Uint8Array;
+}
+
 /**
  * Check before resuming that `source` starts with the very bytes the stored rows were read
  * from: the SHA-256 of its first `resume.bytes` bytes must equal the one committed with the last
  * batch. Files are checked here, before anything is written (hashed in the hash worker); a URL
- * can only be checked as it streams, so for a URL this returns the expectation for the reader
- * (see run() in service.ts). Throws NotSameFile.
+ * can only be checked as it streams, so for a URL this returns the expectation for the reader.
+ * Nothing to check (nothing stored yet) gives {}. Throws NotSameFile.
  */
-export async function checkSameFile(old: DatasetMeta, source: OpenedSource): Promise<{ bytes: number; sha256: string } | undefined> {
+export async function checkSameFile(old: DatasetMeta, source: OpenedSource): Promise<SameFile> {
   const file = source.info.name;
   const { bytes, prefixSha256 } = old.resume;
-  if (bytes === 0 || old.resume.fileRows === 0) return undefined; // nothing stored from the old file yet
+  if (bytes === 0 || old.resume.fileRows === 0) return {}; // nothing stored from the old file yet
   if (!prefixSha256) {
     throw notSameFile(file, old, 'this dataset was stored by a version that did not record a content hash, so the file cannot be checked; Discard it and load the file again');
   }
   if (source.size !== undefined && source.size < bytes) throw notSameFile(file, old, `it is shorter than the ${bytes.toLocaleString('en-US')} bytes already read`);
-  if (!source.blob) return { bytes, sha256: prefixSha256 };
+  if (!source.blob) return { expect: { bytes, sha256: prefixSha256 } };
   const job = hashInWorker(source.blob.slice(0, bytes));
   try {
     const got = await job.digest;
     if (got !== prefixSha256) throw notSameFile(file, old, `its first ${bytes.toLocaleString('en-US')} bytes differ: SHA-256 ${got.slice(0, 12)}… instead of ${prefixSha256.slice(0, 12)}…`);
+    return { state: await job.stateAt(bytes) };
   } finally {
     job.stop();
   }
-  return undefined;
 }

@@ -66,6 +66,11 @@ export interface PieceDone {
   ms?: PieceResult['ms'];
   /** The parse worker's decoder choice after this piece (see PieceResult.decoder). */
   decoder?: PieceResult['decoder'];
+  /**
+   * JSONL: the line carried past this piece (no row holds it yet): it starts at byte `at` and is
+   * line `line` of the file. What a resume needs to read on from `end` (ResumePoint.carry).
+   */
+  carry?: { at: number; line: number };
 }
 
 export interface ParallelOptions extends PieceSettings {
@@ -82,6 +87,12 @@ export interface ParallelOptions extends PieceSettings {
   onBytes?: (bytes: Uint8Array) => void;
   /** Workers from spawnParseWorkers: the pool takes those it needs out of this array. */
   spawned?: Worker[];
+  /**
+   * JSONL: read on from byte `at` (a piece boundary of an earlier run: ResumePoint.bytes), with
+   * `carry`, the bytes of the line begun before it (from ResumePoint.carry.at), carried in as that
+   * line's start; it is line `line` of the file and `row` rows come before it.
+   */
+  resumeFrom?: { at: number; carry: Blob; line: number; row: number };
 }
 
 /** Shift a piece's issue by `dLine` lines and `dRow` rows, and its message's "file line N" / "Row N" lead with it. */
@@ -218,7 +229,8 @@ export async function readParquetParallel(
 
 /**
  * Parse and map a plain UTF-8 JSONL Blob on `opts.workers` parse workers, calling `onPiece` once
- * per piece in file order (awaited: back-pressure) and `onEnd` with the last line's output.
+ * per piece in file order (awaited: back-pressure); resolves with the last line's output. With
+ * `opts.resumeFrom` it reads on from there, as if the file had been read up to it in one run.
  * At most 2 pieces per worker are in flight. Rejects with the signal's reason when aborted.
  */
 export async function readJsonlParallel(
@@ -230,11 +242,30 @@ export async function readJsonlParallel(
   const step = Math.max(1, opts.pieceBytes ?? PIECE_BYTES);
   const n = defaultWorkers(opts.workers);
   const settings: PieceSettings = { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore };
+  const from = opts.resumeFrom?.at ?? 0;
+  const lineParser = (line: number, row: number, fileStart: boolean): ByteRecordParser =>
+    createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes, startLine: line, startRow: row, fileStart });
+  const NL = new Uint8Array([10]);
+  // Where the carried line starts (see PieceDone.carry); the file's first line may open with a BOM.
+  let carryAt = from - (opts.resumeFrom?.carry.size ?? 0);
+  let carry = lineParser(opts.resumeFrom?.line ?? 1, opts.resumeFrom?.row ?? 0, carryAt === 0);
+  let row = opts.resumeFrom?.row ?? 0;
+  if (opts.resumeFrom) {
+    // The line begun before `from`, fed as the sequential parser was fed it: a piece at a time
+    // (one past the size limit is counted, never held).
+    const c = opts.resumeFrom.carry;
+    for (let at = 0; at < c.size; at += step) {
+      const out = carry.push(new Uint8Array(await c.slice(at, at + step).arrayBuffer()));
+      // It holds no \n (it is one line's start), so nothing can come out; if it did, the resume
+      // point does not fit this file and no row may be dropped or stored twice.
+      if (out.records.length || out.errors.length) throw new Error(`resume of ${opts.file}: the line carried from byte ${carryAt} ends before byte ${from}`);
+    }
+  }
   const pool = await openPool(n, settings, undefined, opts.spawned);
   const queue: { start: number; end: number; worker: number; result: Promise<PieceResult> }[] = [];
-  let next = 0;
+  let next = from;
   // Worker j % size gets the j-th piece, so it gets another after it while j + size < pieces.
-  const pieces = Math.ceil(size / step);
+  const pieces = Math.ceil((size - from) / step);
   let sent = 0;
   const fill = () => {
     while (queue.length < 2 * n && next < size) {
@@ -245,11 +276,6 @@ export async function readJsonlParallel(
       next = end;
     }
   };
-  const lineParser = (line: number, row: number, fileStart: boolean): ByteRecordParser =>
-    createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes, startLine: line, startRow: row, fileStart });
-  const NL = new Uint8Array([10]);
-  let carry = lineParser(1, 0, true);
-  let row = 0;
   try {
     fill();
     while (queue.length) {
@@ -267,10 +293,10 @@ export async function readJsonlParallel(
       fill();
       let stitched = carry.push(r.head);
       if (!r.newline) {
-        await onPiece({ stitched, rowBase: row, errors: [], rows: row, end: q.end });
+        await onPiece({ stitched, rowBase: row, errors: [], rows: row, end: q.end, carry: { at: carryAt, line: carry.line } });
         continue;
       }
-      // The first piece's first line is its own; every other piece's head ends the carried line.
+      // The file's first piece's first line is its own; every other piece's head ends the carried line.
       if (q.start > 0) stitched = merge(stitched, carry.push(NL));
       row += stitched.records.length + stitched.errors.length;
       const line = carry.line;
@@ -279,7 +305,8 @@ export async function readJsonlParallel(
       row += r.rows;
       carry = lineParser(line + r.lines, row, false);
       carry.push(r.tail);
-      await onPiece({ stitched, batch: r.batch, rowBase, errors, rows: row, end: q.end, ms: r.ms, decoder: r.decoder });
+      carryAt = q.end - r.tail.length;
+      await onPiece({ stitched, batch: r.batch, rowBase, errors, rows: row, end: q.end, ms: r.ms, decoder: r.decoder, carry: { at: carryAt, line: carry.line } });
     }
     // Cancel after the last piece still stops the run, as the sequential reader does.
     if (opts.signal.aborted) throw opts.signal.reason;

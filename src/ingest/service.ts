@@ -3,7 +3,7 @@ import { BatchBuilder, COL, columnKey } from '../core/batch';
 import { RateMeter, type ProgressEvent } from '../core/rate';
 import { detectMapping, type FieldMapping } from '../core/schema/mapping';
 import type { CoreIssue, FileFormat, RawRecord } from '../core/types';
-import { MAX_STORED_ERRORS, openDb, type ColumnPart, type DatasetMeta } from '../db/schema';
+import { MAX_STORED_ERRORS, openDb, type ColumnPart, type DatasetMeta, type ResumePoint } from '../db/schema';
 import { getDataset, putDataset, truncateTo, writeBatch } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { isQuotaError, storageFullMessage } from '../db/quota';
@@ -14,7 +14,7 @@ import { checkSameFile, notSameFile, NotSameFile } from './identity';
 import { describe, fatal, newMeta, stopRun } from './outcome';
 import { decompressed, readParquetRecords, readTextRecords, TruncatedInput } from './records';
 import { sniffSource } from './sniff-source';
-import { headRecords, parquetHead, readJsonlParallel, readParquetParallel, spawnParseWorkers, type PieceDone } from './parallel';
+import { headRecords, parquetHead, readJsonlParallel, readParquetParallel, spawnParseWorkers, type ParallelOptions, type PieceDone } from './parallel';
 
 export type ProgressFn = (p: ProgressEvent) => void;
 
@@ -50,6 +50,17 @@ export const BATCH_CHARS = 8 << 20; // ~8 MB of text per transaction: few commit
 const BATCH_MS = 1000; // but commit at least every second so a reload loses little
 export const DETECT_RECORDS = 200; // records looked at before choosing the field mapping
 const PROGRESS_MS = 100; // ~10 Hz
+
+/**
+ * The parallel read's resume point (ResumePoint.carry) when it fits a file of `size` bytes, or
+ * undefined (none, or not numbers that fit: the resume then reads in line from the start).
+ */
+function resumeCarry(r: ResumePoint, size: number | undefined): ResumePoint['carry'] {
+  const c = r.carry;
+  if (!c || !Number.isInteger(c.at) || !Number.isInteger(c.line) || c.line < 1) return undefined;
+  if (c.at < 0 || c.at > r.bytes || (size !== undefined && r.bytes > size)) return undefined;
+  return c;
+}
 
 /** Name of the Web Lock held while a dataset is being written; a dataset marked 'ingesting' whose lock is free was interrupted. */
 export function ingestLockName(id: string): string {
@@ -98,13 +109,16 @@ export class IngestService {
     const name = source.info.name;
     let meta: DatasetMeta;
     let expect: { bytes: number; sha256: string } | undefined;
+    let prefixState: Uint8Array | undefined;
     if (resumeId) {
       const old = await getDataset(resumeId);
       if (!old) return fatal(name, `Dataset ${resumeId} no longer exists`);
       if (old.source.size !== undefined && source.size !== undefined && old.source.size !== source.size) {
         return fatal(name, `${name} is ${source.size} bytes but the interrupted dataset came from a ${old.source.size}-byte file "${old.source.name}": pick the same file to resume`, 'not-same-file');
       }
-      expect = await checkSameFile(old, source); // throws NotSameFile before anything is written
+      const same = await checkSameFile(old, source); // throws NotSameFile before anything is written
+      expect = same.expect;
+      prefixState = same.state;
       // The old run's stop notice is stale now: this run adds its own if it stops too.
       meta = { ...old, status: 'ingesting', notices: old.notices.filter((n) => !STOP_CODES.has(n.code)), updatedAt: Date.now() };
       await truncateTo(meta.id, meta.resume.chunks, meta.resume.parts);
@@ -114,7 +128,7 @@ export class IngestService {
       meta = newMeta(source, sniff);
     }
     await putDataset(meta);
-    const run = () => this.run(source, meta, signal, onProgress, opts, !!resumeId, expect);
+    const run = () => this.run(source, meta, signal, onProgress, opts, !!resumeId, expect, prefixState);
     const locks = globalThis.navigator?.locks;
     return locks ? locks.request(ingestLockName(meta.id), run) : run();
   }
@@ -127,6 +141,8 @@ export class IngestService {
     opts: IngestOptions,
     resumed: boolean,
     expect?: { bytes: number; sha256: string },
+    /** A resumed File's hash state after its checked prefix (SameFile.state in identity.ts). */
+    prefixState?: Uint8Array,
   ): Promise<IngestResult> {
     const file = meta.name;
     const batchChars = opts.batchChars ?? BATCH_CHARS;
@@ -163,7 +179,14 @@ export class IngestService {
     // back in file order: hashed here, so the file is read once (a hash worker reading it again
     // cost ~3 s of the two cores' time per 265 MB: bench/RESULTS.md, fourth session). Any other
     // file is hashed by a second worker in parallel; a URL stream can only be hashed in line.
-    const jsonlPieces = !!source.blob && !resumed && meta.format === 'jsonl' && !meta.compressed && !meta.encoding && opts.parallel !== false;
+    // A resume reads on from its last commit on every core too when that commit came from this
+    // parallel read (ResumePoint.carry); after a commit of the read in line, it parses the file from
+    // its start again, in line, skipping the rows stored.
+    // The bytes before the resume point were hashed when the file was checked (prefixState).
+    const carried = resumed && prefixState ? resumeCarry(meta.resume, source.size) : undefined;
+    const fromStart = meta.resume.bytes === 0 && meta.resume.fileRows === 0;
+    const jsonlPieces = !!source.blob && (!resumed || fromStart || !!carried) && meta.format === 'jsonl' && !meta.compressed && !meta.encoding && opts.parallel !== false;
+    let carry: DatasetMeta['resume']['carry']; // the parallel read's, for the next commit (see flush)
     const parallel = source.blob && !jsonlPieces ? hashInWorker(source.blob) : undefined;
     let hashed = 0; // bytes given to `hasher` by the parse workers' pieces (jsonlPieces)
     // A resumed URL is checked as it streams: no batch is written until its prefix matched.
@@ -231,7 +254,7 @@ export class IngestService {
       for (const [name, data] of Object.entries(batch.columns)) {
         if (data.length) parts.push({ ds: meta.id, name: columnKey(name, meta.mappingVersion), part, data });
       }
-      meta.resume = { fileRows, records: b.records, samples: b.samples, chunks: b.nextChunk, parts: part + 1, bytes };
+      meta.resume = { fileRows, records: b.records, samples: b.samples, chunks: b.nextChunk, parts: part + 1, bytes, ...(carry && { carry }) };
       meta.storedChars += batch.chars;
       meta.updatedAt = Date.now();
       const snapshot = structuredClone(meta);
@@ -309,6 +332,7 @@ export class IngestService {
       if (p.batch) builder!.appendBuilt(p.batch, p.rowBase);
       addErrors(p.errors);
       fileRows = Math.max(fileRows, p.rows);
+      carry = p.carry;
       if (builder!.pendingChars >= batchChars || performance.now() - lastFlush >= BATCH_MS) await flush();
       timing.mapMs += performance.now() - m0;
       emit();
@@ -352,7 +376,17 @@ export class IngestService {
             hasher.update(b);
             timing.hashMs += performance.now() - h0;
           };
-          const last = await readJsonlParallel(source.blob, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, onBytes, textStore: meta.id, spawned }, (p) => takePiece(p, p.end));
+          let resumeFrom: ParallelOptions['resumeFrom'];
+          if (carried && prefixState) {
+            // The fingerprint is of the whole file: hashing goes on from the checked prefix's state.
+            hasher.load(prefixState);
+            hashed = bytes = meta.resume.bytes;
+            resumeFrom = { at: bytes, carry: source.blob.slice(carried.at, bytes), line: carried.line, row: meta.resume.fileRows };
+          }
+          const last = await readJsonlParallel(source.blob, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, onBytes, textStore: meta.id, spawned, resumeFrom }, (p) => takePiece(p, p.end));
+          // The last line's rows are not a piece's: a commit of them carries nothing (a resume of it, if
+          // marking the dataset complete failed, reads in line and skips every row).
+          carry = undefined;
           addErrors(last.errors);
           addRecords(last.records);
           for (const r of last.records) fileRows = Math.max(fileRows, r.row + 1);
@@ -372,6 +406,7 @@ export class IngestService {
       await inflight;
       meta.fingerprint = parallel ? await parallel.digest : hasher.digest('hex');
       meta.resume.prefixSha256 = committed.resume.prefixSha256;
+      delete meta.resume.carry; // nothing is left to read on from
       meta.status = 'complete';
       meta.updatedAt = Date.now();
       await putDataset(meta, db);

@@ -377,14 +377,16 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
         await waitIdle(page, 110_000);
         await expect(item.getAttribute('data-status')).resolves.toBe('complete');
         expect(await rowCount(page)).toBe(bigRows);
-        // The cancelled run's text is in OPFS files; the resumed run (read in line) adds Blobs. Files
-        // that pieces wrote past the last commit were removed: every file left is some chunk's.
+        // Both runs' text is in OPFS files: the resumed run read on from the last commit on every
+        // core (parse workers write files; a read in line, or the line stitched at a cut, makes
+        // Blobs). Every file left is some chunk's.
         const done = await storedText(page, 'big.jsonl');
         expect(cut.chunks.some((c) => c.file)).toBe(true);
+        expect(done.chunks.slice(cut.chunks.length).some((c) => c.file)).toBe(true);
+        expect(done.chunks.every((c) => (c.file ? c.len > 0 : (c.blob ?? 0) > 0))).toBe(true);
         const used = new Set(done.chunks.map((c) => c.file).filter(Boolean));
         expect(done.files.sort()).toEqual([...used].sort());
-        expect(done.chunks.every((c) => (c.file ? c.len > 0 : (c.blob ?? 0) > 0))).toBe(true);
-        // A row from each kind of storage opens with its own text.
+        // A row from each run opens with its own text.
         const rows = longcotRows();
         for (const target of [1, bigRows - 1]) expect(await openRow(page, target), `row ${target}`).toBe(rows[target % 500].question.trim());
         expect(errors).toEqual([]);

@@ -7,7 +7,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { CoreIssue } from '../../src/core/types';
 import { closeDb } from '../../src/db/schema';
 import { IngestService, type IngestOptions } from '../../src/ingest/service';
@@ -17,6 +17,15 @@ import { allRecords, allSamples } from './helpers';
 import { row } from './hostile-gen';
 
 afterAll(closeDb);
+
+/** writeBatch passes through, except call number `failAt` (counted from `calls`), which fails like a full disk. */
+const writes = vi.hoisted(() => ({ calls: 0, failAt: 0 }));
+vi.mock('../../src/db/datasets', async (orig) => {
+  const m = await orig<typeof import('../../src/db/datasets')>();
+  const writeBatch: typeof m.writeBatch = (...a) =>
+    ++writes.calls === writes.failAt ? Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')) : m.writeBatch(...a);
+  return { ...m, writeBatch };
+});
 
 async function run(bytes: Uint8Array, name: string, opts: IngestOptions) {
   const res = await new IngestService().ingest({ kind: 'file', file: new File([bytes as Uint8Array<ArrayBuffer>], name) }, () => {}, undefined, opts);
@@ -53,22 +62,27 @@ const cat = (...parts: (string | Uint8Array)[]) => {
   return out;
 };
 
+/** Lines of every kind that a parser must get right, in a few kB (the first test says what each gives). */
+function hostile(): Uint8Array {
+  const long = JSON.stringify({ id: 'long', question: 'q?', response: '<think>' + 'x'.repeat(2_000) + '</think> 1' });
+  return cat(
+    '\ufeff', row(0), '\n',
+    '\n   \n', // blank lines: lines, not rows
+    row(1), '\r\n', // CRLF
+    '{"id": "bad", "question": \n', // not JSON
+    '[1, 2]\n', // not an object
+    new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]), // invalid UTF-8
+    '{"id": "noresp", "question": "where is the answer?"}\n', // mapping issue
+    long, '\n', // spans many pieces; over the 1,000-byte limit below
+    ...Array.from({ length: 40 }, (_, i) => row(i + 10) + '\n'),
+    'θ ', row(99), '\n', // a line that is not JSON, with a multi-byte character
+    row(100), // no newline at the end
+  );
+}
+
 describe('parallel JSONL ingest', () => {
   it('gives the sequential result on hostile lines, cut at every size from 7 bytes up', async () => {
-    const long = JSON.stringify({ id: 'long', question: 'q?', response: '<think>' + 'x'.repeat(2_000) + '</think> 1' });
-    const bytes = cat(
-      '\ufeff', row(0), '\n',
-      '\n   \n', // blank lines: lines, not rows
-      row(1), '\r\n', // CRLF
-      '{"id": "bad", "question": \n', // not JSON
-      '[1, 2]\n', // not an object
-      new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a]), // invalid UTF-8
-      '{"id": "noresp", "question": "where is the answer?"}\n', // mapping issue
-      long, '\n', // spans many pieces; over the 1,000-byte limit below
-      ...Array.from({ length: 40 }, (_, i) => row(i + 10) + '\n'),
-      'θ ', row(99), '\n', // a line that is not JSON, with a multi-byte character
-      row(100), // no newline at the end
-    );
+    const bytes = hostile();
     const seq = await same(bytes, 'hostile.jsonl', { maxRecordBytes: 1_000 }, [7, 64, 333, 4096, 1 << 20]);
     // The sequential result itself is what the parsers promise (so the comparison is not vacuous).
     expect(seq.meta.resume.records).toBe(44); // 43 valid rows + the one with no response (stored for a later mapping)
@@ -102,6 +116,49 @@ describe('parallel JSONL ingest', () => {
     const seq = await same(new Uint8Array(buf), 'groups.parquet', { maxRecordBytes: 2_000 }, [0]);
     expect(seq.meta.resume.records).toBe(49);
     expect(byRow(seq.meta.errors).map((e) => [e.code, e.where.row])).toEqual([['no-fields', 17], ['row-too-large', 31]]);
+  });
+
+  it('resumes a stopped parallel read from its last commit, on every core, to the sequential result', async () => {
+    const bytes = hostile();
+    const opts: IngestOptions = { maxRecordBytes: 1_000, batchChars: 1 }; // a commit after every piece with rows
+    const seq = await run(bytes, 'hostile.jsonl', { ...opts, parallel: false });
+    const file = new File([bytes as Uint8Array<ArrayBuffer>], 'hostile.jsonl');
+    const ingest = async (failAt: number, resumeId?: string) => {
+      Object.assign(writes, { calls: 0, failAt });
+      try {
+        const r = await new IngestService().ingest({ kind: 'file', file }, () => {}, resumeId, { ...opts, parallel: true, pieceBytes: p });
+        expect(r.fatal).toBeUndefined();
+        return r.meta;
+      } finally {
+        writes.failAt = 0;
+      }
+    };
+    let p = 0;
+    // Pieces of 7 bytes cut the long line (over the limit) into many with no \n; 333 leave a row
+    // carried at most cuts; stops after the first commits and deep into the file.
+    for (p of [7, 64, 333]) {
+      for (const failAt of [2, 4, 9]) {
+        const m1 = await ingest(failAt);
+        expect(m1.status, `pieces of ${p}, stop at commit ${failAt}`).toBe('incomplete');
+        expect(m1.resume.carry, `pieces of ${p}, stop at commit ${failAt}`).toBeDefined();
+        // Stopped again while resumed: that run read on from the resume point (its commits carry one too).
+        const m2 = await ingest(2, m1.id);
+        expect(m2.status).toBe('incomplete');
+        expect(m2.resume.fileRows).toBeGreaterThan(m1.resume.fileRows);
+        expect(m2.resume.carry).toBeDefined();
+        expect(m2.resume.carry!.at).toBeGreaterThan(m1.resume.carry!.at);
+        const m3 = await ingest(0, m1.id);
+        const end = { meta: m3, samples: await allSamples(m3), records: await allRecords(m3) };
+        const what = `pieces of ${p}, stopped at commit ${failAt}`;
+        expect(end.meta.status, what).toBe('complete');
+        expect(byRow(end.meta.errors), what).toEqual(byRow(seq.meta.errors));
+        expect(end.meta.errorCount, what).toBe(seq.meta.errorCount);
+        expect({ ...end.meta.resume, chunks: 0, parts: 0 }, what).toEqual({ ...seq.meta.resume, chunks: 0, parts: 0 });
+        expect(end.meta.fingerprint, what).toBe(seq.meta.fingerprint);
+        expect(end.samples, what).toEqual(seq.samples);
+        expect(end.records, what).toEqual(seq.records);
+      }
+    }
   });
 
   it('rebases a piece issue: "line 1" never matches the lead of "line 12"', () => {
