@@ -45,6 +45,22 @@ export class RateMeter {
   }
 }
 
+/**
+ * A run's average rates since it started, from one of its events: units (bytes of an ingest) and
+ * rows per second. Only what the run did counts: a resumed run reports, in `counts.fromBytes` and
+ * `counts.fromRows`, the bytes and rows it started from (stored before it, not read again), which
+ * are left out. Undefined where the event gives no elapsed time (`counts.elapsedMs`) or no rows.
+ */
+export function runAverages(p: ProgressEvent): { rate?: number; rowsPerSec?: number } {
+  const c = p.counts;
+  if (!c?.elapsedMs || c.elapsedMs <= 0) return {};
+  const perSec = (n: number) => (Math.max(0, n) * 1000) / c.elapsedMs;
+  return {
+    rate: perSec(p.done - (c.fromBytes ?? 0)),
+    rowsPerSec: c.rows !== undefined ? perSec(c.rows - (c.fromRows ?? 0)) : undefined,
+  };
+}
+
 /** 1234567 → "1.2 MB" (decimal units, as file managers show). */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return '?';

@@ -158,6 +158,10 @@ export class IngestService {
     // piecesJsDecoded / piecesTextDecoded: pieces after which their worker had chosen that decoder;
     // pieceStoreMs / pieceStoreMaxMs: creating + closing the pieces' text-store files, in all / at most.
     const timing = { hashMs: 0, readParseMs: 0, mapMs: 0, writeWaitMs: 0, putMs: 0, pieceReadMs: 0, pieceParseMs: 0, pieceMapMs: 0, pieceStoreMs: 0, pieceStoreMaxMs: 0, piecesJsDecoded: 0, piecesTextDecoded: 0 };
+    // Where this run started (ProgressEvent counts, for its own average rates: core/rate.ts
+    // runAverages): the rows stored before it, and the bytes it did not read again (a parallel resume).
+    const fromRows = meta.resume.records;
+    let fromBytes = 0;
     let sinkReturned = performance.now();
     const t0 = performance.now();
     let lastEmit = 0;
@@ -172,7 +176,7 @@ export class IngestService {
         total: source.size,
         rate: meter.rate(),
         eta: meter.eta(bytes, source.size),
-        counts: { rows: builder?.records ?? meta.resume.records, samples: builder?.samples ?? meta.resume.samples, errors: meta.errorCount, elapsedMs: now - t0, ...timing },
+        counts: { rows: builder?.records ?? meta.resume.records, samples: builder?.samples ?? meta.resume.samples, errors: meta.errorCount, elapsedMs: now - t0, fromBytes, fromRows, ...timing },
       });
     };
     // Plain JSONL from a File is parsed on every core (parallel.ts), which hands every piece's bytes
@@ -380,7 +384,7 @@ export class IngestService {
           if (carried && prefixState) {
             // The fingerprint is of the whole file: hashing goes on from the checked prefix's state.
             hasher.load(prefixState);
-            hashed = bytes = meta.resume.bytes;
+            hashed = bytes = fromBytes = meta.resume.bytes;
             resumeFrom = { at: bytes, carry: source.blob.slice(carried.at, bytes), line: carried.line, row: meta.resume.fileRows };
           }
           const last = await readJsonlParallel(source.blob, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, onBytes, textStore: meta.id, spawned, resumeFrom }, (p) => takePiece(p, p.end));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDuration, RateMeter } from '../../src/core/rate';
+import { formatBytes, formatCount, formatDuration, RateMeter, runAverages } from '../../src/core/rate';
 
 describe('RateMeter', () => {
   it('has no rate until two points at least 50 ms apart exist', () => {
@@ -96,5 +96,19 @@ describe('formatCount', () => {
     [-4321, '-4,321'],
   ])('%s → %s', (n, s) => {
     expect(formatCount(n)).toBe(s);
+  });
+});
+
+describe('runAverages', () => {
+  it("counts a run's own work: a resume's start (bytes not read again, rows stored before) is left out", () => {
+    const p = { stage: 'ingest', done: 300e6, total: 300e6, counts: { elapsedMs: 2000, rows: 20_000 } };
+    expect(runAverages(p)).toEqual({ rate: 150e6, rowsPerSec: 10_000 });
+    expect(runAverages({ ...p, counts: { ...p.counts, fromBytes: 100e6, fromRows: 8_000 } })).toEqual({ rate: 100e6, rowsPerSec: 6_000 });
+  });
+
+  it('is empty without elapsed time, and has no row rate without rows', () => {
+    expect(runAverages({ stage: 'ingest', done: 5 })).toEqual({});
+    expect(runAverages({ stage: 'ingest', done: 5, counts: { elapsedMs: 0 } })).toEqual({});
+    expect(runAverages({ stage: 'x', done: 10, counts: { elapsedMs: 1000 } })).toEqual({ rate: 10, rowsPerSec: undefined });
   });
 });

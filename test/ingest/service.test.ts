@@ -258,6 +258,9 @@ describe('cancel and resume', () => {
     const second = await ingestFile(file, { resumeId: m1.id });
     const m2 = second.meta;
     expect(m2.id).toBe(m1.id);
+    // It read on from the last commit (the prefix was hashed when the file was checked), and says
+    // where it started, so that its rates are of its own work.
+    expect(second.events.at(-1)?.counts).toMatchObject({ fromBytes: m1.resume.bytes, fromRows: m1.resume.records });
     expect(m2).toMatchObject({ status: 'complete', errorCount: 0 });
     expect(m2.resume).toMatchObject({ fileRows: N, records: N, samples: N });
     expect(m2.fingerprint).toBe(sha256(text));
