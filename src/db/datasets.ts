@@ -1,5 +1,5 @@
 import { normalizeMeta } from './normalize';
-import { chunkBytes, deleteText, pruneText, retryRemove } from './text-store';
+import { chunkBytes, deleteText, hasPrivateFiles, pruneText, retryRemove } from './text-store';
 import { openDb, type ChunkRecord, type ColumnPart, type DatasetMeta, type DB } from './schema';
 
 /**
@@ -144,6 +144,13 @@ export async function truncateTo(
   await pruneUncommitted(id, db);
 }
 
+/** The text-store files that dataset `id`'s stored chunks refer to. */
+async function committedFiles(id: string, db: DB): Promise<Set<string>> {
+  const keep = new Set<string>();
+  for await (const c of iterateChunks(id, 0, db)) if (c.loc) keep.add(c.loc.file);
+  return keep;
+}
+
 /**
  * Remove the text-store files of dataset `id` that no stored chunk refers to: those its parse
  * workers wrote (or created ahead) past the last committed batch. Resolves with the names that
@@ -151,20 +158,40 @@ export async function truncateTo(
  */
 export async function pruneUncommitted(id: string, db?: DB): Promise<string[]> {
   db ??= await openDb();
-  const keep = new Set<string>();
-  for await (const c of iterateChunks(id, 0, db)) if (c.loc) keep.add(c.loc.file);
-  return pruneText(id, keep);
+  return pruneText(id, await committedFiles(id, db));
 }
 
 /**
- * After a cancelled or failed ingest of dataset `id`: pruneUncommitted now, then, in the
- * background (a cancel does not wait for them), again `tries` times `waitMs` apart for the files
- * that the terminated parse workers still held. `removeLater` resolves with the names left after
- * that (normally none). Never rejects.
+ * After an ingest run of dataset `id` ends: pruneUncommitted now, then `tries` more times `waitMs`
+ * apart in the background (the caller does not wait for those):
+ * - a run that stopped (`complete` false): only the names it could not remove yet, which its
+ *   terminated parse workers still held. The folder is not listed again: a resume may be writing
+ *   new files into it by then.
+ * - a complete dataset: the whole folder again. No run writes to it any more, and a file whose
+ *   creation was under way in a terminated worker (an OPFS create that had not answered) can land
+ *   after the first look.
+ * `removeLater` resolves with the names left after the tries (normally none). Never rejects.
  */
-export async function cleanUpAfterStop(id: string, tries = 10, waitMs = 200, db?: DB): Promise<{ removeLater: Promise<string[]> }> {
-  const left = await pruneUncommitted(id, db).catch(() => [] as string[]);
-  return { removeLater: retryRemove(id, left, tries, waitMs).catch(() => left) };
+export async function pruneAfterRun(id: string, complete: boolean, tries = 10, waitMs = 200, db?: DB): Promise<{ removeLater: Promise<string[]> }> {
+  if (!hasPrivateFiles()) return { removeLater: Promise.resolve([]) }; // Node: chunks are Blobs
+  try {
+    db ??= await openDb();
+    const keep = await committedFiles(id, db);
+    const left = await pruneText(id, keep);
+    const later = complete
+      ? (async () => {
+          let l = left;
+          for (let t = 0; t < tries; t++) {
+            await new Promise((r) => setTimeout(r, waitMs));
+            l = await pruneText(id, keep);
+          }
+          return l;
+        })()
+      : retryRemove(id, left, tries, waitMs);
+    return { removeLater: later.catch(() => left) };
+  } catch {
+    return { removeLater: Promise.resolve([]) };
+  }
 }
 
 /** One text chunk, or undefined. */

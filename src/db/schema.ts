@@ -39,7 +39,10 @@ export interface SourceInfo {
 
 /** Where a half-finished ingest can continue: everything up to here is committed. */
 export interface ResumePoint {
-  /** Records seen in the file, valid or not (the parser skips this many on resume). */
+  /**
+   * Records seen in the file, valid or not: a resume that reads the file from its start skips this
+   * many; one that reads on from `carry` numbers its rows from here.
+   */
   fileRows: number;
   /** Valid records stored. */
   records: number;

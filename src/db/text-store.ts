@@ -25,10 +25,14 @@ interface SyncHandle {
 
 const folder = (ds: string) => `ds-${ds}`;
 
+/** True where the origin private file system is there to read and clean up (not in Node). */
+export function hasPrivateFiles(): boolean {
+  return typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
+}
+
 /** True where a worker can write the text store (dedicated workers of browsers with OPFS sync access). */
 export function textStoreWritable(): boolean {
-  return typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle !== 'undefined'
-    && typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
+  return typeof (globalThis as { FileSystemSyncAccessHandle?: unknown }).FileSystemSyncAccessHandle !== 'undefined' && hasPrivateFiles();
 }
 
 async function datasetFolder(ds: string, create: boolean): Promise<FileSystemDirectoryHandle> {
@@ -61,7 +65,7 @@ function readFolder(ds: string): Promise<FileSystemDirectoryHandle> {
  * when a dataset opens) waits only for its file. Does nothing without OPFS; never rejects.
  */
 export function prefetchText(ds: string): void {
-  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return;
+  if (!hasPrivateFiles()) return;
   readFolder(ds).catch(() => {});
 }
 
@@ -211,7 +215,7 @@ export async function chunkBytes(c: ChunkRecord, range?: [number, number]): Prom
 
 /** Remove dataset `ds`'s text store (nothing when it has none or there is no OPFS). */
 export async function deleteText(ds: string): Promise<void> {
-  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return;
+  if (!hasPrivateFiles()) return;
   for (const k of [...files.keys()]) if (k.startsWith(`${ds}/`)) files.delete(k);
   folders.delete(ds);
   try {
@@ -229,7 +233,7 @@ export async function deleteText(ds: string): Promise<void> {
  * by a worker being terminated refuses removal until the worker lets go of it (see retryRemove).
  */
 export async function pruneText(ds: string, keep: Iterable<string>): Promise<string[]> {
-  if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function') return [];
+  if (!hasPrivateFiles()) return [];
   let dir: FileSystemDirectoryHandle;
   try {
     dir = await datasetFolder(ds, false);

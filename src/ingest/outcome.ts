@@ -3,7 +3,7 @@
  * a refusal (`fatal`), an error's wording, and a new dataset's meta record.
  */
 import type { CoreIssue, FileFormat } from '../core/types';
-import { cleanUpAfterStop, deleteDataset, putDataset } from '../db/datasets';
+import { deleteDataset, pruneAfterRun, putDataset } from '../db/datasets';
 import { isQuotaError, storageFullMessage } from '../db/quota';
 import type { DatasetMeta } from '../db/schema';
 import { NotSameFile } from './identity';
@@ -31,7 +31,7 @@ export async function stopRun(
   if (err instanceof NotSameFile) {
     await settleBatches();
     await putDataset({ ...before, status: 'incomplete' }).catch(() => {});
-    await cleanUpAfterStop(meta.id);
+    await pruneAfterRun(meta.id, false);
     return { meta: undefined as never, fatal: err.issue };
   }
   if (err instanceof UnreadableInput && !resumed) {
@@ -55,7 +55,7 @@ export async function stopRun(
   await putDataset(meta).catch(() => {});
   // The text the parse workers wrote past the last commit (and the file each made ahead) is of no
   // use to anyone: removed now, not only by a resume or a delete, which may never come.
-  await cleanUpAfterStop(meta.id);
+  await pruneAfterRun(meta.id, false);
   emit();
   return { meta };
 }

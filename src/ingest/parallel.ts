@@ -255,10 +255,11 @@ export async function readJsonlParallel(
     // (one past the size limit is counted, never held).
     const c = opts.resumeFrom.carry;
     for (let at = 0; at < c.size; at += step) {
+      if (opts.signal.aborted) throw opts.signal.reason; // a long line is read again: Cancel must not wait for it
       const out = carry.push(new Uint8Array(await c.slice(at, at + step).arrayBuffer()));
-      // It holds no \n (it is one line's start), so nothing can come out; if it did, the resume
-      // point does not fit this file and no row may be dropped or stored twice.
-      if (out.records.length || out.errors.length) throw new Error(`resume of ${opts.file}: the line carried from byte ${carryAt} ends before byte ${from}`);
+      // It holds no \n (it is one line's start), so nothing can come out and the line number stays;
+      // else the resume point does not fit this file and no row may be dropped or stored twice.
+      if (out.records.length || out.errors.length || carry.line !== opts.resumeFrom.line) throw new Error(`resume of ${opts.file}: the line carried from byte ${carryAt} ends before byte ${from}`);
     }
   }
   const pool = await openPool(n, settings, undefined, opts.spawned);

@@ -159,7 +159,7 @@ export class PieceParser {
    * The ingest is over: close the file created ahead for a piece that never came (empty: it is
    * removed). A create still unanswered after 100 ms is not waited for: it is closed when it
    * answers. A worker terminated without this (a cancelled or failed ingest) leaves an empty file
-   * in the dataset's store: the ingest removes it as it stops (cleanUpAfterStop in db/datasets.ts).
+   * in the dataset's store: the ingest removes it as it stops (pruneAfterRun in db/datasets.ts).
    */
   async finish(): Promise<void> {
     const ahead = this.ahead;

@@ -4,7 +4,7 @@ import { RateMeter, type ProgressEvent } from '../core/rate';
 import { detectMapping, type FieldMapping } from '../core/schema/mapping';
 import type { CoreIssue, FileFormat, RawRecord } from '../core/types';
 import { MAX_STORED_ERRORS, openDb, type ColumnPart, type DatasetMeta, type ResumePoint } from '../db/schema';
-import { getDataset, putDataset, truncateTo, writeBatch } from '../db/datasets';
+import { getDataset, pruneAfterRun, putDataset, truncateTo, writeBatch } from '../db/datasets';
 import { DatasetReader } from '../db/reader';
 import { isQuotaError, storageFullMessage } from '../db/quota';
 import { openSource, SourceError, streamToBlob, type OpenedSource, type SourceSpec } from './source';
@@ -321,7 +321,9 @@ export class IngestService {
     const takePiece = async (p: PieceDone, done: number) => {
       timing.readParseMs += performance.now() - sinkReturned; // waiting for the parse workers
       const m0 = performance.now();
+      // Set together (no await between): a commit's bytes and carry are of the same piece.
       bytes = done;
+      carry = p.carry;
       if (p.ms) {
         timing.pieceReadMs += p.ms.read;
         timing.pieceParseMs += p.ms.parse;
@@ -336,7 +338,6 @@ export class IngestService {
       if (p.batch) builder!.appendBuilt(p.batch, p.rowBase);
       addErrors(p.errors);
       fileRows = Math.max(fileRows, p.rows);
-      carry = p.carry;
       if (builder!.pendingChars >= batchChars || performance.now() - lastFlush >= BATCH_MS) await flush();
       timing.mapMs += performance.now() - m0;
       emit();
@@ -414,6 +415,9 @@ export class IngestService {
       meta.status = 'complete';
       meta.updatedAt = Date.now();
       await putDataset(meta, db);
+      // A file whose creation did not answer in time is none of its chunks': removed, also once it
+      // lands. In the background: the dataset is complete, nothing else writes to its folder.
+      if (jsonlPieces || meta.format === 'parquet') void pruneAfterRun(meta.id, true, undefined, undefined, db);
       // Its columns in one Blob, so that opening it reads a few MB, not every part (bench:open).
       await DatasetReader.writePack(meta).catch(() => false);
       emit(true);

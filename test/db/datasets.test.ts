@@ -2,7 +2,6 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeOpfs } from './fake-opfs';
 import {
-  cleanUpAfterStop,
   deleteColumns,
   deleteDataset,
   getDataset,
@@ -10,6 +9,7 @@ import {
   iterateChunks,
   listDatasets,
   patchDataset,
+  pruneAfterRun,
   putDataset,
   readChunk,
   readColumn,
@@ -187,7 +187,7 @@ describe('truncateTo', () => {
   });
 });
 
-describe('cleanUpAfterStop', () => {
+describe('pruneAfterRun', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it("removes the text files no committed chunk refers to, and those a terminated worker held once it lets go", async () => {
@@ -202,12 +202,28 @@ describe('cleanUpAfterStop', () => {
     for (const f of ['p1', 'p2', 'p3', 'p4']) dir.files.add(f);
     other.files.add('q1');
     dir.held.add('p4');
-    const { removeLater } = await cleanUpAfterStop('d1', 20, 5, db);
+    const { removeLater } = await pruneAfterRun('d1', false, 20, 5, db);
     expect([...dir.files].sort()).toEqual(['p1', 'p2', 'p4']);
+    // While the retries go on, a resume's new file lands: a stopped run never lists the folder again.
+    dir.files.add('p5');
+    await new Promise((r) => setTimeout(r, 20));
     dir.held.delete('p4');
     await expect(removeLater).resolves.toEqual([]);
-    expect([...dir.files].sort()).toEqual(['p1', 'p2']);
+    expect([...dir.files].sort()).toEqual(['p1', 'p2', 'p5']);
     expect([...other.files]).toEqual(['q1']);
+  });
+
+  it('looks at the whole folder again for a complete dataset: a file that lands late goes too', async () => {
+    const root = fakeOpfs(vi.stubGlobal);
+    const dir = await root.getDirectoryHandle('ds-d1', { create: true });
+    const db = await freshDb();
+    await writeBatch(meta('d1', { status: 'complete' }), [{ ...chunk('d1', 0), data: undefined, loc: { file: 'p1', at: 0, len: 8 } }], [], db);
+    for (const f of ['p1', 'p2']) dir.files.add(f);
+    const { removeLater } = await pruneAfterRun('d1', true, 5, 5, db);
+    expect([...dir.files]).toEqual(['p1']);
+    dir.files.add('late'); // a create that had not answered when its worker was terminated
+    await expect(removeLater).resolves.toEqual([]);
+    expect([...dir.files]).toEqual(['p1']);
   });
 });
 
