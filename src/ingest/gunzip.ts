@@ -10,6 +10,7 @@
  * chunk (which then begins with a member header) we start a new decompressor on that chunk.
  * A `1f 8b 08` inside compressed data is only a cut, never a restart: the decompressor accepts it.
  */
+import type { CoreIssue } from '../core/types';
 
 /** Options of gunzipStream. */
 export interface GunzipOptions {
@@ -162,4 +163,18 @@ export function gunzipStream(input: ReadableStream<Uint8Array>, opts: GunzipOpti
       return src.cancel(reason);
     },
   });
+}
+
+/** True for the errors a cut-off or corrupt gzip stream rejects with (its rows before are kept). */
+export function isGzipDamage(err: unknown): boolean {
+  return err instanceof GunzipError || err instanceof TypeError;
+}
+
+/** The notice for a gzip stream that ended in damage after `decoded` decompressed bytes. */
+export function truncatedGzip(file: string, decoded: number): CoreIssue {
+  return {
+    code: 'truncated-gzip',
+    message: `${file}: the gzip data is truncated or corrupt after ${decoded.toLocaleString('en-US')} decompressed bytes; the rows before that point were kept`,
+    where: { file, byte: decoded },
+  };
 }

@@ -117,7 +117,7 @@ export function rebaseIssue(issue: CoreIssue, file: string, dLine: number, dRow:
 interface Pool {
   size: number;
   /** Parse a piece on the next worker (round robin); `worker` names it for recycle(). */
-  parse(piece: Blob, fileStart: boolean, fileEnd: boolean, more: boolean): { worker: number; result: Promise<PieceResult> };
+  parse(piece: Blob | Uint8Array, fileStart: boolean, fileEnd: boolean, more: boolean): { worker: number; result: Promise<PieceResult> };
   /** Give a piece's buffer back to the worker that read it (its bytes are hashed): it reads the next piece into it. */
   recycle(worker: number, buf: ArrayBuffer): void;
   /** `more`: that worker will be sent another (see PieceParser.parse). Round robin, as parse. */
@@ -167,7 +167,9 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob, spaw
     size: n,
     parse: (b, s, e, m) => {
       const worker = k++ % n;
-      return { worker, result: apis[worker].parse(b, s, e, m) as Promise<PieceResult> };
+      // Bytes (a decompressed stream's) move to the worker, not copied.
+      const piece = b instanceof Uint8Array ? Comlink.transfer(b, [b.buffer]) : b;
+      return { worker, result: apis[worker].parse(piece, s, e, m) as Promise<PieceResult> };
     },
     recycle: (worker, buf) => void apis[worker].recycle(Comlink.transfer(buf, [buf])).catch(() => {}),
     parseRowGroup: (t, m) => apis[k++ % n].parseRowGroup(t, m) as Promise<PieceResult>,
@@ -227,6 +229,23 @@ export async function readParquetParallel(
   }
 }
 
+/** One piece for a parse worker: bytes [start, end) of the (decompressed) input, as a Blob slice or bytes. */
+export interface PieceSpec {
+  start: number;
+  end: number;
+  src: Blob | Uint8Array;
+  /** The piece ends the input: its last line is parsed there too. */
+  fileEnd: boolean;
+  /** Its worker may be sent another piece (see PieceParser.parse); when unsure, true. */
+  more: boolean;
+}
+
+/** The pieces of one read, in order: undefined after the last. */
+export type NextPiece = () => Promise<PieceSpec | undefined>;
+
+const lineParser = (opts: Pick<ParallelOptions, 'file' | 'maxRecordBytes'>, line: number, row: number, fileStart: boolean): ByteRecordParser =>
+  createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes, startLine: line, startRow: row, fileStart });
+
 /**
  * Parse and map a plain UTF-8 JSONL Blob on `opts.workers` parse workers, calling `onPiece` once
  * per piece in file order (awaited: back-pressure); resolves with the last line's output. With
@@ -241,15 +260,10 @@ export async function readJsonlParallel(
   const size = blob.size;
   const step = Math.max(1, opts.pieceBytes ?? PIECE_BYTES);
   const n = defaultWorkers(opts.workers);
-  const settings: PieceSettings = { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore };
   const from = opts.resumeFrom?.at ?? 0;
-  const lineParser = (line: number, row: number, fileStart: boolean): ByteRecordParser =>
-    createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes, startLine: line, startRow: row, fileStart });
-  const NL = new Uint8Array([10]);
   // Where the carried line starts (see PieceDone.carry); the file's first line may open with a BOM.
-  let carryAt = from - (opts.resumeFrom?.carry.size ?? 0);
-  let carry = lineParser(opts.resumeFrom?.line ?? 1, opts.resumeFrom?.row ?? 0, carryAt === 0);
-  let row = opts.resumeFrom?.row ?? 0;
+  const carryAt = from - (opts.resumeFrom?.carry.size ?? 0);
+  const carry = lineParser(opts, opts.resumeFrom?.line ?? 1, opts.resumeFrom?.row ?? 0, carryAt === 0);
   if (opts.resumeFrom) {
     // The line begun before `from`, fed as the sequential parser was fed it: a piece at a time
     // (one past the size limit is counted, never held).
@@ -262,23 +276,54 @@ export async function readJsonlParallel(
       if (out.records.length || out.errors.length || carry.line !== opts.resumeFrom.line) throw new Error(`resume of ${opts.file}: the line carried from byte ${carryAt} ends before byte ${from}`);
     }
   }
-  const pool = await openPool(n, settings, undefined, opts.spawned);
-  const queue: { start: number; end: number; worker: number; result: Promise<PieceResult> }[] = [];
   let next = from;
-  // Worker j % size gets the j-th piece, so it gets another after it while j + size < pieces.
+  // Worker j % n gets the j-th piece, so it gets another after it while j + n < pieces.
   const pieces = Math.ceil((size - from) / step);
   let sent = 0;
-  const fill = () => {
-    while (queue.length < 2 * n && next < size) {
-      const end = Math.min(size, next + step);
-      const { worker, result } = pool.parse(blob.slice(next, end), next === 0, end === size, sent++ + pool.size < pieces);
+  const nextPiece: NextPiece = async () => {
+    if (next >= size) return undefined;
+    const end = Math.min(size, next + step);
+    const p: PieceSpec = { start: next, end, src: blob.slice(next, end), fileEnd: end === size, more: sent++ + n < pieces };
+    next = end;
+    return p;
+  };
+  return parsePieces(nextPiece, { ...opts, workers: n }, { carry, row: opts.resumeFrom?.row ?? 0, carryAt }, onPiece);
+}
+
+/**
+ * The parallel JSONL read over any source of pieces (a Blob's slices, or a decompressed stream's
+ * bytes: stream-pieces.ts): parse workers parse and map the pieces, this stitches the line cut at
+ * each boundary with `start.carry` (the line carried in; its row count and first byte) and calls
+ * `onPiece` in order. Resolves with the last line's output. At most 2 pieces per worker are in
+ * flight. Rejects with the signal's reason when aborted.
+ */
+export async function parsePieces(
+  nextPiece: NextPiece,
+  opts: ParallelOptions,
+  start: { carry: ByteRecordParser; row: number; carryAt: number },
+  onPiece: (p: PieceDone) => Promise<void>,
+): Promise<ParseOutput> {
+  const n = defaultWorkers(opts.workers);
+  const settings: PieceSettings = { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore };
+  const NL = new Uint8Array([10]);
+  let { carry, row, carryAt } = start;
+  const pool = await openPool(n, settings, undefined, opts.spawned);
+  const queue: { start: number; end: number; worker: number; recycle: boolean; result: Promise<PieceResult> }[] = [];
+  let exhausted = false;
+  const fill = async () => {
+    while (queue.length < 2 * n && !exhausted) {
+      const p = await nextPiece();
+      if (!p) {
+        exhausted = true;
+        break;
+      }
+      const { worker, result } = pool.parse(p.src, p.start === 0, p.fileEnd, p.more);
       result.catch(() => {}); // awaited in order below; a later piece's failure must not go unhandled first
-      queue.push({ start: next, end, worker, result });
-      next = end;
+      queue.push({ start: p.start, end: p.end, worker, recycle: p.src instanceof Blob, result });
     }
   };
   try {
-    fill();
+    await fill();
     while (queue.length) {
       if (opts.signal.aborted) throw opts.signal.reason;
       const q = queue.shift()!;
@@ -288,23 +333,23 @@ export async function readJsonlParallel(
       if (opts.signal.aborted) throw opts.signal.reason;
       if (r.bytes) {
         opts.onBytes?.(r.bytes);
-        // Hashed: the buffer goes back to its worker for a later piece (fresh memory costs page faults).
-        pool.recycle(q.worker, r.bytes.buffer as ArrayBuffer);
+        // Hashed: a read buffer goes back to its worker for a later piece (fresh memory costs page faults).
+        if (q.recycle) pool.recycle(q.worker, r.bytes.buffer as ArrayBuffer);
       }
-      fill();
+      await fill();
       let stitched = carry.push(r.head);
       if (!r.newline) {
         await onPiece({ stitched, rowBase: row, errors: [], rows: row, end: q.end, carry: { at: carryAt, line: carry.line } });
         continue;
       }
-      // The file's first piece's first line is its own; every other piece's head ends the carried line.
+      // The input's first piece's first line is its own; every other piece's head ends the carried line.
       if (q.start > 0) stitched = merge(stitched, carry.push(NL));
       row += stitched.records.length + stitched.errors.length;
       const line = carry.line;
       const rowBase = row;
       const errors = r.errors.map((e) => rebaseIssue(e, opts.file, line - 1, rowBase));
       row += r.rows;
-      carry = lineParser(line + r.lines, row, false);
+      carry = lineParser(opts, line + r.lines, row, false);
       carry.push(r.tail);
       carryAt = q.end - r.tail.length;
       await onPiece({ stitched, batch: r.batch, rowBase, errors, rows: row, end: q.end, ms: r.ms, decoder: r.decoder, carry: { at: carryAt, line: carry.line } });

@@ -170,22 +170,23 @@ export class PieceParser {
   }
 
   /**
-   * Read and parse one piece (a slice of the file, any byte range). `fileStart`: the piece starts
-   * the file, so its first line is its own (head is empty) and a byte order mark is dropped.
+   * Read and parse one piece (a slice of the file, any byte range; or the bytes themselves, from a
+   * decompressed stream). `fileStart`: the piece starts the file, so its first line is its own
+   * (head is empty) and a byte order mark is dropped.
    * `fileEnd`: the piece ends the file, so its last line is parsed here too (tail is empty).
    * `more`: this worker will be sent another piece (else no text-store file is created ahead).
    */
-  parse(piece: Blob, fileStart = false, fileEnd = false, more = true): Promise<PieceResult> {
+  parse(piece: Blob | Uint8Array, fileStart = false, fileEnd = false, more = true): Promise<PieceResult> {
     const run = this.turn.then(() => this.parseNow(piece, fileStart, fileEnd, more));
     this.turn = run.catch(() => {});
     return run;
   }
 
-  private async parseNow(piece: Blob, fileStart: boolean, fileEnd: boolean, more: boolean): Promise<PieceResult> {
+  private async parseNow(piece: Blob | Uint8Array, fileStart: boolean, fileEnd: boolean, more: boolean): Promise<PieceResult> {
     const s = this.settings;
     if (!s) throw new Error('PieceParser.parse before init');
     const t0 = performance.now();
-    const buf = await this.reader.read(piece);
+    const buf = piece instanceof Uint8Array ? piece : await this.reader.read(piece);
     const t1 = performance.now();
     const nl = buf.indexOf(10);
     if (nl < 0 && !(fileStart && fileEnd)) return { bytes: buf, head: buf.slice(), newline: false, tail: new Uint8Array(0), lines: 0, rows: 0, errors: [] };
@@ -266,7 +267,7 @@ export class PieceWorkerApi {
   async parseRowGroup(task: RowGroupTask, more = true): Promise<PieceResult> {
     return transferPiece(await this.parser.parseRowGroup(task, more));
   }
-  async parse(piece: Blob, fileStart = false, fileEnd = false, more = true): Promise<PieceResult> {
+  async parse(piece: Blob | Uint8Array, fileStart = false, fileEnd = false, more = true): Promise<PieceResult> {
     return transferPiece(await this.parser.parse(piece, fileStart, fileEnd, more));
   }
   recycle(buf: ArrayBuffer): void {

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_RECORD_BYTES, tooLargeIssue } from '../core/parse/common';
 import type { TextEncodingName } from '../core/parse/sniff';
 import { Utf8Stream } from '../core/utf8';
 import type { CoreIssue, FileFormat, RawRecord } from '../core/types';
-import { GunzipError, gunzipStream } from './gunzip';
+import { gunzipStream, isGzipDamage, truncatedGzip } from './gunzip';
 
 /** Receives records in batches; awaiting it is the back-pressure that keeps memory flat. */
 export type RecordSink = (records: RawRecord[], errors: CoreIssue[]) => Promise<void>;
@@ -115,14 +115,10 @@ export async function readTextRecords(
         r = await reader.read();
       } catch (err) {
         if (opts.signal.aborted) throw opts.signal.reason;
-        if (opts.compressed !== 'gzip' || !(err instanceof GunzipError || err instanceof TypeError)) throw err;
+        if (opts.compressed !== 'gzip' || !isGzipDamage(err)) throw err;
         // DecompressionStream rejects on a cut-off or corrupt stream: keep what we decoded.
         await finish();
-        throw new TruncatedInput({
-          code: 'truncated-gzip',
-          message: `${opts.file}: the gzip data is truncated or corrupt after ${decoded.toLocaleString('en-US')} decompressed bytes; the rows before that point were kept`,
-          where: { file: opts.file, byte: decoded },
-        });
+        throw new TruncatedInput(truncatedGzip(opts.file, decoded));
       }
       if (r.done) break;
       decoded += r.value.length;

@@ -14,7 +14,8 @@ import { checkSameFile, notSameFile, NotSameFile } from './identity';
 import { describe, fatal, newMeta, stopRun } from './outcome';
 import { decompressed, readParquetRecords, readTextRecords, TruncatedInput } from './records';
 import { sniffSource } from './sniff-source';
-import { headRecords, parquetHead, readJsonlParallel, readParquetParallel, spawnParseWorkers, type ParallelOptions, type PieceDone } from './parallel';
+import { headRecords, parquetHead, PIECE_BYTES, readJsonlParallel, readParquetParallel, spawnParseWorkers, type ParallelOptions, type PieceDone } from './parallel';
+import { readStreamParallel, StreamPieces, streamHeadRecords } from './stream-pieces';
 
 export type ProgressFn = (p: ProgressEvent) => void;
 
@@ -191,6 +192,9 @@ export class IngestService {
     const fromStart = meta.resume.bytes === 0 && meta.resume.fileRows === 0;
     const jsonlPieces = !!source.blob && (!resumed || fromStart || !!carried) && meta.format === 'jsonl' && !meta.compressed && !meta.encoding && opts.parallel !== false;
     let carry: DatasetMeta['resume']['carry']; // the parallel read's, for the next commit (see flush)
+    // A gzipped JSONL File: decompressed here, parsed and mapped on every core (stream-pieces.ts).
+    // Its resume reads in line from the start (a gzip stream cannot be entered in the middle).
+    const gzipPieces = !!source.blob && !resumed && meta.format === 'jsonl' && meta.compressed === 'gzip' && !meta.encoding && opts.parallel !== false;
     const parallel = source.blob && !jsonlPieces ? hashInWorker(source.blob) : undefined;
     let hashed = 0; // bytes given to `hasher` by the parse workers' pieces (jsonlPieces)
     // A resumed URL is checked as it streams: no batch is written until its prefix matched.
@@ -357,7 +361,7 @@ export class IngestService {
       onNotice: addNotice,
     };
     // Parse workers for a parallel read start now, loading while the head picks the mapping.
-    const spawned = opts.parallel !== false && (jsonlPieces || meta.format === 'parquet') ? spawnParseWorkers(opts.parseWorkers) : undefined;
+    const spawned = opts.parallel !== false && (jsonlPieces || gzipPieces || meta.format === 'parquet') ? spawnParseWorkers(opts.parseWorkers) : undefined;
     try {
       try {
         if (meta.format === 'parquet') {
@@ -396,6 +400,18 @@ export class IngestService {
           addRecords(last.records);
           for (const r of last.records) fileRows = Math.max(fileRows, r.row + 1);
           for (const e of last.errors) if (e.where.row !== undefined) fileRows = Math.max(fileRows, e.where.row + 1);
+        } else if (gzipPieces && source.blob) {
+          // The raw bytes read so far: progress and the resume point (the hash worker hashes them).
+          let raw = 0;
+          const counted = source.blob.stream().pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform(c, k) { raw += c.length; k.enqueue(c); } }));
+          if (!builder) detectFrom((await streamHeadRecords(decompressed(source.blob.stream(), ropts), ropts, DETECT_RECORDS, BATCH_CHARS)).map((r) => r.value));
+          const pieces = new StreamPieces(decompressed(counted, ropts), opts.pieceBytes ?? PIECE_BYTES, file, signal);
+          const last = await readStreamParallel(pieces, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, textStore: meta.id, spawned }, (p) => takePiece({ ...p, carry: undefined }, raw));
+          addErrors(last.errors);
+          addRecords(last.records);
+          for (const r of last.records) fileRows = Math.max(fileRows, r.row + 1);
+          for (const e of last.errors) if (e.where.row !== undefined) fileRows = Math.max(fileRows, e.where.row + 1);
+          if (last.damaged) throw new TruncatedInput(last.damaged);
         } else {
           const r = await readTextRecords(source.stream().pipeThrough(hashing), ropts, sink);
           if (r.arrayPath) meta.arrayPath = r.arrayPath;
@@ -417,7 +433,7 @@ export class IngestService {
       await putDataset(meta, db);
       // A file whose creation did not answer in time is none of its chunks': removed, also once it
       // lands. In the background: the dataset is complete, nothing else writes to its folder.
-      if (jsonlPieces || meta.format === 'parquet') void pruneAfterRun(meta.id, true, undefined, undefined, db);
+      if (jsonlPieces || gzipPieces || meta.format === 'parquet') void pruneAfterRun(meta.id, true, undefined, undefined, db);
       // Its columns in one Blob, so that opening it reads a few MB, not every part (bench:open).
       await DatasetReader.writePack(meta).catch(() => false);
       emit(true);

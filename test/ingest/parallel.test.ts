@@ -6,6 +6,7 @@
  */
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { CoreIssue } from '../../src/core/types';
@@ -116,6 +117,26 @@ describe('parallel JSONL ingest', () => {
     const seq = await same(new Uint8Array(buf), 'groups.parquet', { maxRecordBytes: 2_000 }, [0]);
     expect(seq.meta.resume.records).toBe(49);
     expect(byRow(seq.meta.errors).map((e) => [e.code, e.where.row])).toEqual([['no-fields', 17], ['row-too-large', 31]]);
+  });
+
+  it('gives the sequential result on gzip JSONL decompressed in line and parsed in pieces: hostile lines, several members, a cut stream', async () => {
+    const bytes = hostile();
+    await same(gzipSync(bytes), 'hostile.jsonl.gz', { maxRecordBytes: 1_000 }, [7, 64, 333, 4096, 1 << 20]);
+    // Several members (cat a.gz b.gz), cut inside a row.
+    const half = bytes.indexOf(10, 900) + 20;
+    await same(cat(gzipSync(bytes.subarray(0, half)), gzipSync(bytes.subarray(half))), 'cat.jsonl.gz', { maxRecordBytes: 1_000 }, [64, 1 << 20]);
+    // A cut stream: the rows before the cut, and the same notice at the same decompressed byte.
+    const rows = enc.encode(Array.from({ length: 3000 }, (_, i) => row(i)).join('\n') + '\n');
+    const gz = gzipSync(rows);
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.6));
+    const seq = await same(cut, 'cut.jsonl.gz', {}, [333, 8192]);
+    expect(seq.meta.resume.records).toBeGreaterThan(1000);
+    expect(seq.meta.resume.records).toBeLessThan(3000);
+    const notices = async (parallel: boolean, pieceBytes?: number) => (await run(cut, 'cut.jsonl.gz', { parallel, pieceBytes })).meta.notices.map((n) => [n.code, n.message]);
+    const expected = await notices(false);
+    expect(expected.map((n) => n[0])).toContain('truncated-gzip');
+    expect(await notices(true, 333)).toEqual(expected);
+    expect(await notices(true, 8192)).toEqual(expected);
   });
 
   it('resumes a stopped parallel read from its last commit, on every core, to the sequential result', async () => {

@@ -1,0 +1,131 @@
+/**
+ * A gzip-compressed JSONL File read on every core: the ingest worker decompresses it (one stream:
+ * gzip cannot be cut) and hands the decompressed bytes to the parse workers in pieces, which parse
+ * and map them as they do a plain file's slices (parallel.ts parsePieces). Why: read in line, the
+ * 265 MB bench file gzipped (33 MB) took 3.4 s against 1.9 s for the plain file (2026-11-30).
+ */
+import { createJsonlByteParser } from '../core/parse/jsonl-bytes';
+import type { CoreIssue, ParseOutput, RawRecord } from '../core/types';
+import { isGzipDamage, truncatedGzip } from './gunzip';
+import { parsePieces, type NextPiece, type ParallelOptions, type PieceDone, type PieceSpec } from './parallel';
+
+/**
+ * Pieces of `step` bytes cut from a stream of decompressed bytes (the last may be shorter), one
+ * read ahead so that the last piece is known to be the last. A stream that fails with gzip damage
+ * ends the pieces there (`damaged` is then set); any other failure, or Cancel, rejects.
+ */
+export class StreamPieces {
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private leftover?: Uint8Array;
+  private ended = false;
+  private ahead?: Promise<Uint8Array | undefined>;
+  private pos = 0;
+  /** Decompressed bytes read from the stream so far. */
+  decoded = 0;
+  /** Set when the stream ended in gzip damage: the notice to give (see truncatedGzip). */
+  damaged?: CoreIssue;
+
+  constructor(stream: ReadableStream<Uint8Array>, private readonly step: number, private readonly file: string, private readonly signal: AbortSignal) {
+    this.reader = stream.getReader();
+  }
+
+  /** The next piece for parsePieces, or undefined after the last. */
+  readonly next: NextPiece = async () => {
+    const cur = await (this.ahead ??= this.read());
+    if (!cur) return undefined;
+    this.ahead = this.read();
+    const after = await this.ahead;
+    const p: PieceSpec = { start: this.pos, end: this.pos + cur.length, src: cur, fileEnd: !after, more: true };
+    this.pos = p.end;
+    return p;
+  };
+
+  /** Let go of the stream (after Cancel or a failure). */
+  cancel(): void {
+    this.reader.cancel().catch(() => {});
+  }
+
+  private async read(): Promise<Uint8Array | undefined> {
+    const out = new Uint8Array(this.step);
+    let len = 0;
+    while (len < this.step) {
+      let chunk = this.leftover;
+      this.leftover = undefined;
+      if (!chunk) {
+        if (this.ended) break;
+        if (this.signal.aborted) throw this.signal.reason;
+        let r: ReadableStreamReadResult<Uint8Array>;
+        try {
+          r = await this.reader.read();
+        } catch (err) {
+          if (this.signal.aborted) throw this.signal.reason;
+          if (!isGzipDamage(err)) throw err;
+          this.ended = true;
+          this.damaged = truncatedGzip(this.file, this.decoded);
+          break;
+        }
+        if (r.done) {
+          this.ended = true;
+          break;
+        }
+        chunk = r.value;
+        this.decoded += chunk.length;
+      }
+      const take = Math.min(chunk.length, this.step - len);
+      out.set(chunk.subarray(0, take), len);
+      len += take;
+      if (take < chunk.length) this.leftover = chunk.subarray(take);
+    }
+    return len === 0 ? undefined : len === this.step ? out : out.slice(0, len);
+  }
+}
+
+/**
+ * Parse and map the decompressed JSONL of `pieces` on the parse workers, calling `onPiece` once
+ * per piece in order; resolves with the last line's output and, when the gzip data was damaged,
+ * the notice (the rows before were all delivered, as the sequential reader delivers them).
+ */
+export async function readStreamParallel(pieces: StreamPieces, opts: ParallelOptions, onPiece: (p: PieceDone) => Promise<void>): Promise<ParseOutput & { damaged?: CoreIssue }> {
+  const carry = createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes, startLine: 1, startRow: 0, fileStart: true });
+  try {
+    const last = await parsePieces(pieces.next, opts, { carry, row: 0, carryAt: 0 }, onPiece);
+    return pieces.damaged ? { ...last, damaged: pieces.damaged } : last;
+  } finally {
+    pieces.cancel();
+  }
+}
+
+/**
+ * The first records of a stream of JSONL bytes, for detecting the field mapping, as headRecords
+ * (parallel.ts) takes them from a Blob: until `maxRecords` records or `maxBytes` of record bytes,
+ * or the end (or gzip damage). The stream is cancelled after.
+ */
+export async function streamHeadRecords(stream: ReadableStream<Uint8Array>, opts: { file: string; maxRecordBytes?: number }, maxRecords: number, maxBytes: number): Promise<RawRecord[]> {
+  const p = createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes });
+  const out: RawRecord[] = [];
+  let bytes = 0;
+  const take = (o: ParseOutput) => {
+    for (const r of o.records) { out.push(r); bytes += r.bytes?.length ?? 0; }
+  };
+  const reader = stream.getReader();
+  try {
+    while (out.length < maxRecords && bytes < maxBytes) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await reader.read();
+      } catch (err) {
+        if (!isGzipDamage(err)) throw err;
+        take(p.end());
+        break;
+      }
+      if (r.done) {
+        take(p.end());
+        break;
+      }
+      take(p.push(r.value));
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return out;
+}
