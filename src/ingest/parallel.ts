@@ -1,7 +1,7 @@
 /**
- * JSONL ingest of a File on several cores: the file is cut into pieces at fixed byte offsets, each
- * piece is read, decoded, parsed and mapped by a parse worker (piece.ts), and the results are
- * taken back in file order. The one line cut at each boundary (the tail of piece k plus the head
+ * JSONL ingest of a File on several cores: the file is cut into pieces at fixed byte offsets (or,
+ * gzipped, its decompressed bytes are: stream-pieces.ts), each piece is read, decoded, parsed and
+ * mapped by a parse worker (piece.ts), and the results are taken back in file order. The one line cut at each boundary (the tail of piece k plus the head
  * of piece k+1) is parsed here, with the same byte parser, so records, rows, line numbers and
  * messages are those of the sequential parser.
  */

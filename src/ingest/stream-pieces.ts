@@ -10,15 +10,16 @@ import { isGzipDamage, truncatedGzip } from './gunzip';
 import { parsePieces, type NextPiece, type ParallelOptions, type PieceDone, type PieceSpec } from './parallel';
 
 /**
- * Pieces of `step` bytes cut from a stream of decompressed bytes (the last may be shorter), one
- * read ahead so that the last piece is known to be the last. A stream that fails with gzip damage
- * ends the pieces there (`damaged` is then set); any other failure, or Cancel, rejects.
+ * Pieces of `step` bytes cut from a stream of decompressed bytes (the last may be shorter). A
+ * stream that fails with gzip damage ends the pieces there (`damaged` is then set); any other
+ * failure, or Cancel, rejects. No piece is said to end the input (fileEnd): its last line is then
+ * parsed by the stitching parser, as the same line would be at any cut, and no piece waits for the
+ * next to be decompressed.
  */
 export class StreamPieces {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private leftover?: Uint8Array;
   private ended = false;
-  private ahead?: Promise<Uint8Array | undefined>;
   private pos = 0;
   /** Decompressed bytes read from the stream so far. */
   decoded = 0;
@@ -31,11 +32,9 @@ export class StreamPieces {
 
   /** The next piece for parsePieces, or undefined after the last. */
   readonly next: NextPiece = async () => {
-    const cur = await (this.ahead ??= this.read());
+    const cur = await this.read();
     if (!cur) return undefined;
-    this.ahead = this.read();
-    const after = await this.ahead;
-    const p: PieceSpec = { start: this.pos, end: this.pos + cur.length, src: cur, fileEnd: !after, more: true };
+    const p: PieceSpec = { start: this.pos, end: this.pos + cur.length, src: cur, fileEnd: false, more: true };
     this.pos = p.end;
     return p;
   };
@@ -95,21 +94,29 @@ export async function readStreamParallel(pieces: StreamPieces, opts: ParallelOpt
   }
 }
 
+/** streamHeadRecords reads at most this many times its `maxBytes` of input. */
+const HEAD_INPUT_FACTOR = 4;
+
 /**
  * The first records of a stream of JSONL bytes, for detecting the field mapping, as headRecords
  * (parallel.ts) takes them from a Blob: until `maxRecords` records or `maxBytes` of record bytes,
- * or the end (or gzip damage). The stream is cancelled after.
+ * or HEAD_INPUT_FACTOR × `maxBytes` of input, or the end (or gzip damage). Rejects with the
+ * signal's reason on Cancel. The stream is cancelled after.
  */
-export async function streamHeadRecords(stream: ReadableStream<Uint8Array>, opts: { file: string; maxRecordBytes?: number }, maxRecords: number, maxBytes: number): Promise<RawRecord[]> {
+export async function streamHeadRecords(stream: ReadableStream<Uint8Array>, opts: { file: string; maxRecordBytes?: number; signal: AbortSignal }, maxRecords: number, maxBytes: number): Promise<RawRecord[]> {
   const p = createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes });
   const out: RawRecord[] = [];
   let bytes = 0;
+  let read = 0;
   const take = (o: ParseOutput) => {
     for (const r of o.records) { out.push(r); bytes += r.bytes?.length ?? 0; }
   };
   const reader = stream.getReader();
   try {
-    while (out.length < maxRecords && bytes < maxBytes) {
+    // Also bounded in input: lines that are not records (bad JSON, over the size limit) count
+    // toward neither limit, and this read decompresses what the ingest decompresses again.
+    while (out.length < maxRecords && bytes < maxBytes && read < HEAD_INPUT_FACTOR * maxBytes) {
+      if (opts.signal.aborted) throw opts.signal.reason;
       let r: ReadableStreamReadResult<Uint8Array>;
       try {
         r = await reader.read();
@@ -122,6 +129,7 @@ export async function streamHeadRecords(stream: ReadableStream<Uint8Array>, opts
         take(p.end());
         break;
       }
+      read += r.value.length;
       take(p.push(r.value));
     }
   } finally {

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { CoreIssue } from '../../src/core/types';
+import type { ProgressEvent } from '../../src/core/rate';
 import { closeDb } from '../../src/db/schema';
 import { IngestService, type IngestOptions } from '../../src/ingest/service';
 import { PARQUET_BUDGET_BYTES, parquetWorkers, rebaseIssue } from '../../src/ingest/parallel';
@@ -122,6 +123,11 @@ describe('parallel JSONL ingest', () => {
   it('gives the sequential result on gzip JSONL decompressed in line and parsed in pieces: hostile lines, several members, a cut stream', async () => {
     const bytes = hostile();
     await same(gzipSync(bytes), 'hostile.jsonl.gz', { maxRecordBytes: 1_000 }, [7, 64, 333, 4096, 1 << 20]);
+    // The parallel runs are the parse workers' (the read in line has no piece timings).
+    const events: ProgressEvent[] = [];
+    const gzFile = new File([gzipSync(bytes) as Uint8Array<ArrayBuffer>], 'p.jsonl.gz');
+    await new IngestService().ingest({ kind: 'file', file: gzFile }, (e) => events.push(e), undefined, { maxRecordBytes: 1_000, pieceBytes: 64 });
+    expect(events.at(-1)?.counts?.pieceParseMs).toBeGreaterThan(0);
     // Several members (cat a.gz b.gz), cut inside a row.
     const half = bytes.indexOf(10, 900) + 20;
     await same(cat(gzipSync(bytes.subarray(0, half)), gzipSync(bytes.subarray(half))), 'cat.jsonl.gz', { maxRecordBytes: 1_000 }, [64, 1 << 20]);
