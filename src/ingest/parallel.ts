@@ -11,10 +11,8 @@ import { lineLabel } from '../core/parse/common';
 import { createJsonlByteParser, type ByteRecordParser } from '../core/parse/jsonl-bytes';
 import type { CoreIssue, ParseOutput, RawRecord } from '../core/types';
 import { PieceParser, type PieceResult, type PieceSettings, type PieceWorkerApi } from './piece';
+import type { RowGroupTask } from './records';
 import { within } from '../core/deadline';
-import { parquetReadObjects } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
-import { blobBuffer, parquetFooter, rowGroupTasks, rowsToRecords, type RowGroupTask } from './records';
 
 /**
  * Bytes per piece: large enough that the stitched line and the per-piece round trip are noise,
@@ -27,27 +25,6 @@ import { blobBuffer, parquetFooter, rowGroupTasks, rowsToRecords, type RowGroupT
  * for less memory (peak JS 61 against 101–109 MB).
  */
 export const PIECE_BYTES = 8 << 20;
-
-/**
- * Uncompressed Parquet row-group bytes decoded at once, summed over the parse workers. A group is
- * held several times over while it is decoded (values, JSON text, UTF-8). Bench file, 2026-11-30:
- * groups of ~24 MB; two at once (one per core) peaked at 660–733 MB of renderer memory against
- * DuckDB-WASM's 586–591, one at a time at 466–557 MB, at 13.5 against 22.7 MB/s for snappy (DuckDB:
- * 4.6) and the same rate for zstd (5.4 against 4.8–5.5; DuckDB: 2.4–3.2). Smaller groups still
- * decode on every core.
- */
-export const PARQUET_BUDGET_BYTES = 32 << 20;
-
-/**
- * Parse workers for a Parquet file's row groups: one per core (at most one per group), as long as
- * the biggest groups' uncompressed bytes stay within PARQUET_BUDGET_BYTES together; at least one.
- * An explicit `workers` is taken as given.
- */
-export function parquetWorkers(tasks: Pick<RowGroupTask, 'unpacked' | 'skip'>[], workers?: number): number {
-  const biggest = Math.max(1, ...tasks.filter((t) => !t.skip).map((t) => t.unpacked));
-  const byMemory = workers === undefined ? Math.max(1, Math.floor(PARQUET_BUDGET_BYTES / biggest)) : Infinity;
-  return Math.min(Math.max(1, tasks.length), defaultWorkers(workers), byMemory);
-}
 
 /** One piece taken back, in file order, with absolute numbers. */
 export interface PieceDone {
@@ -114,7 +91,8 @@ export function rebaseIssue(issue: CoreIssue, file: string, dLine: number, dRow:
   return { ...issue, message: msg, where: w };
 }
 
-interface Pool {
+/** The parse workers of one read (openPool). */
+export interface Pool {
   size: number;
   /** Parse a piece on the next worker (round robin); `worker` names it for recycle(). */
   parse(piece: Blob | Uint8Array, fileStart: boolean, fileEnd: boolean, more: boolean): { worker: number; result: Promise<PieceResult> };
@@ -132,7 +110,7 @@ interface Pool {
 const FINISH_MS = 1000;
 
 /** Parse workers by default: one per core, at least 1, at most 4. */
-const defaultWorkers = (n?: number): number => Math.max(1, n ?? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2));
+export const defaultWorkers = (n?: number): number => Math.max(1, n ?? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2));
 const newParseWorker = () => new Worker(new URL('../../workers/parse.worker.ts', import.meta.url), { type: 'module', name: 'parse' });
 
 /**
@@ -147,7 +125,7 @@ export function spawnParseWorkers(n?: number): Worker[] | undefined {
 }
 
 /** Parse workers (taken from `spawned` first), or the same parser in line where there are none (Node). */
-async function openPool(n: number, settings: PieceSettings, parquet?: Blob, spawned?: Worker[]): Promise<Pool> {
+export async function openPool(n: number, settings: PieceSettings, parquet?: Blob, spawned?: Worker[]): Promise<Pool> {
   if (typeof Worker === 'undefined') {
     const p = new PieceParser();
     await p.init(settings, parquet);
@@ -177,56 +155,6 @@ async function openPool(n: number, settings: PieceSettings, parquet?: Blob, spaw
     finish: async () => void (await within(Promise.all(apis.map((a) => a.finish())).catch(() => {}), FINISH_MS)),
     close: () => workers.forEach((w) => w.terminate()),
   };
-}
-
-/**
- * Decode and map the row groups of a Parquet Blob on `opts.workers` parse workers, calling
- * `onGroup` once per row group in file order (awaited) with its batch (rows absolute: rowBase 0)
- * and issues, and its compressed bytes done so far. One row group per worker is in flight, so
- * memory holds at most that many decoded row groups. Rejects with the signal's reason when aborted.
- */
-export async function readParquetParallel(
-  blob: Blob,
-  opts: ParallelOptions & { skipRecords: number },
-  onGroup: (p: PieceDone) => Promise<void>,
-): Promise<void> {
-  const metadata = await parquetFooter(blob, opts.file);
-  const tasks = rowGroupTasks(metadata, opts);
-  const n = parquetWorkers(tasks, opts.workers);
-  const pool = await openPool(n, { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore }, blob, opts.spawned);
-  const queue: { t: RowGroupTask; result?: Promise<PieceResult> }[] = [];
-  let next = 0;
-  let done = 0;
-  // Groups to decode, and those sent so far: worker j % size gets the j-th, so it gets another
-  // after it while j + size < toDecode.
-  const toDecode = tasks.filter((t) => !t.skip).length;
-  let sent = 0;
-  const fill = () => {
-    while (queue.filter((q) => q.result).length < pool.size && next < tasks.length) {
-      const t = tasks[next++];
-      const result = t.skip ? undefined : pool.parseRowGroup(t, sent++ + pool.size < toDecode);
-      result?.catch(() => {});
-      queue.push({ t, result });
-    }
-  };
-  try {
-    fill();
-    while (queue.length) {
-      if (opts.signal.aborted) throw opts.signal.reason;
-      const { t, result } = queue.shift()!;
-      const r = result ? await result : undefined;
-      fill();
-      if (opts.signal.aborted) throw opts.signal.reason;
-      done += t.bytes;
-      const none = { records: [], errors: [] };
-      const errors = r ? r.errors : t.skip && t.skip !== 'resumed' ? [t.skip] : [];
-      await onGroup({ stitched: none, batch: r?.batch, rowBase: 0, errors, rows: t.rowEnd, end: done });
-    }
-    if (opts.signal.aborted) throw opts.signal.reason;
-    await pool.finish();
-  } finally {
-    pool.close();
-  }
 }
 
 /** One piece for a parse worker: bytes [start, end) of the (decompressed) input, as a Blob slice or bytes. */
@@ -385,22 +313,5 @@ export async function headRecords(blob: Blob, opts: { file: string; maxRecordByt
     take(p.push(new Uint8Array(await blob.slice(at, at + STEP).arrayBuffer())));
   }
   if (out.length < maxRecords && bytes < maxBytes) take(p.end());
-  return out;
-}
-
-/**
- * The first rows of a Parquet Blob as values, for detecting its field mapping: at most
- * `maxRecords` rows and about `maxChars` characters of their JSON text.
- */
-export async function parquetHead(blob: Blob, opts: { file: string; maxRecordBytes?: number }, maxRecords: number, maxChars: number): Promise<unknown[]> {
-  const metadata = await parquetFooter(blob, opts.file);
-  const rows = await parquetReadObjects({ file: blobBuffer(blob), metadata, rowStart: 0, rowEnd: Math.min(maxRecords, Number(metadata.num_rows)), compressors });
-  const out: unknown[] = [];
-  let chars = 0;
-  for (const r of rowsToRecords(rows, 0, opts).records) {
-    if (chars >= maxChars) break;
-    out.push(r.value);
-    chars += r.text?.length ?? 0;
-  }
   return out;
 }

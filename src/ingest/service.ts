@@ -14,7 +14,8 @@ import { checkSameFile, notSameFile, NotSameFile } from './identity';
 import { describe, fatal, newMeta, stopRun } from './outcome';
 import { decompressed, readParquetRecords, readTextRecords, TruncatedInput } from './records';
 import { sniffSource } from './sniff-source';
-import { headRecords, parquetHead, PIECE_BYTES, readJsonlParallel, readParquetParallel, spawnParseWorkers, type ParallelOptions, type PieceDone } from './parallel';
+import { headRecords, PIECE_BYTES, readJsonlParallel, spawnParseWorkers, type ParallelOptions, type PieceDone } from './parallel';
+import { parquetHead, readParquetParallel } from './parallel-parquet';
 import { readStreamParallel, StreamPieces, streamHeadRecords } from './stream-pieces';
 
 export type ProgressFn = (p: ProgressEvent) => void;
@@ -27,7 +28,7 @@ export interface IngestOptions {
   ratioMinBytes?: number;
   /** The gzip ratio reported as no text (default 1000:1). */
   ratioLimit?: number;
-  /** Plain JSONL files are parsed by parse workers (parallel.ts) unless this is false. */
+  /** JSONL (plain or gzipped) and Parquet Files are parsed by parse workers (parallel.ts, stream-pieces.ts, parallel-parquet.ts) unless this is false. */
   parallel?: boolean;
   /** Bytes per parallel piece (default PIECE_BYTES; tests cut lines everywhere with tiny pieces). */
   pieceBytes?: number;
@@ -371,7 +372,7 @@ export class IngestService {
           // Parquet is read by row group (random access): progress counts the compressed bytes done.
           const scaled = (n: number) => Math.round((n / inner.size) * (source.size ?? inner.size));
           if (opts.parallel !== false) {
-            // Row groups are decoded and mapped on every core (parallel.ts).
+            // Row groups are decoded and mapped on every core (parallel-parquet.ts).
             if (!builder) detectFrom(await parquetHead(inner, ropts, DETECT_RECORDS, BATCH_CHARS));
             await readParquetParallel(inner, { ...ropts, mapping: meta.mapping, workers: opts.parseWorkers, textStore: meta.id, spawned }, (p) => takePiece(p, scaled(p.end)));
           } else await readParquetRecords(inner, ropts, sink, (n) => { bytes = scaled(n); emit(); });

@@ -13,7 +13,7 @@ import type { CoreIssue } from '../../src/core/types';
 import type { ProgressEvent } from '../../src/core/rate';
 import { closeDb } from '../../src/db/schema';
 import { IngestService, type IngestOptions } from '../../src/ingest/service';
-import { PARQUET_BUDGET_BYTES, parquetWorkers, rebaseIssue } from '../../src/ingest/parallel';
+import { rebaseIssue } from '../../src/ingest/parallel';
 import { hasSharedData, sharedFile } from '../shared-data';
 import { allRecords, allSamples } from './helpers';
 import { row } from './hostile-gen';
@@ -195,24 +195,5 @@ describe('parallel JSONL ingest', () => {
     expect(j.message).toBe('Row 21 has no response');
     const k = rebaseIssue({ code: 'no-fields', message: 'Row 12 has no response', where: { file: 'f', row: 1 } }, 'f', 0, 20);
     expect(k.message).toBe('Row 12 has no response');
-  });
-});
-
-describe('parquetWorkers', () => {
-  const MB = 1 << 20;
-  const g = (mb: number, skip?: 'resumed') => ({ unpacked: mb * MB, skip });
-  const cores = Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2);
-
-  it('decodes one row group at a time when two would pass the memory budget, else one per core', () => {
-    expect(PARQUET_BUDGET_BYTES).toBe(32 * MB);
-    expect(parquetWorkers([g(24), g(23), g(24)])).toBe(1); // the bench file: ~24 MB groups
-    expect(parquetWorkers([g(8), g(8), g(8), g(8), g(8)])).toBe(Math.min(cores, 4));
-    expect(parquetWorkers([g(1)])).toBe(1); // never more workers than groups
-    expect(parquetWorkers([g(200, 'resumed'), g(8), g(8)])).toBe(Math.min(cores, 2)); // a skipped group is not decoded
-    expect(parquetWorkers([g(300)])).toBe(1); // at least one
-  });
-
-  it('takes an explicit number of workers as given', () => {
-    expect(parquetWorkers([g(24), g(24), g(24)], 2)).toBe(2);
   });
 });
