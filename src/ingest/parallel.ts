@@ -9,7 +9,7 @@ import * as Comlink from 'comlink';
 import type { BuiltBatch } from '../core/batch';
 import { lineLabel } from '../core/parse/common';
 import { createJsonlByteParser, type ByteRecordParser } from '../core/parse/jsonl-bytes';
-import type { CoreIssue, ParseOutput, RawRecord } from '../core/types';
+import type { CoreIssue, ParseOutput } from '../core/types';
 import { PieceParser, type PieceResult, type PieceSettings, type PieceWorkerApi } from './piece';
 import type { RowGroupTask } from './records';
 import { within } from '../core/deadline';
@@ -294,24 +294,4 @@ export async function parsePieces(
 function merge(a: ParseOutput, b: ParseOutput): ParseOutput {
   if (!a.records.length && !a.errors.length) return b;
   return { records: [...a.records, ...b.records], errors: [...a.errors, ...b.errors] };
-}
-
-/**
- * The first records of a JSONL Blob, for detecting its field mapping: read in 1 MB slices until
- * `maxRecords` records or `maxBytes` of record bytes (or the end), so a file of huge rows holds
- * at most about `maxBytes` plus one line.
- */
-export async function headRecords(blob: Blob, opts: { file: string; maxRecordBytes?: number }, maxRecords: number, maxBytes: number): Promise<RawRecord[]> {
-  const p = createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes });
-  const out: RawRecord[] = [];
-  let bytes = 0;
-  const take = (o: ParseOutput) => {
-    for (const r of o.records) { out.push(r); bytes += r.bytes?.length ?? 0; }
-  };
-  const STEP = 1 << 20;
-  for (let at = 0; at < blob.size && out.length < maxRecords && bytes < maxBytes; at += STEP) {
-    take(p.push(new Uint8Array(await blob.slice(at, at + STEP).arrayBuffer())));
-  }
-  if (out.length < maxRecords && bytes < maxBytes) take(p.end());
-  return out;
 }

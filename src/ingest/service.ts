@@ -14,7 +14,7 @@ import { checkSameFile, notSameFile, NotSameFile } from './identity';
 import { describe, fatal, newMeta, stopRun } from './outcome';
 import { decompressed, readParquetRecords, readTextRecords, TruncatedInput } from './records';
 import { sniffSource } from './sniff-source';
-import { headRecords, PIECE_BYTES, readJsonlParallel, spawnParseWorkers, type ParallelOptions, type PieceDone } from './parallel';
+import { PIECE_BYTES, readJsonlParallel, spawnParseWorkers, type ParallelOptions, type PieceDone } from './parallel';
 import { parquetHead, readParquetParallel } from './parallel-parquet';
 import { readStreamParallel, StreamPieces, streamHeadRecords } from './stream-pieces';
 
@@ -379,7 +379,7 @@ export class IngestService {
           bytes = source.size ?? inner.size; // row groups leave out the footer: all of the file is read now
         } else if (jsonlPieces && source.blob) {
           // Plain JSONL from a File: parsed and mapped on every core (parallel.ts).
-          if (!builder) detectFrom((await headRecords(source.blob, ropts, DETECT_RECORDS, BATCH_CHARS)).map((r) => r.value));
+          if (!builder) detectFrom((await streamHeadRecords(source.blob.stream(), ropts, DETECT_RECORDS, BATCH_CHARS)).map((r) => r.value));
           const onBytes = (b: Uint8Array) => {
             const h0 = performance.now();
             hashed += b.length;

@@ -98,10 +98,11 @@ export async function readStreamParallel(pieces: StreamPieces, opts: ParallelOpt
 const HEAD_INPUT_FACTOR = 4;
 
 /**
- * The first records of a stream of JSONL bytes, for detecting the field mapping, as headRecords
- * (parallel.ts) takes them from a Blob: until `maxRecords` records or `maxBytes` of record bytes,
- * or HEAD_INPUT_FACTOR × `maxBytes` of input, or the end (or gzip damage). Rejects with the
- * signal's reason on Cancel. The stream is cancelled after.
+ * The first records of a stream of JSONL bytes (a File's, or its decompressed bytes), for
+ * detecting the field mapping before the parse workers start: until `maxRecords` records or
+ * `maxBytes` of record bytes (whole chunks: a few more may come), or HEAD_INPUT_FACTOR ×
+ * `maxBytes` of input, or the end (or gzip damage). So a file of huge rows is held to about
+ * `maxBytes` plus one line. Rejects with the signal's reason on Cancel. The stream is cancelled after.
  */
 export async function streamHeadRecords(stream: ReadableStream<Uint8Array>, opts: { file: string; maxRecordBytes?: number; signal: AbortSignal }, maxRecords: number, maxBytes: number): Promise<RawRecord[]> {
   const p = createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes });

@@ -22,12 +22,7 @@ afterAll(closeDb);
 
 /** writeBatch passes through, except call number `failAt` (counted from `calls`), which fails like a full disk. */
 const writes = vi.hoisted(() => ({ calls: 0, failAt: 0 }));
-vi.mock('../../src/db/datasets', async (orig) => {
-  const m = await orig<typeof import('../../src/db/datasets')>();
-  const writeBatch: typeof m.writeBatch = (...a) =>
-    ++writes.calls === writes.failAt ? Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')) : m.writeBatch(...a);
-  return { ...m, writeBatch };
-});
+vi.mock('../../src/db/datasets', async (orig) => (await import('./failing-writes')).failingWrites(await orig(), writes));
 
 async function run(bytes: Uint8Array, name: string, opts: IngestOptions) {
   const res = await new IngestService().ingest({ kind: 'file', file: new File([bytes as Uint8Array<ArrayBuffer>], name) }, () => {}, undefined, opts);

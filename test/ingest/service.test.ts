@@ -19,12 +19,7 @@ import { allRecords, allSamples, chunkedFile, ingestFile, jsonl, qa } from './he
 
 /** writeBatch passes through, except call number `failAt` (counted from `calls`), which fails like a full disk. */
 const writes = vi.hoisted(() => ({ calls: 0, failAt: 0 }));
-vi.mock('../../src/db/datasets', async (orig) => {
-  const m = await orig<typeof import('../../src/db/datasets')>();
-  const writeBatch: typeof m.writeBatch = (...a) =>
-    ++writes.calls === writes.failAt ? Promise.reject(new DOMException('quota exceeded', 'QuotaExceededError')) : m.writeBatch(...a);
-  return { ...m, writeBatch };
-});
+vi.mock('../../src/db/datasets', async (orig) => (await import('./failing-writes')).failingWrites(await orig(), writes));
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 const enc = new TextEncoder();

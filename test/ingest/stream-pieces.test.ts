@@ -46,7 +46,7 @@ describe('StreamPieces', () => {
 
 describe('streamHeadRecords', () => {
   it('stops at its record limit, and after 4x maxBytes of input when lines are not records', async () => {
-    // A chunk a row: it stops reading once it has 10 (it keeps whole chunks, as headRecords does).
+    // A chunk a row: it stops reading once it has 10 (it keeps whole chunks).
     const rows = streamOf(Array.from({ length: 50 }, (_, i) => enc.encode(`{"i":${i}}\n`)));
     const some = await streamHeadRecords(rows.stream, { file: 'f', signal: new AbortController().signal }, 10, 1 << 20);
     expect(some.map((r) => (r.value as { i: number }).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
