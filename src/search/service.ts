@@ -54,6 +54,11 @@ export class SearchService {
    */
   constructor(private readonly holdThinkChars = HOLD_THINK_CHARS, private readonly foldSliceChars = FOLD_SLICE_CHARS) {}
 
+  /** Open the database, ahead of the first search (the page wakes a fresh worker with this). */
+  async ready(): Promise<void> {
+    await openDb();
+  }
+
   /** Stop the running build or search (it rejects with an AbortError), or the warm-up. */
   cancel(): void {
     this.gen++;

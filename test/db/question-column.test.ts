@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { COL, columnKey } from '../../src/core/batch';
 import { deleteColumns } from '../../src/db/datasets';
-import { openQuestions } from '../../src/db/question-column';
+import { FIRST_QUESTIONS, openQuestions } from '../../src/db/question-column';
 import { openDb } from '../../src/db/schema';
 import { allSamples, ingestFile, jsonl } from '../ingest/helpers';
 
@@ -40,5 +40,33 @@ describe('openQuestions', () => {
     expect(await read({ ...meta, resume: { ...meta.resume, samples: 51 } })).toBeUndefined();
     await deleteColumns(meta.id, [columnKey(COL.questionChars, meta.mappingVersion)]);
     expect(await read(meta)).toBeUndefined();
+  });
+
+  it('gives the first questions of the read on their own, and reads on from any sample, inside a part too', async () => {
+    // One part of 10,000 questions, some not ASCII (a piece of it may be all ASCII: folded the same).
+    const rows = Array.from({ length: 10_000 }, (_, i) => ({ question: i % 999 === 5 ? `Q${i} Ünïcode` : `Q${i} plain`, response: `a${i}` }));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'first.jsonl'));
+    const all = rows.map((r) => r.question);
+    const pieces = async (from: number) => {
+      const out: Array<{ first: number; n: number; text: string; lens: number[] }> = [];
+      for await (const p of (await openQuestions(meta, undefined, from))!) {
+        expect(p.text).toBe(p.questions.join(''));
+        expect(Array.from(p.lens)).toEqual(p.questions.map((q) => q.length));
+        expect(p.questions).toEqual(all.slice(p.first, p.first + p.questions.length));
+        out.push({ first: p.first, n: p.questions.length, text: p.text, lens: Array.from(p.lens) });
+      }
+      return out;
+    };
+    const whole = await pieces(0);
+    expect(whole[0]).toMatchObject({ first: 0, n: FIRST_QUESTIONS });
+    expect(whole.reduce((s, p) => s + p.n, 0)).toBe(10_000);
+    for (const from of [1, FIRST_QUESTIONS, 5000, 9999]) {
+      const got = await pieces(from);
+      expect(got[0]).toMatchObject({ first: from, n: Math.min(FIRST_QUESTIONS, 10_000 - from) });
+      expect(got.reduce((s, p) => s + p.n, 0)).toBe(10_000 - from);
+    }
+    expect(await pieces(10_000)).toEqual([]);
+    await expect(openQuestions(meta, undefined, 10_001)).rejects.toThrow(/have no sample 10001/);
+    await expect(openQuestions(meta, undefined, -1)).rejects.toThrow(/have no sample -1/);
   });
 });

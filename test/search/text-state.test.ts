@@ -66,8 +66,8 @@ describe('text-state', () => {
     const view = t.qFold!.view();
     expect(view.starts.length).toBe(t.qNext + 1);
     expect(view.text).toBe(rows.slice(0, t.qNext).map((r) => r.question.toLowerCase()).join(''));
-    // A sample inside a part is no place to go on from.
-    await expect(openQuestions(meta, undefined, t.qNext + 1)).rejects.toThrow(/no part of the stored questions begins at sample/);
+    // Past the last sample is no place to go on from.
+    await expect(openQuestions(meta, undefined, t.n + 1)).rejects.toThrow(/have no sample/);
     const firsts: number[] = [];
     await readQuestions(t, meta, (await openQuestions(meta, undefined, t.qNext))!, () => true, never, (first) => firsts.push(first));
     expect(firsts[0]).toBeGreaterThan(0);
