@@ -63,8 +63,13 @@ export interface ResumePoint {
    * starts at byte `at` and is line `line` of the file. A resume of the same File reads on from
    * `bytes` on every core with that line carried in; without it (a run read in line, datasets
    * stored before it existed) a resume parses the file from its start again, skipping `fileRows`.
+   *
+   * A gzipped JSONL File read on every core (src/ingest/stream-pieces.ts) counts in decompressed
+   * bytes here: the batch's last piece ended at decompressed byte `decoded` (`bytes` is then only
+   * the compressed prefix read by then) and `at` is decompressed too. Its resume decompresses the
+   * file from the start, parses nothing before `decoded`, and reads on from there on every core.
    */
-  carry?: { at: number; line: number };
+  carry?: { at: number; line: number; decoded?: number };
 }
 
 export interface DatasetMeta {

@@ -45,9 +45,10 @@ export interface PieceDone {
   decoder?: PieceResult['decoder'];
   /**
    * JSONL: the line carried past this piece (no row holds it yet): it starts at byte `at` and is
-   * line `line` of the file. What a resume needs to read on from `end` (ResumePoint.carry).
+   * line `line` of the file. What a resume needs to read on from `end` (ResumePoint.carry; a
+   * gzipped file's reader adds `decoded`, this piece's end, since its `end` is not a file byte).
    */
-  carry?: { at: number; line: number };
+  carry?: { at: number; line: number; decoded?: number };
 }
 
 export interface ParallelOptions extends PieceSettings {

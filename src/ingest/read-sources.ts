@@ -45,12 +45,14 @@ export interface SourceRead {
 
 /**
  * The parallel read's resume point (ResumePoint.carry) when it fits a file of `size` bytes, or
- * undefined (none, or not numbers that fit: the resume then reads in line from the start).
+ * undefined (none, or not numbers that fit: the resume then reads in line from the start). A
+ * gzipped file's (`gzip`) counts decompressed bytes (`decoded`); a plain file's has none.
  */
-export function resumeCarry(r: ResumePoint, size: number | undefined): ResumePoint['carry'] {
+export function resumeCarry(r: ResumePoint, size: number | undefined, gzip = false): ResumePoint['carry'] {
   const c = r.carry;
-  if (!c || !Number.isInteger(c.at) || !Number.isInteger(c.line) || c.line < 1) return undefined;
-  if (c.at < 0 || c.at > r.bytes || (size !== undefined && r.bytes > size)) return undefined;
+  if (!c || !Number.isInteger(c.at) || !Number.isInteger(c.line) || c.line < 1 || c.at < 0) return undefined;
+  if (gzip) return Number.isInteger(c.decoded) && c.at <= c.decoded! ? c : undefined;
+  if (c.decoded !== undefined || c.at > r.bytes || (size !== undefined && r.bytes > size)) return undefined;
   return c;
 }
 
@@ -59,15 +61,16 @@ export function resumeCarry(r: ResumePoint, size: number | undefined): ResumePoi
  * resume of it whose last commit came from that read (`carried`), or one that stored nothing yet.
  * After a commit of the read in line, a resume parses the file from its start again, in line,
  * skipping the rows stored. A gzipped JSONL File is decompressed in the ingest worker and parsed
- * on every core; its resume reads in line from the start (a gzip stream cannot be entered in the
- * middle). `parallel: false` (tests) reads everything but Parquet's row groups in line.
+ * on every core, and so is its resume from a commit of that read (`carried`: it decompresses the
+ * file from the start again, since a gzip stream cannot be entered in the middle, but parses only
+ * what follows the commit). `parallel: false` (tests) reads everything but Parquet's row groups in line.
  */
 export function chooseRead(meta: DatasetMeta, source: OpenedSource, opts: IngestOptions, resumed: boolean, carried: boolean): ReadKind {
   if (meta.format === 'parquet') return 'parquet';
   const fromStart = meta.resume.bytes === 0 && meta.resume.fileRows === 0;
   const textFile = !!source.blob && meta.format === 'jsonl' && !meta.encoding && opts.parallel !== false;
   if (textFile && !meta.compressed && (!resumed || fromStart || carried)) return 'jsonl-pieces';
-  if (textFile && meta.compressed === 'gzip' && !resumed) return 'gzip-pieces';
+  if (textFile && meta.compressed === 'gzip' && (!resumed || fromStart || carried)) return 'gzip-pieces';
   return 'inline';
 }
 
@@ -114,15 +117,22 @@ export async function readJsonlPieces({ run, source, ropts, opts, spawned }: Sou
   run.addLast(last);
 }
 
-/** Gzipped JSONL from a File: decompressed here, parsed and mapped on every core (stream-pieces.ts); a hash worker hashes the File. */
-export async function readGzipPieces({ run, source, ropts, opts, spawned }: SourceRead): Promise<void> {
+/**
+ * Gzipped JSONL from a File: decompressed here, parsed and mapped on every core (stream-pieces.ts);
+ * a hash worker hashes the File. `carried`: a resume's point (ResumePoint.carry, in decompressed
+ * bytes): the bytes before it are decompressed again but not parsed.
+ */
+export async function readGzipPieces({ run, source, ropts, opts, spawned }: SourceRead, carried?: NonNullable<ResumePoint['carry']>): Promise<void> {
   const blob = source.blob!;
   // The raw bytes read so far: progress and the resume point.
   let raw = 0;
   const counted = blob.stream().pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform(c, k) { raw += c.length; k.enqueue(c); } }));
   if (!run.builder) run.detectFrom((await streamHeadRecords(decompressed(blob.stream(), ropts), ropts, DETECT_RECORDS, BATCH_CHARS)).map((r) => r.value));
   const pieces = new StreamPieces(decompressed(counted, ropts), opts.pieceBytes ?? PIECE_BYTES, ropts.file, ropts.signal);
-  const last = await readStreamParallel(pieces, { ...ropts, mapping: run.meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, textStore: run.meta.id, spawned }, (p) => run.takePiece({ ...p, carry: undefined }, raw));
+  const resume = carried && { at: carried.at, decoded: carried.decoded!, line: carried.line, row: run.meta.resume.fileRows };
+  // A commit's carry is in decompressed bytes, and says where its piece ended (see ResumePoint.carry).
+  const last = await readStreamParallel(pieces, { ...ropts, mapping: run.meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, textStore: run.meta.id, spawned }, (p) => run.takePiece({ ...p, carry: p.carry && { ...p.carry, decoded: p.end } }, raw), resume);
+  run.carry = undefined; // the last line's rows are not a piece's (see readJsonlPieces)
   run.addLast(last);
   if (last.damaged) throw new TruncatedInput(last.damaged);
 }

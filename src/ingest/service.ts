@@ -111,7 +111,10 @@ export class IngestService {
     /** A resumed File's hash state after its checked prefix (SameFile.state in identity.ts). */
     prefixState?: Uint8Array,
   ): Promise<IngestResult> {
-    const carried = resumed && prefixState ? resumeCarry(meta.resume, source.size) : undefined;
+    // A plain file reads on from its resume point with the hash state of the prefix checked; a
+    // gzipped one is hashed again whole by a hash worker.
+    const gzip = meta.compressed === 'gzip';
+    const carried = resumed && (prefixState || gzip) ? resumeCarry(meta.resume, source.size, gzip) : undefined;
     const kind = chooseRead(meta, source, opts, resumed, !!carried);
     // Plain JSONL pieces come back in file order and are hashed by the run, so the file is read
     // once (a hash worker reading it again cost ~3 s of the two cores' time per 265 MB:
@@ -138,7 +141,7 @@ export class IngestService {
       try {
         if (kind === 'parquet') await readParquet(read);
         else if (kind === 'jsonl-pieces') await readJsonlPieces(read, carried && prefixState ? { carried, prefixState } : undefined);
-        else if (kind === 'gzip-pieces') await readGzipPieces(read);
+        else if (kind === 'gzip-pieces') await readGzipPieces(read, carried);
         else await readInline(read);
       } catch (err) {
         if (!(err instanceof TruncatedInput)) throw err;

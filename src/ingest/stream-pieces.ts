@@ -44,38 +44,67 @@ export class StreamPieces {
     this.reader.cancel().catch(() => {});
   }
 
+  /** The next bytes of the stream (what a piece left over first); undefined at its end, or at gzip damage (`damaged` set). */
+  private async nextChunk(): Promise<Uint8Array | undefined> {
+    const left = this.leftover;
+    if (left) {
+      this.leftover = undefined;
+      return left;
+    }
+    if (this.ended) return undefined;
+    if (this.signal.aborted) throw this.signal.reason;
+    let r: ReadableStreamReadResult<Uint8Array>;
+    try {
+      r = await this.reader.read();
+    } catch (err) {
+      if (this.signal.aborted) throw this.signal.reason;
+      if (!isGzipDamage(err)) throw err;
+      this.ended = true;
+      this.damaged = truncatedGzip(this.file, this.decoded);
+      return undefined;
+    }
+    if (r.done) {
+      this.ended = true;
+      return undefined;
+    }
+    this.decoded += r.value.length;
+    return r.value;
+  }
+
   private async read(): Promise<Uint8Array | undefined> {
     const out = new Uint8Array(this.step);
     let len = 0;
     while (len < this.step) {
-      let chunk = this.leftover;
-      this.leftover = undefined;
-      if (!chunk) {
-        if (this.ended) break;
-        if (this.signal.aborted) throw this.signal.reason;
-        let r: ReadableStreamReadResult<Uint8Array>;
-        try {
-          r = await this.reader.read();
-        } catch (err) {
-          if (this.signal.aborted) throw this.signal.reason;
-          if (!isGzipDamage(err)) throw err;
-          this.ended = true;
-          this.damaged = truncatedGzip(this.file, this.decoded);
-          break;
-        }
-        if (r.done) {
-          this.ended = true;
-          break;
-        }
-        chunk = r.value;
-        this.decoded += chunk.length;
-      }
+      const chunk = await this.nextChunk();
+      if (!chunk) break;
       const take = Math.min(chunk.length, this.step - len);
       out.set(chunk.subarray(0, take), len);
       len += take;
       if (take < chunk.length) this.leftover = chunk.subarray(take);
     }
     return len === 0 ? undefined : len === this.step ? out : out.slice(0, len);
+  }
+
+  /**
+   * A resume (ResumePoint.carry of a gzip read): drop the bytes before `at`, hand those from `at`
+   * up to `to` to `carried` in order (the line begun before `to`), and start the pieces at `to`.
+   * Only before the first piece. Rejects when the stream ends or is damaged before `to`: the
+   * stored rows then came from other bytes.
+   */
+  async seek(at: number, to: number, carried: (bytes: Uint8Array) => void): Promise<void> {
+    if (this.pos !== 0 || !(at >= 0 && at <= to)) throw new RangeError(`${this.file}: cannot read on from decompressed byte ${to} (line from ${at})`);
+    let pos = 0;
+    while (pos < to) {
+      let c = await this.nextChunk();
+      if (!c) throw new Error(`${this.file}: its decompressed bytes end at ${pos.toLocaleString('en-US')}, before byte ${to.toLocaleString('en-US')} where the stored rows end`);
+      if (pos + c.length > to) {
+        this.leftover = c.subarray(to - pos);
+        c = c.subarray(0, to - pos);
+      }
+      if (pos + c.length > at) carried(c.subarray(Math.max(0, at - pos)));
+      pos += c.length;
+    }
+    this.pos = to;
   }
 }
 
@@ -84,10 +113,28 @@ export class StreamPieces {
  * per piece in order; resolves with the last line's output and, when the gzip data was damaged,
  * the notice (the rows before were all delivered, as the sequential reader delivers them).
  */
-export async function readStreamParallel(pieces: StreamPieces, opts: ParallelOptions, onPiece: (p: PieceDone) => Promise<void>): Promise<ParseOutput & { damaged?: CoreIssue }> {
-  const carry = createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes, startLine: 1, startRow: 0, fileStart: true });
+export async function readStreamParallel(
+  pieces: StreamPieces,
+  opts: ParallelOptions,
+  onPiece: (p: PieceDone) => Promise<void>,
+  /**
+   * Read on from decompressed byte `decoded` (an earlier run's commit, ResumePoint.carry), with
+   * the line begun at byte `at` carried in: it is line `line`, and `row` rows come before it.
+   */
+  resume?: { at: number; decoded: number; line: number; row: number },
+): Promise<ParseOutput & { damaged?: CoreIssue }> {
+  const at = resume?.at ?? 0;
+  const carry = createJsonlByteParser({ file: opts.file, maxRecordBytes: opts.maxRecordBytes, startLine: resume?.line ?? 1, startRow: resume?.row ?? 0, fileStart: at === 0 });
   try {
-    const last = await parsePieces(pieces.next, opts, { carry, row: 0, carryAt: 0 }, onPiece);
+    if (resume) {
+      await pieces.seek(at, resume.decoded, (b) => {
+        // One line's start holds no \n: nothing comes out and the line number stays; else the
+        // resume point does not fit these bytes, and no row may be dropped or stored twice.
+        const out = carry.push(b);
+        if (out.records.length || out.errors.length || carry.line !== resume.line) throw new Error(`resume of ${opts.file}: the line carried from decompressed byte ${at} ends before byte ${resume.decoded}`);
+      });
+    }
+    const last = await parsePieces(pieces.next, opts, { carry, row: resume?.row ?? 0, carryAt: at }, onPiece);
     return pieces.damaged ? { ...last, damaged: pieces.damaged } : last;
   } finally {
     pieces.cancel();

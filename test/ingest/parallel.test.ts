@@ -183,6 +183,71 @@ describe('parallel JSONL ingest', () => {
     }
   });
 
+  it('resumes a stopped gzip read from its last commit, on every core, to the sequential result (several members too)', async () => {
+    const plain = hostile();
+    const half = plain.indexOf(10, 900) + 20;
+    for (const [name, bytes] of [['hostile.jsonl.gz', gzipSync(plain)], ['cat.jsonl.gz', cat(gzipSync(plain.subarray(0, half)), gzipSync(plain.subarray(half)))]] as const) {
+      const opts: IngestOptions = { maxRecordBytes: 1_000, batchChars: 1 };
+      const seq = await run(bytes, name, { ...opts, parallel: false });
+      const file = new File([bytes as Uint8Array<ArrayBuffer>], name);
+      for (const p of [7, 64, 333]) {
+        const ingest = async (failAt: number, resumeId?: string) => {
+          Object.assign(writes, { calls: 0, failAt });
+          try {
+            const r = await new IngestService().ingest({ kind: 'file', file }, () => {}, resumeId, { ...opts, parallel: true, pieceBytes: p });
+            expect(r.fatal).toBeUndefined();
+            return { meta: r.meta };
+          } finally {
+            writes.failAt = 0;
+          }
+        };
+        for (const failAt of [2, 4, 9]) {
+          const what = `${name}, pieces of ${p}, stopped at commit ${failAt}`;
+          const { meta: m1 } = await ingest(failAt);
+          expect(m1.status, what).toBe('incomplete');
+          expect(m1.resume.carry?.decoded, what).toBeGreaterThan(0);
+          // Stopped again while resumed: its commits carry a point too, which only the read on
+          // every core makes (the read in line has none).
+          const { meta: m2 } = await ingest(2, m1.id);
+          expect(m2.status, what).toBe('incomplete');
+          expect(m2.resume.fileRows, what).toBeGreaterThan(m1.resume.fileRows);
+          expect(m2.resume.carry!.decoded, what).toBeGreaterThan(m1.resume.carry!.decoded!);
+          const { meta: m3 } = await ingest(0, m1.id);
+          expect(m3.status, what).toBe('complete');
+          expect(byRow(m3.errors), what).toEqual(byRow(seq.meta.errors));
+          expect(m3.errorCount, what).toBe(seq.meta.errorCount);
+          expect({ ...m3.resume, chunks: 0, parts: 0 }, what).toEqual({ ...seq.meta.resume, chunks: 0, parts: 0 });
+          expect(m3.fingerprint, what).toBe(seq.meta.fingerprint);
+          expect(await allSamples(m3), what).toEqual(seq.samples);
+          expect(await allRecords(m3), what).toEqual(seq.records);
+        }
+      }
+    }
+  });
+
+  it('refuses a gzip resume point that does not fit the decompressed bytes, storing nothing twice', async () => {
+    const bytes = gzipSync(hostile());
+    const file = new File([bytes as Uint8Array<ArrayBuffer>], 'moved.jsonl.gz');
+    Object.assign(writes, { calls: 0, failAt: 3 });
+    const r1 = await new IngestService().ingest({ kind: 'file', file }, () => {}, undefined, { maxRecordBytes: 1_000, batchChars: 1, pieceBytes: 64 });
+    writes.failAt = 0;
+    const m1 = r1.meta;
+    expect(m1.resume.carry?.decoded).toBeGreaterThan(0);
+    // The stored point moved: past the end of the decompressed bytes, or its line start moved
+    // back over a line's end. Each run stops with a message naming it, and stores nothing more.
+    const { putDataset } = await import('../../src/db/datasets');
+    const resume = async (carry: { at: number; line: number; decoded?: number }) => {
+      await putDataset({ ...m1, resume: { ...m1.resume, carry } });
+      const r = await new IngestService().ingest({ kind: 'file', file }, () => {}, m1.id, { maxRecordBytes: 1_000, batchChars: 1, pieceBytes: 64 });
+      expect(r.meta.status).toBe('incomplete');
+      expect(r.meta.resume.records).toBe(m1.resume.records);
+      return r.meta.notices.map((n) => n.message).join(' ');
+    };
+    const c = m1.resume.carry!;
+    expect(await resume({ ...c, at: 1 << 30, decoded: 1 << 30 })).toMatch(/decompressed bytes end at [\d,]+, before byte 1,073,741,824 where the stored rows end/);
+    expect(await resume({ ...c, at: 0 })).toMatch(/the line carried from decompressed byte 0 ends before byte \d+/);
+  });
+
   it('rebases a piece issue: "line 1" never matches the lead of "line 12"', () => {
     const i = rebaseIssue({ code: 'bad-json', message: 'f line 12: not valid JSON (line 1)', where: { file: 'f', line: 12, row: 3 } }, 'f', 100, 50);
     expect(i).toEqual({ code: 'bad-json', message: 'f line 112: not valid JSON (line 1)', where: { file: 'f', line: 112, row: 53 } });

@@ -25,9 +25,10 @@ describe('chooseRead', () => {
     expect(chooseRead(meta(), file, { parallel: false }, false, false)).toBe('inline');
   });
 
-  it('decompresses gzip JSONL for the parse workers on a first run only (a gzip stream cannot be entered in the middle)', () => {
+  it('decompresses gzip JSONL for the parse workers, a resume too when its last commit came from them', () => {
     expect(chooseRead(meta({ compressed: 'gzip' }), file, {}, false, false)).toBe('gzip-pieces');
-    expect(chooseRead(meta({ compressed: 'gzip' }), file, {}, true, false)).toBe('inline');
+    expect(chooseRead(meta({ compressed: 'gzip', resume: point({ bytes: 100, fileRows: 4 }) }), file, {}, true, true)).toBe('gzip-pieces');
+    expect(chooseRead(meta({ compressed: 'gzip', resume: point({ bytes: 100, fileRows: 4 }) }), file, {}, true, false)).toBe('inline');
     expect(chooseRead(meta({ compressed: 'gzip' }), url, {}, false, false)).toBe('inline');
   });
 
@@ -51,5 +52,15 @@ describe('resumeCarry', () => {
     expect(resumeCarry(point({ bytes: 100, carry: { at: 90, line: 0 } }), 1000)).toBeUndefined();
     expect(resumeCarry(point({ bytes: 100, carry: { at: 90.5, line: 7 } }), 1000)).toBeUndefined();
     expect(resumeCarry(point({ bytes: 2000, carry: { at: 90, line: 7 } }), 1000)).toBeUndefined();
+    // A gzip read's point on a plain file.
+    expect(resumeCarry(point({ bytes: 100, carry: { at: 90, line: 7, decoded: 95 } }), 1000)).toBeUndefined();
+  });
+
+  it('takes a gzip read\'s point in decompressed bytes, past the compressed ones read (`bytes`) and the file size', () => {
+    const carry = { at: 5000, line: 7, decoded: 6000 };
+    expect(resumeCarry(point({ bytes: 100, carry }), 1000, true)).toEqual(carry);
+    expect(resumeCarry(point({ bytes: 100, carry: { at: 90, line: 7 } }), 1000, true)).toBeUndefined();
+    expect(resumeCarry(point({ bytes: 100, carry: { at: 6001, line: 7, decoded: 6000 } }), 1000, true)).toBeUndefined();
+    expect(resumeCarry(point({ bytes: 100, carry: { at: 50, line: 7, decoded: 60.5 } }), 1000, true)).toBeUndefined();
   });
 });
