@@ -167,6 +167,11 @@ export interface PieceSpec {
   fileEnd: boolean;
   /** Its worker may be sent another piece (see PieceParser.parse); when unsure, true. */
   more: boolean;
+  /**
+   * Bytes given as bytes (not a Blob slice): takes their buffer back once the piece is parsed
+   * and taken, for a later piece (a fresh 8 MB buffer per piece costs a page fault per 4 KB).
+   */
+  giveBack?: (buf: ArrayBuffer) => void;
 }
 
 /** The pieces of one read, in order: undefined after the last. */
@@ -237,7 +242,7 @@ export async function parsePieces(
   const NL = new Uint8Array([10]);
   let { carry, row, carryAt } = start;
   const pool = await openPool(n, settings, undefined, opts.spawned);
-  const queue: { start: number; end: number; worker: number; recycle: boolean; result: Promise<PieceResult> }[] = [];
+  const queue: { start: number; end: number; worker: number; recycle: boolean; giveBack?: (buf: ArrayBuffer) => void; result: Promise<PieceResult> }[] = [];
   let exhausted = false;
   const fill = async () => {
     while (queue.length < 2 * n && !exhausted) {
@@ -248,7 +253,7 @@ export async function parsePieces(
       }
       const { worker, result } = pool.parse(p.src, p.start === 0, p.fileEnd, p.more);
       result.catch(() => {}); // awaited in order below; a later piece's failure must not go unhandled first
-      queue.push({ start: p.start, end: p.end, worker, recycle: p.src instanceof Blob, result });
+      queue.push({ start: p.start, end: p.end, worker, recycle: p.src instanceof Blob, giveBack: p.giveBack, result });
     }
   };
   try {
@@ -264,6 +269,7 @@ export async function parsePieces(
         opts.onBytes?.(r.bytes);
         // Hashed: a read buffer goes back to its worker for a later piece (fresh memory costs page faults).
         if (q.recycle) pool.recycle(q.worker, r.bytes.buffer as ArrayBuffer);
+        else q.giveBack?.(r.bytes.buffer as ArrayBuffer);
       }
       await fill();
       let stitched = carry.push(r.head);

@@ -9,6 +9,9 @@ import type { CoreIssue, ParseOutput, RawRecord } from '../core/types';
 import { isGzipDamage, truncatedGzip } from './gunzip';
 import { parsePieces, type NextPiece, type ParallelOptions, type PieceDone, type PieceSpec } from './parallel';
 
+/** Piece buffers a StreamPieces keeps for reuse: up to 2 pieces per parse worker are in flight, 4 workers at most. */
+const SPARE = 4;
+
 /**
  * Pieces of `step` bytes cut from a stream of decompressed bytes (the last may be shorter). A
  * stream that fails with gzip damage ends the pieces there (`damaged` is then set); any other
@@ -34,9 +37,18 @@ export class StreamPieces {
   readonly next: NextPiece = async () => {
     const cur = await this.read();
     if (!cur) return undefined;
-    const p: PieceSpec = { start: this.pos, end: this.pos + cur.length, src: cur, fileEnd: false, more: true };
+    const p: PieceSpec = { start: this.pos, end: this.pos + cur.length, src: cur, fileEnd: false, more: true, giveBack: this.giveBack };
     this.pos = p.end;
     return p;
+  };
+
+  /**
+   * Buffers of pieces parsed and taken (PieceSpec.giveBack), filled again by the next pieces: a
+   * fresh 8 MB buffer per piece costs a page fault per 4 KB on first touch. At most SPARE kept.
+   */
+  private readonly spare: ArrayBuffer[] = [];
+  private readonly giveBack = (buf: ArrayBuffer): void => {
+    if (this.spare.length < SPARE && buf.byteLength === this.step && !(buf as { detached?: boolean }).detached) this.spare.push(buf);
   };
 
   /** Let go of the stream (after Cancel or a failure). */
@@ -72,7 +84,8 @@ export class StreamPieces {
   }
 
   private async read(): Promise<Uint8Array | undefined> {
-    const out = new Uint8Array(this.step);
+    const spare = this.spare.pop();
+    const out = spare ? new Uint8Array(spare) : new Uint8Array(this.step);
     let len = 0;
     while (len < this.step) {
       const chunk = await this.nextChunk();

@@ -35,6 +35,36 @@ describe('StreamPieces', () => {
     expect(cut.damaged).toMatchObject({ code: 'truncated-gzip', where: { file: 'f.jsonl.gz', byte: 5 } });
   });
 
+  it('fills a buffer given back (PieceSpec.giveBack) for a later piece, never one of another size', async () => {
+    const bytes = enc.encode('0123456789abcdefghijklmnopqrstuvwxyz'); // 36 bytes: pieces of 8, 8, 8, 8, 4
+    const pieces = new StreamPieces(streamOf([bytes]).stream, 8, 'f.jsonl.gz', new AbortController().signal);
+    const a = (await pieces.next())!;
+    const b = (await pieces.next())!;
+    const bufA = (a.src as Uint8Array).buffer;
+    expect((b.src as Uint8Array).buffer).not.toBe(bufA);
+    a.giveBack!(bufA as ArrayBuffer);
+    b.giveBack!(new ArrayBuffer(5)); // not a piece's size: not kept
+    const c = (await pieces.next())!;
+    expect((c.src as Uint8Array).buffer).toBe(bufA);
+    expect(new TextDecoder().decode(c.src as Uint8Array)).toBe('ghijklmn');
+    const d = (await pieces.next())!;
+    expect((d.src as Uint8Array).buffer).not.toBe(bufA);
+    expect(new TextDecoder().decode(d.src as Uint8Array)).toBe('opqrstuv');
+    expect(new TextDecoder().decode((await pieces.next())!.src as Uint8Array)).toBe('wxyz');
+  });
+
+  it('seeks a resume point: drops what comes before the carried line, hands the line over, pieces from there', async () => {
+    const bytes = enc.encode('0123456789abcdefghij');
+    const pieces = new StreamPieces(streamOf([bytes.subarray(0, 3), bytes.subarray(3, 10), bytes.subarray(10)]).stream, 8, 'f.jsonl.gz', new AbortController().signal);
+    const carried: string[] = [];
+    await pieces.seek(5, 12, (b) => carried.push(new TextDecoder().decode(b)));
+    expect(carried.join('')).toBe('56789ab');
+    const p = (await pieces.next())!;
+    expect([p.start, p.end, new TextDecoder().decode(p.src as Uint8Array)]).toEqual([12, 20, 'cdefghij']);
+    const short = new StreamPieces(streamOf([bytes]).stream, 8, 'f.jsonl.gz', new AbortController().signal);
+    await expect(short.seek(0, 21, () => {})).rejects.toThrow(/decompressed bytes end at 20, before byte 21/);
+  });
+
   it('rejects on another failure, and on Cancel', async () => {
     const other = new StreamPieces(streamOf([], new RangeError('boom')).stream, 8, 'f', new AbortController().signal);
     await expect(other.next()).rejects.toThrow('boom');
