@@ -1,5 +1,5 @@
 import { normalizeMeta } from './normalize';
-import { chunkBytes, deleteText, hasPrivateFiles, pruneText, retryRemove } from './text-store';
+import { chunkBytes, deleteText, hasPrivateFiles, ofRun, pruneText, retryRemove } from './text-store';
 import { openDb, type ChunkRecord, type ColumnPart, type DatasetMeta, type DB } from './schema';
 
 /**
@@ -164,30 +164,29 @@ export async function pruneUncommitted(id: string, db?: DB): Promise<string[]> {
 /**
  * After an ingest run of dataset `id` ends: pruneUncommitted now, then `tries` more times `waitMs`
  * apart in the background (the caller does not wait for those):
- * - a run that stopped (`complete` false): only the names it could not remove yet, which its
- *   terminated parse workers still held. The folder is not listed again: a resume may be writing
- *   new files into it by then.
- * - a complete dataset: the whole folder again. No run writes to it any more, and a file whose
- *   creation was under way in a terminated worker (an OPFS create that had not answered) can land
- *   after the first look.
+ * - a run that stopped (`complete` false): the names it could not remove yet, which its terminated
+ *   parse workers still held, and, when the run's tag is given (`run`, see runTag), any file of
+ *   that run that lands meanwhile (an OPFS create that had not answered when its worker was
+ *   terminated). Never another file: a resume may be writing new files into the folder by then.
+ * - a complete dataset: the whole folder again. No run writes to it any more.
  * `removeLater` resolves with the names left after the tries (normally none). Never rejects.
  */
-export async function pruneAfterRun(id: string, complete: boolean, tries = 10, waitMs = 200, db?: DB): Promise<{ removeLater: Promise<string[]> }> {
+export async function pruneAfterRun(id: string, complete: boolean, tries = 10, waitMs = 200, db?: DB, run?: string): Promise<{ removeLater: Promise<string[]> }> {
   if (!hasPrivateFiles()) return { removeLater: Promise.resolve([]) }; // Node: chunks are Blobs
   try {
     db ??= await openDb();
     const keep = await committedFiles(id, db);
     const left = await pruneText(id, keep);
-    const later = complete
-      ? (async () => {
-          let l = left;
-          for (let t = 0; t < tries; t++) {
-            await new Promise((r) => setTimeout(r, waitMs));
-            l = await pruneText(id, keep);
-          }
-          return l;
-        })()
-      : retryRemove(id, left, tries, waitMs);
+    const again = (only?: (name: string) => boolean) => (async () => {
+      let l = left;
+      for (let t = 0; t < tries; t++) {
+        await new Promise((r) => setTimeout(r, waitMs));
+        l = await pruneText(id, keep, only);
+      }
+      return l;
+    })();
+    const held = new Set(left);
+    const later = complete ? again() : run ? again((name) => held.has(name) || ofRun(name, run)) : retryRemove(id, left, tries, waitMs);
     return { removeLater: later.catch(() => left) };
   } catch {
     return { removeLater: Promise.resolve([]) };

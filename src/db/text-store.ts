@@ -86,8 +86,11 @@ export class TextFileWriter {
   private closed = false;
   private constructor(private readonly dir: FileSystemDirectoryHandle, private readonly name: string, private readonly h: SyncHandle) {}
 
-  /** Create the file (a fresh random name: two pieces never share one). Worker only. */
-  static async create(ds: string): Promise<TextFileWriter> {
+  /**
+   * Create the file (a fresh random name: two pieces never share one), its name led by `run`
+   * (the ingest run's tag, see runFiles) when given. Worker only.
+   */
+  static async create(ds: string, run?: string): Promise<TextFileWriter> {
     let dir = writeFolders.get(ds);
     if (!dir) {
       dir = datasetFolder(ds, true);
@@ -95,7 +98,7 @@ export class TextFileWriter {
       writeFolders.set(ds, dir);
     }
     const d = await dir;
-    const name = `${Date.now().toString(36)}-${crypto.randomUUID()}`;
+    const name = `${run ? `${run}-` : ''}${Date.now().toString(36)}-${crypto.randomUUID()}`;
     const fh = await d.getFileHandle(name, { create: true });
     const h = (await (fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle());
     h.truncate(0);
@@ -114,9 +117,9 @@ export class TextFileWriter {
    * second is long, since giving up costs the rest of the ingest its speed. A create that answers
    * late is closed and its empty file removed.
    */
-  static async createOrGiveUp(ds: string): Promise<TextFileWriter | undefined> {
+  static async createOrGiveUp(ds: string, run?: string): Promise<TextFileWriter | undefined> {
     for (let attempt = 0; attempt < 2 && !createStalled; attempt++) {
-      const made = TextFileWriter.create(ds);
+      const made = TextFileWriter.create(ds, run);
       // A create that fails (OPFS refused by a policy or a sandbox) is answered: Blobs for this piece.
       const got = await within(made.catch(() => undefined), attempt ? TextFileWriter.RETRY_STALL_MS : TextFileWriter.CREATE_STALL_MS);
       if (got !== LATE) return got;
@@ -231,8 +234,9 @@ export async function deleteText(ds: string): Promise<void> {
  * wrote before a cancel or a crash, past the last committed batch (resume truncates to it).
  * Resolves with the names it could not remove (none where there is no store): a file still held
  * by a worker being terminated refuses removal until the worker lets go of it (see retryRemove).
+ * `only`: of the names not kept, those to remove (default: all).
  */
-export async function pruneText(ds: string, keep: Iterable<string>): Promise<string[]> {
+export async function pruneText(ds: string, keep: Iterable<string>, only: (name: string) => boolean = () => true): Promise<string[]> {
   if (!hasPrivateFiles()) return [];
   let dir: FileSystemDirectoryHandle;
   try {
@@ -243,11 +247,25 @@ export async function pruneText(ds: string, keep: Iterable<string>): Promise<str
   const kept = new Set(keep);
   const names: string[] = [];
   try {
-    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!kept.has(name)) names.push(name);
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!kept.has(name) && only(name)) names.push(name);
   } catch {
     return []; // cleanup only: a resume must not fail on it
   }
   return removeNames(ds, dir, names);
+}
+
+/**
+ * A tag for one ingest run's text-store files (the lead of their names, see TextFileWriter.create):
+ * after the run stops, its files past the last commit can be told from a resume's, which may be
+ * writing into the same folder by then.
+ */
+export function runTag(): string {
+  return `r${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Whether `name` is a file of the run tagged `tag` (runTag). */
+export function ofRun(name: string, tag: string): boolean {
+  return name.startsWith(`${tag}-`);
 }
 
 /**

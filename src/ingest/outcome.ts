@@ -26,12 +26,14 @@ export async function stopRun(
   signal: AbortSignal,
   emit: () => void,
   settleBatches: () => Promise<void>,
+  /** The run's tag (IngestRun.tag): its files that land after the stop are removed too. */
+  run?: string,
 ): Promise<IngestResult> {
   const file = meta.name;
   if (err instanceof NotSameFile) {
     await settleBatches();
     await putDataset({ ...before, status: 'incomplete' }).catch(() => {});
-    await pruneAfterRun(meta.id, false);
+    await pruneAfterRun(meta.id, false, undefined, undefined, undefined, run);
     return { meta: undefined as never, fatal: err.issue };
   }
   if (err instanceof UnreadableInput && !resumed) {
@@ -55,7 +57,7 @@ export async function stopRun(
   await putDataset(meta).catch(() => {});
   // The text the parse workers wrote past the last commit (and the file each made ahead) is of no
   // use to anyone: removed now, not only by a resume or a delete, which may never come.
-  await pruneAfterRun(meta.id, false);
+  await pruneAfterRun(meta.id, false, undefined, undefined, undefined, run);
   emit();
   return { meta };
 }

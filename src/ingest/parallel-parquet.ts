@@ -43,7 +43,7 @@ export async function readParquetParallel(
   const metadata = await parquetFooter(blob, opts.file);
   const tasks = rowGroupTasks(metadata, opts);
   const n = parquetWorkers(tasks, opts.workers);
-  const pool = await openPool(n, { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore }, blob, opts.spawned);
+  const pool = await openPool(n, { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore, textRun: opts.textRun }, blob, opts.spawned);
   const queue: { t: RowGroupTask; result?: Promise<PieceResult> }[] = [];
   let next = 0;
   let done = 0;

@@ -238,7 +238,7 @@ export async function parsePieces(
   onPiece: (p: PieceDone) => Promise<void>,
 ): Promise<ParseOutput> {
   const n = defaultWorkers(opts.workers);
-  const settings: PieceSettings = { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore };
+  const settings: PieceSettings = { file: opts.file, mapping: opts.mapping, maxRecordBytes: opts.maxRecordBytes, textStore: opts.textStore, textRun: opts.textRun };
   const NL = new Uint8Array([10]);
   let { carry, row, carryAt } = start;
   const pool = await openPool(n, settings, undefined, opts.spawned);

@@ -21,6 +21,8 @@ export interface PieceSettings {
    * each piece's chunk bytes go to a file of it instead of into Blobs.
    */
   textStore?: string;
+  /** The ingest run's tag, leading the names of the files it writes (runTag in db/text-store.ts). */
+  textRun?: string;
 }
 
 /**
@@ -129,7 +131,7 @@ export class PieceParser {
     const s = this.settings!;
     // A store that cannot be opened (OPFS refused by a policy or a sandbox) leaves the Blob way.
     const c0 = performance.now();
-    const open = () => (s.textStore && textStoreWritable() ? TextFileWriter.createOrGiveUp(s.textStore) : Promise.resolve(undefined));
+    const open = () => (s.textStore && textStoreWritable() ? TextFileWriter.createOrGiveUp(s.textStore, s.textRun) : Promise.resolve(undefined));
     // Taken and replaced before any await: two builds (row groups) never share a file.
     const mine = this.ahead ?? open();
     // The next piece's file is created while this one is parsed: a create's round trips to the
@@ -159,7 +161,8 @@ export class PieceParser {
    * The ingest is over: close the file created ahead for a piece that never came (empty: it is
    * removed). A create still unanswered after 100 ms is not waited for: it is closed when it
    * answers. A worker terminated without this (a cancelled or failed ingest) leaves an empty file
-   * in the dataset's store: the ingest removes it as it stops (pruneAfterRun in db/datasets.ts).
+   * in the dataset's store: the ingest removes it as it stops, and for ~2 s after, by the run's
+   * tag in its name, should its creation land late (pruneAfterRun in db/datasets.ts).
    */
   async finish(): Promise<void> {
     const ahead = this.ahead;

@@ -84,7 +84,7 @@ export async function readParquet({ run, source, ropts, opts, spawned }: SourceR
   if (opts.parallel !== false) {
     // Row groups are decoded and mapped on every core (parallel-parquet.ts).
     if (!run.builder) run.detectFrom(await parquetHead(inner, ropts, DETECT_RECORDS, BATCH_CHARS));
-    await readParquetParallel(inner, { ...ropts, mapping: run.meta.mapping, workers: opts.parseWorkers, textStore: run.meta.id, spawned }, (p) => run.takePiece(p, scaled(p.end)));
+    await readParquetParallel(inner, { ...ropts, mapping: run.meta.mapping, workers: opts.parseWorkers, textStore: run.meta.id, textRun: run.tag, spawned }, (p) => run.takePiece(p, scaled(p.end)));
   } else
     await readParquetRecords(inner, ropts, run.sink, (n) => {
       run.bytes = scaled(n);
@@ -110,7 +110,7 @@ export async function readJsonlPieces({ run, source, ropts, opts, spawned }: Sou
     run.hashed = run.bytes = run.fromBytes = meta.resume.bytes;
     resumeFrom = { at: run.bytes, carry: blob.slice(resume.carried.at, run.bytes), line: resume.carried.line, row: meta.resume.fileRows };
   }
-  const last = await readJsonlParallel(blob, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, onBytes: run.hashPiece, textStore: meta.id, spawned, resumeFrom }, (p) => run.takePiece(p, p.end));
+  const last = await readJsonlParallel(blob, { ...ropts, mapping: meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, onBytes: run.hashPiece, textStore: meta.id, textRun: run.tag, spawned, resumeFrom }, (p) => run.takePiece(p, p.end));
   // The last line's rows are not a piece's: a commit of them carries nothing (a resume of it, if
   // marking the dataset complete failed, reads in line and skips every row).
   run.carry = undefined;
@@ -131,7 +131,7 @@ export async function readGzipPieces({ run, source, ropts, opts, spawned }: Sour
   const pieces = new StreamPieces(decompressed(counted, ropts), opts.pieceBytes ?? PIECE_BYTES, ropts.file, ropts.signal);
   const resume = carried && { at: carried.at, decoded: carried.decoded!, line: carried.line, row: run.meta.resume.fileRows };
   // A commit's carry is in decompressed bytes, and says where its piece ended (see ResumePoint.carry).
-  const last = await readStreamParallel(pieces, { ...ropts, mapping: run.meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, textStore: run.meta.id, spawned }, (p) => run.takePiece({ ...p, carry: p.carry && { ...p.carry, decoded: p.end } }, raw), resume);
+  const last = await readStreamParallel(pieces, { ...ropts, mapping: run.meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, textStore: run.meta.id, textRun: run.tag, spawned }, (p) => run.takePiece({ ...p, carry: p.carry && { ...p.carry, decoded: p.end } }, raw), resume);
   run.carry = undefined; // the last line's rows are not a piece's (see readJsonlPieces)
   run.addLast(last);
   if (last.damaged) throw new TruncatedInput(last.damaged);

@@ -5,6 +5,7 @@ import { detectMapping, type FieldMapping } from '../core/schema/mapping';
 import type { CoreIssue, RawRecord } from '../core/types';
 import { MAX_STORED_ERRORS, openDb, type ColumnPart, type DatasetMeta, type DB } from '../db/schema';
 import { writeBatch } from '../db/datasets';
+import { runTag } from '../db/text-store';
 import type { HashJob } from './hash';
 import { notSameFile } from './identity';
 import type { PieceDone } from './parallel';
@@ -31,6 +32,8 @@ export interface LastRows {
  * landed, which a stopped run falls back to.
  */
 export class IngestRun {
+  /** Leads the names of the text-store files this run's parse workers write (see runTag). */
+  readonly tag = runTag();
   /** Bytes of the source read (or, for a parallel read, handed back in file order) so far. */
   bytes = 0;
   /** Bytes a parallel resume did not read again (for this run's own average rate). */

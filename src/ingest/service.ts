@@ -169,7 +169,7 @@ export class IngestService {
         if (!run.builder && run.holding) run.detect();
         if (run.builder) await run.flush().catch(() => {});
         await run.inflight.catch(() => {});
-      });
+      }, run.tag);
     } finally {
       hashWorker?.stop();
       spawned?.forEach((w) => w.terminate()); // those the pool did not take

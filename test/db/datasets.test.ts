@@ -17,6 +17,7 @@ import {
   writeBatch,
 } from '../../src/db/datasets';
 import { closeDb, openDb, type ChunkRecord, type ColumnPart, type DatasetMeta, type DB } from '../../src/db/schema';
+import { runTag } from '../../src/db/text-store';
 
 let dbCount = 0;
 const open: DB[] = [];
@@ -211,6 +212,25 @@ describe('pruneAfterRun', () => {
     await expect(removeLater).resolves.toEqual([]);
     expect([...dir.files].sort()).toEqual(['p1', 'p2', 'p5']);
     expect([...other.files]).toEqual(['q1']);
+  });
+
+  it("removes a stopped run's file that lands late (its tag leads the name), never a resume's", async () => {
+    const root = fakeOpfs(vi.stubGlobal);
+    const dir = await root.getDirectoryHandle('ds-d1', { create: true });
+    const db = await freshDb();
+    const run = runTag();
+    const name = (tag: string, k: number) => `${tag}-x${k}`;
+    await writeBatch(meta('d1'), [{ ...chunk('d1', 0), data: undefined, loc: { file: name(run, 1), at: 0, len: 8 } }], [], db);
+    for (const k of [1, 2]) dir.files.add(name(run, k));
+    const { removeLater } = await pruneAfterRun('d1', false, 5, 5, db, run);
+    expect([...dir.files]).toEqual([name(run, 1)]);
+    // A create of the stopped run answers late; a resume (another tag) writes its own file.
+    const resume = runTag();
+    expect(resume).not.toBe(run);
+    dir.files.add(name(run, 3));
+    dir.files.add(name(resume, 1));
+    await expect(removeLater).resolves.toEqual([]);
+    expect([...dir.files].sort()).toEqual([name(run, 1), name(resume, 1)].sort());
   });
 
   it('looks at the whole folder again for a complete dataset: a file that lands late goes too', async () => {

@@ -373,12 +373,12 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
         const item = page.locator('[data-testid="dataset-item"][data-name="big.jsonl"]');
         await expect(item.getAttribute('data-status')).resolves.toBe('incomplete');
         // What the parse workers wrote past the last commit is removed as the ingest stops (some
-        // once the terminated workers let go of it): every file with text is a committed chunk's.
-        // (A file made ahead whose creation was under way can land after the cleanup looked: empty.)
+        // once the terminated workers let go of it, or once a create they had asked for lands:
+        // the run's files are looked for again for ~2 s): every file left is a committed chunk's.
         await expect.poll(async () => {
           const t = await storedText(page, 'big.jsonl');
           const used = new Set(t.chunks.map((c) => c.file).filter(Boolean));
-          return t.files.length > 0 && [...used].every((f) => t.files.includes(f!)) && t.files.every((f) => used.has(f) || t.sizes[f] === 0);
+          return t.files.length > 0 && [...used].every((f) => t.files.includes(f!)) && t.files.every((f) => used.has(f));
         }, { timeout: 5000, interval: 100 }).toBe(true);
         const cut = await storedText(page, 'big.jsonl');
         await item.getByTestId('resume-file').setInputFiles(big);
