@@ -134,8 +134,51 @@ describe('hostile files in the browser: every valid row lands, counts exact', ()
     }
   });
 
+  it('a dataset whose ingest lock another tab holds shows as loading, and as incomplete with Resume once that lock is let go, without a reload', async () => {
+    const ctx = await browser.newContext();
+    try {
+      const a = (await openApp(ctx)).page;
+      await load(a, write('held.jsonl', rows(50)));
+      // Its feature pass done first: nothing else then refreshes the other tab's list meanwhile.
+      await a.getByTestId('stage-measure').click();
+      await a.getByTestId('measure-done').waitFor({ timeout: 90_000 });
+      // Tab A stands for a tab whose ingest still runs (or one closing, its worker not yet gone):
+      // the dataset is marked loading and A holds its ingest lock.
+      const id = await a.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open('thinksift'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+        const store = () => db.transaction('datasets', 'readwrite').objectStore('datasets');
+        const ds = await new Promise<{ id: string; name: string; status: string }[]>((res) => { const r = store().getAll(); r.onsuccess = () => res(r.result); });
+        const d = ds.find((x) => x.name === 'held.jsonl')!;
+        await new Promise((res) => { const r = store().put({ ...d, status: 'ingesting' }); r.onsuccess = res; });
+        db.close();
+        let release: () => void = () => {};
+        const held = new Promise<void>((r) => (release = r));
+        await new Promise<void>((got) => void navigator.locks.request(`thinksift-ingest:${d.id}`, () => { got(); return held; }));
+        (window as unknown as { __release: () => void }).__release = release;
+        return d.id;
+      });
+      expect(id).toBeTruthy();
+      // Tab B opens (at the stage A left).
+      const b = await ctx.newPage();
+      const errors: string[] = [];
+      b.on('pageerror', (e) => errors.push(e.message));
+      await b.goto(baseUrl());
+      await b.getByTestId('stage-load').click(); // the list is on the Load stage
+      await item(b, 'held.jsonl').waitFor();
+      expect(await item(b, 'held.jsonl').getAttribute('data-status')).toBe('ingesting');
+      await a.evaluate(() => (window as unknown as { __release: () => void }).__release());
+      await b.waitForFunction(() => document.querySelector('[data-testid="dataset-item"][data-name="held.jsonl"]')?.getAttribute('data-status') === 'incomplete', undefined, { timeout: 5000 });
+      expect(await item(b, 'held.jsonl').getByTestId('resume-file').count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('a tab closed mid-ingest leaves a resumable dataset; a same-size other file is refused, the same file finishes exactly', async () => {
-    const N = 80_000;
+    // ~225 MB: its ingest outlasts the list's first look at the stored rows (the 1 s poll) by far,
+    // also on a loaded machine (at 90 MB, it once finished before the tab was closed).
+    const N = 200_000;
     const text = Array.from({ length: N }, (_, i) => row(i).replace('"question":', `"pad":"${'p'.repeat(1000)}","question":`)).join('\n') + '\n';
     const big = write('big.jsonl', text);
     const other = Buffer.from(text);
