@@ -118,22 +118,24 @@ export async function readJsonlPieces({ run, source, ropts, opts, spawned }: Sou
 }
 
 /**
- * Gzipped JSONL from a File: decompressed here, parsed and mapped on every core (stream-pieces.ts);
- * a hash worker hashes the File. `carried`: a resume's point (ResumePoint.carry, in decompressed
- * bytes): the bytes before it are decompressed again but not parsed.
+ * Gzipped JSONL from a File: decompressed here, parsed and mapped on every core (stream-pieces.ts).
+ * The compressed bytes are hashed here as the decompressor takes them, so every commit's prefix
+ * hash is at hand (a hash worker's could lag seconds behind on a busy machine, and a Cancel then
+ * kept nothing), and what the decompressor left unread (bytes after the last member) is hashed
+ * after. `carried`: a resume's point (ResumePoint.carry, in decompressed bytes): the bytes before
+ * it are decompressed and hashed again but not parsed.
  */
 export async function readGzipPieces({ run, source, ropts, opts, spawned }: SourceRead, carried?: NonNullable<ResumePoint['carry']>): Promise<void> {
   const blob = source.blob!;
-  // The raw bytes read so far: progress and the resume point.
-  let raw = 0;
-  const counted = blob.stream().pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform(c, k) { raw += c.length; k.enqueue(c); } }));
   if (!run.builder) run.detectFrom((await streamHeadRecords(decompressed(blob.stream(), ropts), ropts, DETECT_RECORDS, BATCH_CHARS)).map((r) => r.value));
-  const pieces = new StreamPieces(decompressed(counted, ropts), opts.pieceBytes ?? PIECE_BYTES, ropts.file, ropts.signal);
+  // run.bytes counts the compressed bytes taken so far: progress, and each commit's prefix.
+  const pieces = new StreamPieces(decompressed(blob.stream().pipeThrough(run.hashing()), ropts), opts.pieceBytes ?? PIECE_BYTES, ropts.file, ropts.signal);
   const resume = carried && { at: carried.at, decoded: carried.decoded!, line: carried.line, row: run.meta.resume.fileRows };
   // A commit's carry is in decompressed bytes, and says where its piece ended (see ResumePoint.carry).
-  const last = await readStreamParallel(pieces, { ...ropts, mapping: run.meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, textStore: run.meta.id, textRun: run.tag, spawned }, (p) => run.takePiece({ ...p, carry: p.carry && { ...p.carry, decoded: p.end } }, raw), resume);
+  const last = await readStreamParallel(pieces, { ...ropts, mapping: run.meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, textStore: run.meta.id, textRun: run.tag, spawned }, (p) => run.takePiece({ ...p, carry: p.carry && { ...p.carry, decoded: p.end } }, run.bytes), resume);
   run.carry = undefined; // the last line's rows are not a piece's (see readJsonlPieces)
   run.addLast(last);
+  await run.hashRest(blob);
   if (last.damaged) throw new TruncatedInput(last.damaged);
 }
 

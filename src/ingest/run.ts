@@ -165,6 +165,19 @@ export class IngestRun {
     this.timing.hashMs += performance.now() - h0;
   };
 
+  /**
+   * Hash the bytes of `blob` past those the read took (`bytes`): a decompressor stops at the end
+   * of the last gzip member, or at damage, and the fingerprint is of the whole file.
+   */
+  async hashRest(blob: Blob): Promise<void> {
+    if (this.hashWorker || this.bytes >= blob.size) return;
+    const h0 = performance.now();
+    const reader = blob.slice(this.bytes).stream().getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) this.hasher.update(r.value);
+    this.bytes = blob.size;
+    this.timing.hashMs += performance.now() - h0;
+  }
+
   /** A resumed URL that ended before the bytes already read is not the same file. */
   checkLength(): void {
     if (this.expect && this.bytes < this.expect.bytes) this.settle(notSameFile(this.file, this.before, `it has only ${this.bytes.toLocaleString('en-US')} bytes`));

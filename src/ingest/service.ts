@@ -118,9 +118,10 @@ export class IngestService {
     const kind = chooseRead(meta, source, opts, resumed, !!carried);
     // Plain JSONL pieces come back in file order and are hashed by the run, so the file is read
     // once (a hash worker reading it again cost ~3 s of the two cores' time per 265 MB:
-    // bench/RESULTS.md, fourth session). Any other File is hashed by a second worker in parallel;
-    // a URL stream can only be hashed in line.
-    const hashWorker = source.blob && kind !== 'jsonl-pieces' ? hashInWorker(source.blob) : undefined;
+    // bench/RESULTS.md, fourth session); a gzipped JSONL File is hashed by the run as it is
+    // decompressed. Any other File is hashed by a second worker in parallel; a URL stream can only
+    // be hashed in line.
+    const hashWorker = source.blob && kind !== 'jsonl-pieces' && kind !== 'gzip-pieces' ? hashInWorker(source.blob) : undefined;
     const run = await IngestRun.open(meta, source, onProgress, opts.batchChars ?? BATCH_CHARS, expect, hashWorker);
     const ropts = {
       format: meta.format,

@@ -7,6 +7,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { CoreIssue } from '../../src/core/types';
@@ -221,6 +222,26 @@ describe('parallel JSONL ingest', () => {
           expect(await allSamples(m3), what).toEqual(seq.samples);
           expect(await allRecords(m3), what).toEqual(seq.records);
         }
+      }
+    }
+  });
+
+  it('fingerprints a gzipped file whole, also the bytes its decompressor leaves unread (padding after the last member, a cut)', async () => {
+    const plain = hostile();
+    const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+    const padded = cat(gzipSync(plain), new Uint8Array(4096));
+    const gz = gzipSync(plain);
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.7));
+    // Damage inside the deflate data, then the rest of the file: the decompressor stops there.
+    const rows = enc.encode(Array.from({ length: 3000 }, (_, i) => row(i)).join('\n') + '\n');
+    const damaged = gzipSync(rows);
+    damaged.fill(0xff, Math.floor(damaged.length / 2), Math.floor(damaged.length / 2) + 64);
+    for (const [name, bytes] of [['padded.jsonl.gz', padded], ['cut.jsonl.gz', cut], ['whole.jsonl.gz', gz], ['damaged.jsonl.gz', damaged]] as const) {
+      for (const pieceBytes of [64, 1 << 20]) {
+        const { meta } = await run(bytes, name, { maxRecordBytes: 1_000, pieceBytes });
+        if (name === 'damaged.jsonl.gz') expect(meta.notices.map((n) => n.code)).toContain('truncated-gzip');
+        expect(meta.fingerprint, `${name}, pieces of ${pieceBytes}`).toBe(sha(bytes));
+        expect(meta.resume.bytes, `${name}, pieces of ${pieceBytes}`).toBe(bytes.length);
       }
     }
   });
