@@ -135,7 +135,7 @@ export async function readGzipPieces({ run, source, ropts, opts, spawned }: Sour
   const last = await readStreamParallel(pieces, { ...ropts, mapping: run.meta.mapping, pieceBytes: opts.pieceBytes, workers: opts.parseWorkers, textStore: run.meta.id, textRun: run.tag, spawned }, (p) => run.takePiece({ ...p, carry: p.carry && { ...p.carry, decoded: p.end } }, run.bytes), resume);
   run.carry = undefined; // the last line's rows are not a piece's (see readJsonlPieces)
   run.addLast(last);
-  await run.hashRest(blob);
+  await run.hashRest(blob, ropts.signal);
   if (last.damaged) throw new TruncatedInput(last.damaged);
 }
 

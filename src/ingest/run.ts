@@ -34,7 +34,10 @@ export interface LastRows {
 export class IngestRun {
   /** Leads the names of the text-store files this run's parse workers write (see runTag). */
   readonly tag = runTag();
-  /** Bytes of the source read (or, for a parallel read, handed back in file order) so far. */
+  /**
+   * Bytes of the source read (or, for a parallel read, handed back in file order) so far; for
+   * gzipped JSONL read on every core, the compressed bytes the decompressor has taken.
+   */
   bytes = 0;
   /** Bytes a parallel resume did not read again (for this run's own average rate). */
   fromBytes = 0;
@@ -87,7 +90,7 @@ export class IngestRun {
     private readonly expect?: { bytes: number; sha256: string },
     /** What a refused resume puts back. */
     readonly before: DatasetMeta = structuredClone(meta),
-    /** A second worker that hashes the File (any File but plain JSONL's pieces). */
+    /** A second worker that hashes the File (any File but JSONL read on every core, plain or gzipped: the run hashes those). */
     readonly hashWorker?: HashJob,
   ) {
     this.file = meta.name;
@@ -167,15 +170,24 @@ export class IngestRun {
 
   /**
    * Hash the bytes of `blob` past those the read took (`bytes`): a decompressor stops at the end
-   * of the last gzip member, or at damage, and the fingerprint is of the whole file.
+   * of the last gzip member, or at damage, and the fingerprint is of the whole file. `bytes` follows
+   * every chunk hashed, so a commit after a failure or a Cancel here (checked between chunks) still
+   * stores the hash of exactly its prefix.
    */
-  async hashRest(blob: Blob): Promise<void> {
+  async hashRest(blob: Blob, signal: AbortSignal): Promise<void> {
     if (this.hashWorker || this.bytes >= blob.size) return;
     const h0 = performance.now();
     const reader = blob.slice(this.bytes).stream().getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) this.hasher.update(r.value);
-    this.bytes = blob.size;
-    this.timing.hashMs += performance.now() - h0;
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        this.hasher.update(r.value);
+        this.bytes += r.value.length;
+        if (signal.aborted) throw signal.reason;
+      }
+    } finally {
+      reader.cancel().catch(() => {});
+      this.timing.hashMs += performance.now() - h0;
+    }
   }
 
   /** A resumed URL that ended before the bytes already read is not the same file. */

@@ -112,7 +112,7 @@ export class IngestService {
     prefixState?: Uint8Array,
   ): Promise<IngestResult> {
     // A plain file reads on from its resume point with the hash state of the prefix checked; a
-    // gzipped one is hashed again whole by a hash worker.
+    // gzipped one is decompressed, and hashed, again from its start (readGzipPieces).
     const gzip = meta.compressed === 'gzip';
     const carried = resumed && (prefixState || gzip) ? resumeCarry(meta.resume, source.size, gzip) : undefined;
     const kind = chooseRead(meta, source, opts, resumed, !!carried);

@@ -53,6 +53,8 @@ describe('openQuestions', () => {
         expect(p.text).toBe(p.questions.join(''));
         expect(Array.from(p.lens)).toEqual(p.questions.map((q) => q.length));
         expect(p.questions).toEqual(all.slice(p.first, p.first + p.questions.length));
+        // A piece of a part that is not all ASCII is not known to be (the fold then tests it itself).
+        expect(p.ascii).toBeUndefined();
         out.push({ first: p.first, n: p.questions.length, text: p.text, lens: Array.from(p.lens) });
       }
       return out;
@@ -68,5 +70,8 @@ describe('openQuestions', () => {
     expect(await pieces(10_000)).toEqual([]);
     await expect(openQuestions(meta, undefined, 10_001)).rejects.toThrow(/have no sample 10001/);
     await expect(openQuestions(meta, undefined, -1)).rejects.toThrow(/have no sample -1/);
+    // All ASCII: every piece says so, a whole part or not.
+    const plain = (await ingestFile(new File([jsonl(rows.map((r, i) => ({ ...r, question: `Q${i} plain` })))], 'ascii.jsonl'))).meta;
+    for await (const p of (await openQuestions(plain, undefined, 3))!) expect(p.ascii).toBe(true);
   });
 });

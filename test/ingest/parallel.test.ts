@@ -16,7 +16,7 @@ import { closeDb } from '../../src/db/schema';
 import { IngestService, type IngestOptions } from '../../src/ingest/service';
 import { rebaseIssue } from '../../src/ingest/parallel';
 import { hasSharedData, sharedFile } from '../shared-data';
-import { allRecords, allSamples } from './helpers';
+import { allRecords, allSamples, chunkedFile } from './helpers';
 import { row } from './hostile-gen';
 
 afterAll(closeDb);
@@ -187,11 +187,21 @@ describe('parallel JSONL ingest', () => {
   it('resumes a stopped gzip read from its last commit, on every core, to the sequential result (several members too)', async () => {
     const plain = hostile();
     const half = plain.indexOf(10, 900) + 20;
-    for (const [name, bytes] of [['hostile.jsonl.gz', gzipSync(plain)], ['cat.jsonl.gz', cat(gzipSync(plain.subarray(0, half)), gzipSync(plain.subarray(half)))]] as const) {
+    const many = enc.encode(Array.from({ length: 4000 }, (_, i) => row(i)).join('\n') + '\n');
+    // Stops before the decompressor had taken the whole file, counted over all: partial prefixes.
+    let partial = 0;
+    const files: Array<[string, Uint8Array, number[]]> = [
+      ['hostile.jsonl.gz', gzipSync(plain), [7, 64, 333]],
+      ['cat.jsonl.gz', cat(gzipSync(plain.subarray(0, half)), gzipSync(plain.subarray(half))), [7, 64, 333]],
+      ['many.jsonl.gz', gzipSync(many), [333, 4096]],
+    ];
+    for (const [name, bytes, pieceSizes] of files) {
       const opts: IngestOptions = { maxRecordBytes: 1_000, batchChars: 1 };
       const seq = await run(bytes, name, { ...opts, parallel: false });
-      const file = new File([bytes as Uint8Array<ArrayBuffer>], name);
-      for (const p of [7, 64, 333]) {
+      // In parts, as a File on disk streams, so that a commit can come before the decompressor took it all.
+      const file = chunkedFile(bytes as Uint8Array<ArrayBuffer>, name, 512);
+      const prefixOk = (m: { resume: { bytes: number; prefixSha256?: string } }) => m.resume.prefixSha256 === createHash('sha256').update(bytes.subarray(0, m.resume.bytes)).digest('hex');
+      for (const p of pieceSizes) {
         const ingest = async (failAt: number, resumeId?: string) => {
           Object.assign(writes, { calls: 0, failAt });
           try {
@@ -207,12 +217,16 @@ describe('parallel JSONL ingest', () => {
           const { meta: m1 } = await ingest(failAt);
           expect(m1.status, what).toBe('incomplete');
           expect(m1.resume.carry?.decoded, what).toBeGreaterThan(0);
+          // Its prefix hash is of exactly the compressed bytes it says were taken.
+          expect(prefixOk(m1), what).toBe(true);
+          if (m1.resume.bytes < bytes.length) partial++;
           // Stopped again while resumed: its commits carry a point too, which only the read on
           // every core makes (the read in line has none).
           const { meta: m2 } = await ingest(2, m1.id);
           expect(m2.status, what).toBe('incomplete');
           expect(m2.resume.fileRows, what).toBeGreaterThan(m1.resume.fileRows);
           expect(m2.resume.carry!.decoded, what).toBeGreaterThan(m1.resume.carry!.decoded!);
+          expect(prefixOk(m2), what).toBe(true);
           const { meta: m3 } = await ingest(0, m1.id);
           expect(m3.status, what).toBe('complete');
           expect(byRow(m3.errors), what).toEqual(byRow(seq.meta.errors));
@@ -224,26 +238,54 @@ describe('parallel JSONL ingest', () => {
         }
       }
     }
+    expect(partial).toBeGreaterThan(0);
   });
 
-  it('fingerprints a gzipped file whole, also the bytes its decompressor leaves unread (padding after the last member, a cut)', async () => {
+  it('fingerprints a gzipped file whole, also the bytes its decompressor leaves unread (padding, a cut, damage)', async () => {
     const plain = hostile();
     const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-    const padded = cat(gzipSync(plain), new Uint8Array(4096));
     const gz = gzipSync(plain);
-    const cut = gz.subarray(0, Math.floor(gz.length * 0.7));
-    // Damage inside the deflate data, then the rest of the file: the decompressor stops there.
-    const rows = enc.encode(Array.from({ length: 3000 }, (_, i) => row(i)).join('\n') + '\n');
-    const damaged = gzipSync(rows);
-    damaged.fill(0xff, Math.floor(damaged.length / 2), Math.floor(damaged.length / 2) + 64);
-    for (const [name, bytes] of [['padded.jsonl.gz', padded], ['cut.jsonl.gz', cut], ['whole.jsonl.gz', gz], ['damaged.jsonl.gz', damaged]] as const) {
+    const rowsGz = gzipSync(enc.encode(Array.from({ length: 2000 }, (_, i) => row(i)).join('\n') + '\n'));
+    const cases: Array<[string, Uint8Array]> = [
+      ['padded.jsonl.gz', cat(gz, new Uint8Array(4096))],
+      ['cut.jsonl.gz', gz.subarray(0, Math.floor(gz.length * 0.7))],
+      ['whole.jsonl.gz', gz],
+      // A second member whose deflate data is bad from its first byte: the decompressor stops
+      // there, ~300 kB before the end of the file, which the run then hashes on its own.
+      ['damaged.jsonl.gz', cat(rowsGz, rowsGz.subarray(0, 10), new Uint8Array([0xff]), new Uint8Array(300_000).fill(7))],
+    ];
+    for (const [name, bytes] of cases) {
       for (const pieceBytes of [64, 1 << 20]) {
-        const { meta } = await run(bytes, name, { maxRecordBytes: 1_000, pieceBytes });
-        if (name === 'damaged.jsonl.gz') expect(meta.notices.map((n) => n.code)).toContain('truncated-gzip');
-        expect(meta.fingerprint, `${name}, pieces of ${pieceBytes}`).toBe(sha(bytes));
-        expect(meta.resume.bytes, `${name}, pieces of ${pieceBytes}`).toBe(bytes.length);
+        // In parts, as a File on disk streams: a one-part File is taken whole before any damage shows.
+        const res = await new IngestService().ingest({ kind: 'file', file: chunkedFile(bytes as Uint8Array<ArrayBuffer>, name, 4096) }, () => {}, undefined, { maxRecordBytes: 1_000, pieceBytes });
+        const what = `${name}, pieces of ${pieceBytes}`;
+        expect(res.meta.status, what).toBe('complete');
+        if (name === 'damaged.jsonl.gz') expect(res.meta.notices.map((n) => n.code), what).toContain('truncated-gzip');
+        expect(res.meta.fingerprint, what).toBe(sha(bytes));
+        expect(res.meta.resume.bytes, what).toBe(bytes.length);
       }
     }
+    // The unread rest fails to read part way: the run stops, and what it committed is of exactly
+    // its bytes, so a Resume with the same (readable) file is taken, and completes the fingerprint.
+    const bytes = cases[3][1];
+    const file = chunkedFile(bytes as Uint8Array<ArrayBuffer>, 'rest.jsonl.gz', 4096);
+    const slice = file.slice.bind(file);
+    (file as unknown as { slice: Blob['slice'] }).slice = (start?: number, end?: number, type?: string) => {
+      const b = slice(start, end, type);
+      if (!start || end !== undefined) return b; // only the rest's slice fails
+      const src = b.stream().getReader();
+      let n = 0;
+      return { size: b.size, stream: () => new ReadableStream<Uint8Array>({ async pull(c) { if (n++ >= 2) return c.error(new DOMException('the file changed', 'NotReadableError')); const r = await src.read(); if (r.done) c.close(); else c.enqueue(r.value); } }) } as unknown as Blob;
+    };
+    const stopped = (await new IngestService().ingest({ kind: 'file', file }, () => {}, undefined, { maxRecordBytes: 1_000, pieceBytes: 4096, batchChars: 1 << 30 })).meta;
+    expect(stopped.status).toBe('incomplete');
+    expect(stopped.resume.records).toBe(2000);
+    expect(stopped.resume.prefixSha256).toBe(sha(bytes.subarray(0, stopped.resume.bytes)));
+    const resumed = await new IngestService().ingest({ kind: 'file', file: chunkedFile(bytes as Uint8Array<ArrayBuffer>, 'rest.jsonl.gz', 4096) }, () => {}, stopped.id, { maxRecordBytes: 1_000, pieceBytes: 4096 });
+    expect(resumed.fatal).toBeUndefined();
+    expect(resumed.meta.status).toBe('complete');
+    expect(resumed.meta.resume.records).toBe(2000);
+    expect(resumed.meta.fingerprint).toBe(sha(bytes));
   });
 
   it('refuses a gzip resume point that does not fit the decompressed bytes, storing nothing twice', async () => {

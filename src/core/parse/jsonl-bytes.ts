@@ -124,7 +124,9 @@ export function createJsonlByteParser(opts: ByteParserOptions = {}): ByteRecordP
         carry = [];
         carryLen = 0;
       } else {
-        // Streams hand out fresh buffers, so keeping a view (no copy) of the unfinished line is safe.
+        // A view (no copy) of the unfinished line: callers must not refill a buffer while a line
+        // begun in it is carried. Streams hand out fresh buffers; the parallel read's piece buffers
+        // are refilled, but a piece gives its parser whole lines and the stitching parser copies.
         carry.push(b.subarray(i));
         carryLen += b.length - i;
       }
