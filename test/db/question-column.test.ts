@@ -33,6 +33,17 @@ describe('openQuestions', () => {
     expect(await parts(COL.questionText)).toBeLessThan(await parts(COL.questionChars));
   });
 
+  it('is read once: a second iteration of the same column is refused, a column opened again reads it all', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({ question: `Q${i}`, response: `a${i}` }));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'once.jsonl'));
+    const col = (await openQuestions(meta))!;
+    const first: string[] = [];
+    for await (const p of col) first.push(...p.questions);
+    expect(first).toEqual(rows.map((r) => r.question));
+    await expect((async () => { for await (const p of col) void p; })()).rejects.toThrow(/read once/);
+    expect((await read(meta))?.questions).toEqual(first);
+  });
+
   it('is undefined for a dataset without the column (an older version), or with a column that does not cover it', async () => {
     const rows = Array.from({ length: 50 }, (_, i) => ({ question: `Q${i}`, response: `a${i}` }));
     const { meta } = await ingestFile(new File([jsonl(rows)], 'old.jsonl'));

@@ -96,6 +96,13 @@ describe.skipIf(!hasSharedData('search on the real Sky-T1 file'))('search on the
       await page.locator('[data-testid="search-bar"][data-warm="true"]').waitFor({ timeout: 10_000 });
       expect(await searchFor(page, 'Triangle')).toBe(tri.length);
 
+      // A reload reopens it, and the search worker opens its question column as the page starts
+      // (SearchService.ready): a search typed the moment the table shows takes that, same count.
+      await page.reload();
+      await page.waitForFunction(() => /^500 samples/.test(document.querySelector('[data-testid="sample-table"] .foot')?.textContent?.trim() ?? ''));
+      expect(await searchFor(page, 'Triangle')).toBe(tri.length);
+      expect(await searchFor(page, 'probability')).toBe(ref((r) => r.question.toLowerCase().includes('probability')).length);
+
       // Clear: every sample is listed again.
       await page.getByTestId('search-input').fill('');
       await page.getByTestId('search-input').press('Enter');

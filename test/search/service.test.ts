@@ -335,3 +335,66 @@ describe.skipIf(!hasSharedData('search counts vs a reference scan on the real Sk
     }
   }, 120_000);
 });
+
+describe('SearchService.ready (the question column opened as a dataset opens)', () => {
+  const rows = Array.from({ length: 3000 }, (_, i) => ({ id: `r${i}`, question: `Q${i} ${i % 7 === 0 ? 'Needle' : 'hay'} ${'x'.repeat(200)}`, response: `<think>t${i}</think>a${i}` }));
+  const want = rows.flatMap((_, i) => (i % 7 === 0 ? [i] : []));
+  const query: SearchQuery = { text: 'needle', regex: false, matchCase: false, fields: ['question'] };
+  const ingest = (name: string) => ingestFile(new File([jsonl(rows)], name), { ingest: { batchChars: 32 << 10, pieceBytes: 1 << 20 } });
+  const head = (svc: SearchService) => (svc as unknown as { head?: { key: string } }).head;
+
+  it("opens the column once; the first search takes it and finds every hit, and later searches too", async () => {
+    const { meta } = await ingest('ready.jsonl');
+    const svc = new SearchService();
+    await Promise.all([svc.ready(meta.id), svc.ready(meta.id)]); // the page wakes it twice
+    expect(head(svc)?.key).toBe(`${meta.id}@${meta.mappingVersion}`);
+    const first = await collect(svc, meta.id, query);
+    expect(head(svc)).toBeUndefined(); // taken
+    expect(first.hits).toEqual(want);
+    expect(first.batches[0].hits[0]).toBe(0);
+    expect((await collect(svc, meta.id, { ...query, text: 'Q29' })).hits).toEqual(rows.flatMap((r, i) => (r.question.includes('Q29') ? [i] : [])));
+    await svc.ready(meta.id); // its questions are held now: nothing opened again
+    expect(head(svc)).toBeUndefined();
+  });
+
+  it('the warm-up takes it too; a regex search and a search of another dataset are right, the stale one let go', async () => {
+    const a = await ingest('ready-a.jsonl');
+    const b = await ingestFile(new File([jsonl(rows.map((r) => ({ ...r, question: r.question.replace('hay', 'needle') })))], 'ready-b.jsonl'));
+    const svc = new SearchService();
+    await svc.ready(a.meta.id);
+    expect(await svc.warm(a.meta.id)).toBe(true);
+    expect(head(svc)).toBeUndefined();
+    expect((await collect(svc, a.meta.id, { ...query, regex: true, text: 'needle|Q1 ' })).hits).toEqual(rows.flatMap((r, i) => (/needle|Q1 /i.test(r.question) ? [i] : [])));
+    await svc.ready(a.meta.id);
+    expect(head(svc)).toBeUndefined(); // already held
+    const other = new SearchService();
+    await other.ready(a.meta.id);
+    expect((await collect(other, b.meta.id, query)).count).toBe(3000); // b: every question has it
+    expect(head(other)).toBeUndefined(); // a's let go
+    expect((await collect(other, a.meta.id, query)).hits).toEqual(want);
+  });
+
+  it('opens nothing for a dataset not fully loaded, or missing; a damaged column opened ahead still loses nothing', async () => {
+    const svc = new SearchService();
+    await svc.ready('no-such-dataset');
+    expect(head(svc)).toBeUndefined();
+    const partial = await ingest('ready-partial.jsonl');
+    const db = await openDb();
+    await db.put('datasets', { ...partial.meta, status: 'ingesting' });
+    await svc.ready(partial.meta.id);
+    expect(head(svc)).toBeUndefined();
+    const { meta } = await ingest('ready-damaged.jsonl');
+    const name = columnKey(COL.questionText, meta.mappingVersion);
+    const parts = await db.getAll('columns', IDBKeyRange.bound([meta.id, name, 0], [meta.id, name, Infinity]));
+    await db.put('columns', { ...parts[0], data: (parts[0].data as Uint8Array).slice(0, 100) }); // the part read ahead
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await svc.ready(meta.id);
+      expect(head(svc)).toBeDefined();
+      expect((await collect(svc, meta.id, query)).hits).toEqual(want);
+      expect(warn.mock.calls[0]?.[0]).toMatch(/stored questions of ready-damaged\.jsonl could not be read/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});

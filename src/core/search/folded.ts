@@ -141,8 +141,20 @@ export function foldable(needle: string): boolean {
   return needle.length > 0 && !NON_ASCII.test(needle);
 }
 
-/** The sample whose text holds position p: the largest j with starts[j] <= p. */
+/**
+ * The sample whose text holds position p: the largest j in [lo, hi] with starts[j] <= p, given
+ * starts[lo] <= p. Galloping from `lo` (the last hit's sample): the next hit is usually a few
+ * samples on, so this takes a few steps where a binary search over the rest of the column took
+ * ~20 per hit; the first search of a dataset runs before the scan is optimised, and there each
+ * step counts (bench:open, 1M questions, 142,858 hits: ~88 ms of scanning at first, ~45 ms later).
+ */
 function sampleAt(starts: Float64Array, p: number, lo: number, hi: number): number {
+  let step = 1;
+  while (lo + step <= hi && starts[lo + step] <= p) {
+    lo += step;
+    step *= 2;
+  }
+  hi = Math.min(hi, lo + step - 1);
   while (lo < hi) {
     const mid = (lo + hi + 1) >>> 1;
     if (starts[mid] <= p) lo = mid;

@@ -156,12 +156,13 @@ class SearchStore {
   }
 
   /**
-   * Start the search worker and open its database now (a dataset just opened), so that a search
-   * typed at once does not wait for them (bench:open, a search the moment a million-sample table
-   * showed: ~20 ms of starting the worker and ~5–20 ms of opening IndexedDB in it).
+   * Start the search worker and open its database now, and given the dataset that is opening, its
+   * question column (SearchService.ready), so that a search typed at once does not wait for them
+   * (bench:open, a search the moment a million-sample table showed: ~20–30 ms of starting the
+   * worker, 5–20 ms of opening IndexedDB in it, ~60 ms of opening the column).
    */
-  wake(): void {
-    void worker.api.ready().catch(() => {}); // best effort: the first search starts it otherwise
+  wake(datasetId?: string): void {
+    void worker.api.ready(datasetId).catch(() => {}); // best effort: the first search does it otherwise
   }
 
   /**

@@ -62,6 +62,18 @@ describe('folded search (the default: a literal in either case)', () => {
     }
   });
 
+  it('agrees with the RegExp scan on long columns: hits near and far apart, runs of empty samples', () => {
+    // The sample of each hit is found by galloping from the last one: distances of 1 to thousands
+    // of samples, and empty samples (equal starts) on either side of a hit, exercise every step.
+    const rng = createRng(7);
+    for (let t = 0; t < 40; t++) {
+      const n = 1 + rng.int(6000);
+      const rate = [0.001, 0.01, 0.2, 0.9][t % 4];
+      const col = Array.from({ length: n }, () => (rng.next() < 0.3 ? '' : rng.next() < rate ? 'x Triangle y' : 'square tri angle'));
+      agree(col, 'triangle', [n, 1 + rng.int(n), 1 + rng.int(50)][t % 3]);
+    }
+  });
+
   it('never finds a match that runs from one sample into the next', () => {
     const col = ['abc', 'def', 'cd', 'xab', 'cx', 'c', 'd'];
     expect(agree(col, 'cd', 7)).toEqual([2]);
