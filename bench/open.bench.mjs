@@ -261,7 +261,14 @@ try {
   if (perf) await new Promise((r) => setTimeout(r, 500));
   const cold = await search('triangle');
   if (perf) { perf.kill('SIGINT'); await new Promise((r) => perf.on('exit', r)); }
-  console.log('search first (after the warm-up)', firstAfterWarm, 'warm', warm, 'cold (right at the open)', cold);
+  // A search typed as a person would, half a second after the table shows: the app's read-ahead of
+  // the questions (from 300 ms) is under way, and the search takes its parts from there on.
+  await page.reload();
+  await page.evaluate(() => Promise.race([window.__opened, new Promise((_, rej) => setTimeout(() => rej(new Error('the dataset did not open in 60 s')), 60_000))]));
+  await installUntil();
+  await new Promise((r) => setTimeout(r, 500));
+  const half = await search('triangle');
+  console.log('search first (after the warm-up)', firstAfterWarm, 'warm', warm, 'cold (right at the open)', cold, 'at 0.5 s', half);
   if (errors.length) throw new Error(`page errors: ${errors.join(' | ')}`);
 
   const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -281,6 +288,7 @@ try {
     `| open that sample (sample view shows its question) | ${f(med(sampleMs))} | ${f(max(sampleMs))} | ${max(sampleMs) < 100 ? 'yes' : 'no'} |`,
     `| first search of the dataset, "triangle", once the app has read the questions in the background (held ${f(warmedAt - open.table)} ms after the table showed, the jumps above meanwhile): first hits drawn / all ${firstAfterWarm.hits.toLocaleString('en-US')} counted | ${f(firstAfterWarm.first)} / ${f(firstAfterWarm.all)} | — | ${firstAfterWarm.all < 100 ? 'yes' : 'no'} |`,
     `| cold first search, "triangle", typed the moment the table shows after a reload (the search reads the question text into the search worker itself): first hits drawn / all ${cold.hits.toLocaleString('en-US')} counted | ${f(cold.first)} / ${f(cold.all)} | — | ${cold.all < 100 ? 'yes' : `first hits ${cold.first < 100 ? 'yes' : 'no'}, count no`} |`,
+    `| first search, "triangle", typed 0.5 s after the table shows after a reload (the app's read-ahead of the questions under way: the search takes what it read and its parts from there on): first hits drawn / all ${half.hits.toLocaleString('en-US')} counted | ${f(half.first)} / ${f(half.all)} | — | ${half.all < 100 ? 'yes' : `first hits ${half.first < 100 ? 'yes' : 'no'}, count no`} |`,
     ...warm.map((w) => `| search "${w.q}": first hits drawn / all ${w.hits.toLocaleString('en-US')} counted | ${f(w.first)} / ${f(w.all)} | — | ${w.all < 100 ? 'yes' : `first hits ${w.first < 100 ? 'yes' : 'no'}, count no`} |`),
     '',
   ].join('\n');

@@ -3,9 +3,16 @@ import { openDb, type DatasetMeta, type DB } from './schema';
 
 /**
  * Question parts read per IndexedDB request while streaming (a part is one ingest batch's
- * questions): the first part alone, so that the first hits come after one part, then 8 at a time.
+ * questions): the first part alone, so that the first hits come after one part, then 4 at a time
+ * (~15 MB for a million short questions: what another request to IndexedDB may wait behind).
  */
-const PARTS_PER_READ = 8;
+const PARTS_PER_READ = 4;
+/**
+ * Characters of questions read from IndexedDB and not yet given out, at most: the groups are read
+ * one after the other as fast as IndexedDB gives them, not as the caller takes them, up to this.
+ * UTF-8 bytes: up to 3 per character.
+ */
+const READ_AHEAD_CHARS = 64_000_000;
 /**
  * Questions of the read's first part given on their own, before the rest of that part: a search
  * typed as the dataset opens shows hits after these instead of after a whole part (a million
@@ -42,12 +49,13 @@ export interface QuestionColumn extends AsyncIterable<QuestionsPart> {
  * count; beyond it, RangeError. The read's first part comes in two pieces: its first
  * FIRST_QUESTIONS questions, then the rest.
  *
- * The read of the first part begins at once. The column can be iterated once.
+ * Its reading begins at once, up to `readAheadChars` ahead (see READ_AHEAD_CHARS). The column can
+ * be iterated once.
  *
  * Resolves to undefined when the dataset has no such columns (ingested by a version before them)
  * or they do not cover every sample: the caller then reads the records, as before.
  */
-export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0): Promise<QuestionColumn | undefined> {
+export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0, readAheadChars = READ_AHEAD_CHARS): Promise<QuestionColumn | undefined> {
   const d = db ?? (await openDb());
   const v = meta.mappingVersion;
   const charsName = columnKey(COL.questionChars, v);
@@ -59,9 +67,13 @@ export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0): Promi
   let chars = 0;
   // Indexed loops, not for…of: a search typed as the dataset opens runs this before the code is
   // optimised, and iterating a million lengths through the iterator took ~40 ms there (bench:open).
+  const partChars = new Map<number, number>();
   for (let i = 0; i < lens.length; i++) {
     const c = lens[i].data as Uint32Array;
-    for (let k = 0; k < c.length; k++) chars += c[k];
+    let sum = 0;
+    for (let k = 0; k < c.length; k++) sum += c[k];
+    partChars.set(lens[i].part, sum);
+    chars += sum;
   }
   if (!(from >= 0 && from <= total)) throw new RangeError(`${meta.name}: the stored questions have no sample ${from}`);
   // The parts that end at or before `from`, and how many questions of the next one it skips.
@@ -70,36 +82,61 @@ export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0): Promi
   while (skip < lens.length && before + lens[skip].data.length <= from) before += lens[skip++].data.length;
   const within = from - before;
   lens.splice(0, skip);
-  // Groups of parts, and the texts of each read one group ahead: IndexedDB reads the next group
-  // while this one is decoded, cut and scanned.
+  // Groups of parts: the first part alone (the first hits come after it), then PARTS_PER_READ at a time.
   const groups: (typeof lens)[] = [];
   for (let i = 0, step = 1; i < lens.length; i += step, step = PARTS_PER_READ) groups.push(lens.slice(i, i + step));
   const read = (g: typeof lens) =>
     // A part whose questions were all empty stored no text: it is simply absent here.
     d.getAll('columns', IDBKeyRange.bound([meta.id, textName, g[0].part], [meta.id, textName, g[g.length - 1].part])).then((ps) => new Map(ps.map((p) => [p.part, p.data as Uint8Array])));
-  // The first group is asked for now, not at the first step of the iteration: a column opened
-  // ahead of a search (SearchService.ready) has its first part read by the time the search comes.
-  const head = groups.length ? read(groups[0]) : undefined;
-  head?.catch(() => {}); // seen when iterated; a column never iterated must not leave it unhandled
+  // Groups are read ahead, up to readAheadChars of questions not yet given out, from the open on,
+  // not the first step of the iteration: a column opened ahead of a search (SearchService.ready)
+  // has its first parts read, or on their way, by the time the search comes.
+  const groupChars = groups.map((g) => g.reduce((c, p) => c + partChars.get(p.part)!, 0));
+  const reads: Array<ReturnType<typeof read> | undefined> = [];
+  let asked = 0;
+  let aheadChars = 0;
+  let inFlight = false;
+  // One request at a time, the next asked for as the last one lands: a queue of large reads would
+  // hold every other request to IndexedDB up behind it (the dataset's record a search reads first
+  // waited ~280 ms behind 60 MB asked for at once; the table's reads would too).
+  const askAhead = (): void => {
+    if (inFlight || asked >= groups.length) return;
+    // At least the next group, whatever its size.
+    if (aheadChars > 0 && aheadChars + groupChars[asked] > readAheadChars) return;
+    const gi = asked++;
+    aheadChars += groupChars[gi];
+    inFlight = true;
+    const r = read(groups[gi]);
+    const landed = () => {
+      inFlight = false;
+      if (iterated) askAhead();
+    };
+    r.then(landed, landed); // a failed read is seen when its turn comes
+    reads[gi] = r;
+  };
+  // Only the first group before the iteration begins: a column opened ahead of a search that has
+  // not come yet must not keep IndexedDB busy (the search's own first request would wait behind it).
   let iterated = false;
+  askAhead();
   return {
     chars,
     async *[Symbol.asyncIterator]() {
       if (iterated) throw new Error('openQuestions: a column is read once; open it again to read it again');
       iterated = true;
+      askAhead();
       const decoder = new TextDecoder();
-      let ahead = head;
       let first = from;
       for (let gi = 0; gi < groups.length; gi++) {
-        const texts = await ahead!;
-        ahead = gi + 1 < groups.length ? read(groups[gi + 1]) : undefined;
-        ahead?.catch(() => {}); // seen when awaited; an abandoned read must not be unhandled
+        const texts = await reads[gi]!;
+        reads[gi] = undefined;
+        // IndexedDB reads the next groups while this one is decoded, cut and scanned.
+        aheadChars -= groupChars[gi];
+        askAhead();
         for (const p of groups[gi]) {
           const n = p.data as Uint32Array;
           const bytes = texts.get(p.part);
           const text = bytes ? decoder.decode(bytes) : '';
-          let chars = 0;
-          for (let k = 0; k < n.length; k++) chars += n[k];
+          const chars = partChars.get(p.part)!;
           if (chars !== text.length) throw new Error(`${meta.name}: stored questions of part ${p.part} hold ${text.length} characters, their lengths say ${chars}`);
           const ascii = (bytes?.length ?? 0) === text.length;
           // Pieces of the part: [k0, k1) questions each; the read's first part skips `within` and

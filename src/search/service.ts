@@ -20,7 +20,8 @@ import { getDataset } from '../db/datasets';
 import { openQuestions, type QuestionColumn } from '../db/question-column';
 import { openDb, type DatasetMeta } from '../db/schema';
 import type { Sample } from '../core/types';
-import { FOLD_MAX_CHARS, freshText, readQuestions, readRecords, textInfo, type SearchIndexInfo, type TextState } from './text-state';
+import { joinWarming, scanRuns, type PartFn, type Warming } from './warming';
+import { BUILD_YIELD_MS, FOLD_MAX_CHARS, freshText, readQuestions, readRecords, textInfo, type SearchIndexInfo, type TextState } from './text-state';
 
 export { FOLD_MAX_CHARS, type SearchIndexInfo } from './text-state';
 
@@ -71,7 +72,7 @@ export class SearchService {
       if (!meta || meta.status !== 'complete' || this.active) return;
       const key = `${meta.id}@${meta.mappingVersion}`;
       const held = this.current(meta);
-      if (this.head?.key === key || held?.questionsReady || held?.qNext || held?.next || this.damaged.has(key)) return;
+      if (this.head?.key === key || this.warming?.id === id || held?.questionsReady || held?.qNext || held?.next || this.damaged.has(key)) return;
       const col = openQuestions(meta, db, 0);
       col.catch(() => {}); // seen by the read that takes it (a damaged column), or never needed
       this.head = { key, col };
@@ -89,6 +90,7 @@ export class SearchService {
   /** Stop the running build or search (it rejects with an AbortError), or the warm-up. */
   cancel(): void {
     this.gen++;
+    this.warmToken++;
   }
 
   /** Searches and prepares in flight: a warm-up starts only when there are none. */
@@ -108,28 +110,49 @@ export class SearchService {
    */
   async warm(id: string, maxChars = FOLD_MAX_CHARS): Promise<boolean> {
     if (this.active) return false;
-    // `gen` is not bumped: whatever runs next supersedes the warm-up. A newer warm-up supersedes it
-    // too (its own token), so two never read into the same text at once.
-    const gen = this.gen;
+    const now = this.warming;
+    if (now?.id === id) {
+      // The same read, unless the dataset was re-mapped since it began (then its key differs).
+      const meta = await getDataset(id, await openDb());
+      if (this.warming === now && meta && (!now.key || now.key === `${meta.id}@${meta.mappingVersion}`)) return now.done;
+      if (this.active) return false;
+    }
+    // A newer warm-up supersedes this one (its own token), so two never read into the same text
+    // at once; so do cancel(), prepare() and any search but one of this dataset's questions.
     const token = ++this.warmToken;
-    const alive = () => gen === this.gen && token === this.warmToken;
-    try {
+    const alive = () => token === this.warmToken;
+    const w: Warming = { id, done: Promise.resolve(false) };
+    const read = async () => {
       const db = await openDb();
       const meta = await getDataset(id, db);
-      if (!meta || meta.status !== 'complete' || !alive() || this.active) return false;
+      // A search that began since stopped this (alive() false), unless it takes what this reads.
+      if (!meta || meta.status !== 'complete' || !alive()) return false;
+      w.key = `${meta.id}@${meta.mappingVersion}`;
       const held = this.current(meta);
       if (held?.questionsReady) return true;
       if (held && held.next > 0) return false; // a records read holds them, or will
       // Another dataset's records (thinking, answers: seconds to minutes to read) are not let go
       // for a warm-up; its first search here reads the questions itself (fast) instead.
       if (!held && this.text && this.text.id !== meta.id && this.text.next > 0) return false;
-      if (this.active) return false;
-      return !!(await this.questionsFromColumn(meta, alive, () => {}, () => {}, maxChars));
-    } catch (err) {
-      if ((err as Error)?.name === 'AbortError') return false;
-      throw err;
-    }
+      // Yielding at every part while no search waits for it: a search comes in within a part's
+      // work (~10 ms), not after up to BUILD_YIELD_MS; one that joined wants its count instead.
+      const yieldMs = () => (w.onPart ? BUILD_YIELD_MS : 0);
+      return !!(await this.questionsFromColumn(meta, alive, (p) => w.onProgress?.(p), (at, questions, run) => w.onPart?.(at, questions, run), maxChars, yieldMs));
+    };
+    w.done = read()
+      .catch((err) => {
+        if ((err as Error)?.name === 'AbortError') return false;
+        throw err;
+      })
+      .finally(() => {
+        if (this.warming === w) this.warming = undefined;
+      });
+    this.warming = w;
+    return w.done;
   }
+
+  /** The warm-up reading now: a search of that dataset's questions takes its parts as they are read. */
+  private warming?: Warming;
 
   /**
    * The text columns of dataset `id`, built on first use (progress: stage 'indexing text for
@@ -137,6 +160,7 @@ export class SearchService {
    */
   async prepare(id: string, onProgress: (p: ProgressEvent) => void = () => {}): Promise<SearchIndexInfo> {
     const gen = ++this.gen;
+    this.warmToken++;
     this.active++;
     try {
       const meta = await this.completeMeta(id);
@@ -175,7 +199,7 @@ export class SearchService {
    * hold more than `maxChars` characters, or the run was superseded before it began reading: the
    * caller reads the records instead, or stops.
    */
-  private async questionsFromColumn(meta: DatasetMeta, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void, maxChars = Infinity): Promise<TextState | undefined> {
+  private async questionsFromColumn(meta: DatasetMeta, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void, maxChars = Infinity, yieldMs?: () => number): Promise<TextState | undefined> {
     const held = this.current(meta);
     if (held?.questionsReady) return held;
     if ((held && held.next > 0) || this.damaged.has(`${meta.id}@${meta.mappingVersion}`)) return undefined;
@@ -187,7 +211,7 @@ export class SearchService {
       const parts = await (head?.key === `${meta.id}@${meta.mappingVersion}` && from === 0 ? head.col : openQuestions(meta, undefined, from));
       if (!parts || !alive() || parts.chars > maxChars) return undefined;
       const t = held ?? (this.text = freshText(meta));
-      await readQuestions(t, meta, parts, alive, onProgress, onPart);
+      await readQuestions(t, meta, parts, alive, onProgress, onPart, yieldMs);
       return t;
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') throw err;
@@ -222,7 +246,9 @@ export class SearchService {
   async search(id: string, query: SearchQuery, onBatch: (b: SearchBatch) => void, onPrepare: (p: ProgressEvent) => void = () => {}): Promise<number> {
     const compiled = compileQuery(query);
     if ('error' in compiled) throw new Error(compiled.error);
-    const gen = ++this.gen; // supersedes a running search (or warm-up) at once
+    const gen = ++this.gen; // supersedes a running search at once
+    // And the warm-up, unless it reads what this search reads: then the search takes its parts.
+    if (!(query.fields.every((f) => f === 'question') && this.warming?.id === id)) this.warmToken++;
     this.active++;
     try {
       return await this.run(id, query, compiled.matcher, gen, onBatch, onPrepare);
@@ -261,23 +287,7 @@ export class SearchService {
     if (questionsOnly) {
       // The first search of the questions: their stored column is read, and scanned part by part.
       const fold = !query.regex && !query.matchCase && foldable(query.text);
-      const begun = this.current(meta);
-      if (begun && !begun.questionsReady && begun.next === 0 && begun.qNext > 0) {
-        // A read of the column stopped part way (the warm-up, or a superseded search): scan what
-        // it read, then read on from there.
-        const view = fold ? begun.qFold?.view() : undefined;
-        const upTo = begun.qNext;
-        if (view) {
-          const col = begun.cols.question!;
-          scanFolded(view, query.text, 0, upTo, pending, (h) => matcher.test(col[h])); // indexOf: a few ms
-          report(upTo, begun.n, false);
-        } else {
-          // A regex or matched case: the RegExp on each question, in slices a cancel can stop between.
-          await this.scanRange(begun, query, matcher, 0, upTo, gen, pending, (j) => report(j, begun.n, false), () => {});
-        }
-        scannedFromColumn = upTo;
-      }
-      const q = await this.questionsFromColumn(meta, () => gen === this.gen, onPrepare, (at, questions, run) => {
+      const scanPart = (at: number, questions: string[], run?: FoldedColumn) => {
         const local: number[] = [];
         // The default query scans the part's folded text (one indexOf per hit), as later searches do.
         if (fold && run) scanFolded(run, query.text, 0, questions.length, local, (h) => matcher.test(questions[h]));
@@ -285,7 +295,36 @@ export class SearchService {
         for (const h of local) pending.push(h + at);
         scannedFromColumn = at + questions.length;
         report(scannedFromColumn, this.text?.n ?? 0, false);
-      });
+      };
+      // What a read of the column has read so far, stopped (a superseded search or warm-up) or
+      // going on (a warm-up): scanned in memory, from where this search got to.
+      const catchUp = async () => {
+        const begun = this.current(meta);
+        if (!begun || begun.questionsReady || begun.next !== 0 || begun.qNext <= scannedFromColumn) return;
+        const [from, upTo] = [scannedFromColumn, begun.qNext];
+        const runs = fold ? begun.qFold?.runs() : undefined;
+        if (runs) {
+          const col = begun.cols.question!;
+          scanRuns(runs, query.text, from, upTo, pending, (h) => matcher.test(col[h]), (next) => report(next, begun.n, false));
+        } else {
+          // A regex or matched case: the RegExp on each question, in slices a cancel can stop between.
+          await this.scanRange(begun, query, matcher, from, upTo, gen, pending, (j) => report(j, begun.n, false), () => {});
+        }
+        scannedFromColumn = upTo;
+      };
+      const w = this.warming;
+      if (w?.id === meta.id && (!w.key || w.key === `${meta.id}@${meta.mappingVersion}`)) {
+        if (await joinWarming(w, () => gen === this.gen, catchUp, scanPart, onPrepare)) {
+          const t = this.current(meta);
+          if (t?.questionsReady) {
+            report(t.n, t.n, true);
+            return found;
+          }
+        }
+      } else if (w) this.warmToken++; // one of an older mapping: it reads nothing this search needs
+      // No warm-up, or one that stopped: this search reads on from where the reading got.
+      await catchUp();
+      const q = await this.questionsFromColumn(meta, () => gen === this.gen, onPrepare, scanPart);
       if (gen !== this.gen) throw new DOMException('cancelled', 'AbortError');
       if (q) {
         report(q.n, q.n, true);

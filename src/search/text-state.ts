@@ -19,7 +19,7 @@ import type { Sample } from '../core/types';
  * query) this often. Each yield waited ~29 ms for the thread to run again on our 2 busy cores: 161
  * yields at 50 ms were 4.6 of the 14.4 s it took to read a million samples (bench:open, 2026-11-29).
  */
-const BUILD_YIELD_MS = 250;
+export const BUILD_YIELD_MS = 250;
 /**
  * Most characters of a field folded for the default search: the folded copy doubles the field's
  * memory (≤ 128 MB more as UTF-16 at worst); a longer field (thinking, usually) keeps the RegExp scan.
@@ -83,7 +83,8 @@ class Pacer {
   private t0 = performance.now();
   private last = this.t0;
 
-  constructor(private readonly t: TextState, private readonly onProgress: (p: ProgressEvent) => void, done: number) {
+  /** `yieldMs`: how often to yield now (a warm-up nobody waits for yields at every part). */
+  constructor(private readonly t: TextState, private readonly onProgress: (p: ProgressEvent) => void, done: number, private readonly yieldMs: () => number = () => BUILD_YIELD_MS) {
     this.meter.add(this.t0, done);
     onProgress({ stage: STAGE, done, total: t.n });
   }
@@ -93,7 +94,7 @@ class Pacer {
     const now = performance.now();
     this.t.ms += now - this.t0;
     this.t0 = now;
-    if (now - this.last < BUILD_YIELD_MS && done < this.t.n) return;
+    if (now - this.last < this.yieldMs() && done < this.t.n) return;
     this.last = now;
     this.meter.add(now, done);
     this.onProgress({ stage: STAGE, done, total: this.t.n, rate: this.meter.rate(), eta: this.meter.eta(done, this.t.n) });
@@ -183,14 +184,15 @@ export async function readRecords(t: TextState, meta: DatasetMeta, alive: () => 
  * The questions from their stored column (`parts`: src/db/question-column.ts, opened at sample
  * t.qNext) into `t`, while `alive()`: `onPart` sees each part's questions as they are read, and
  * the part folded on its own unless the questions are too long to fold (the first search scans
- * them there). Sets t.questionsReady at the end. A run stopped between parts keeps what it read
+ * them there). `yieldMs`: how often it yields to the worker's other calls (BUILD_YIELD_MS unless
+ * given). Sets t.questionsReady at the end. A run stopped between parts keeps what it read
  * (t.qNext, t.qFold): the next one opens the column at t.qNext and reads on.
  */
-export async function readQuestions(t: TextState, meta: DatasetMeta, parts: AsyncIterable<QuestionsPart>, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void): Promise<void> {
+export async function readQuestions(t: TextState, meta: DatasetMeta, parts: AsyncIterable<QuestionsPart>, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void, yieldMs?: () => number): Promise<void> {
   if (t.questionsReady) return; // another run finished them meanwhile
   const col = t.cols.question!;
   if (t.qFold === undefined) t.qFold = new FoldBuilder(t.n);
-  const pace = new Pacer(t, onProgress, t.qNext);
+  const pace = new Pacer(t, onProgress, t.qNext, yieldMs);
   for await (const { first, questions, text, lens, ascii } of parts) {
     // Checked before writing: a superseded run must not interleave with the newer one.
     if (!alive()) throw cancelled();

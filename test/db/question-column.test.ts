@@ -33,6 +33,16 @@ describe('openQuestions', () => {
     expect(await parts(COL.questionText)).toBeLessThan(await parts(COL.questionChars));
   });
 
+  it('gives the same questions however far it reads ahead: one group at a time, or all at once', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ question: `Q${i} ${'z'.repeat(i % 300)} é`, response: `a${i}` }));
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'ahead.jsonl'), { ingest: { batchChars: 16 << 10, pieceBytes: 64 << 10 } });
+    for (const ahead of [1, 50_000, Infinity]) {
+      const got: string[] = [];
+      for await (const p of (await openQuestions(meta, undefined, 0, ahead))!) got.push(...p.questions);
+      expect(got, String(ahead)).toEqual(rows.map((r) => r.question));
+    }
+  });
+
   it('is read once: a second iteration of the same column is refused, a column opened again reads it all', async () => {
     const rows = Array.from({ length: 300 }, (_, i) => ({ question: `Q${i}`, response: `a${i}` }));
     const { meta } = await ingestFile(new File([jsonl(rows)], 'once.jsonl'));

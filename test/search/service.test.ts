@@ -8,6 +8,7 @@ import { ingestFile, jsonl } from '../ingest/helpers';
 import { COL, columnKey } from '../../src/core/batch';
 import { deleteColumns } from '../../src/db/datasets';
 import { openDb } from '../../src/db/schema';
+import { remapDataset } from '../../src/ingest/remap';
 import { hasSharedData, sharedFile } from '../shared-data';
 
 const FILE = 'longcot/skyt1_correct5k_27b__math500.jsonl';
@@ -240,41 +241,80 @@ describe('SearchService.warm (the questions read ahead of the first search)', ()
     expect(await svc.warm(meta.id)).toBe(true); // already held
   });
 
-  it('a search stops it between parts and reads on from there: the hits are all there, once each', async () => {
+  for (const [what, q] of [['the default search', query], ['a regex', { ...query, regex: true, text: 'needle|Q59\\b' }]] as const) {
+    it(`a search of the questions takes its parts as it reads on (${what}): every hit, once each, in order`, async () => {
+      // Questions in many small parts (~40 questions each), and the search asked for as the
+      // warm-up starts: the parts reach the search as they are read (joinWarming's queue).
+      const { meta } = await ingestFile(new File([jsonl(rows)], `warm-join-${q.regex}.jsonl`), { ingest: { batchChars: 8 << 10, pieceBytes: 1 << 20 } });
+      const svc = new SearchService();
+      const warming = svc.warm(meta.id);
+      const re = new RegExp(q.text, 'i');
+      const wantQ = rows.flatMap((r, i) => (re.test(r.question) ? [i] : []));
+      const batches: SearchBatch[] = [];
+      const progress: number[] = [];
+      const count = await svc.search(meta.id, q, (b) => batches.push(b), (p) => progress.push(p.done));
+      expect(await warming).toBe(true); // not stopped: the search took its parts
+      expect(progress.length).toBeGreaterThan(0); // the warm-up's progress, as the search's
+      expect(batches[0].hits[0]).toBe(0);
+      expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(wantQ);
+      expect(count).toBe(wantQ.length);
+      expect(batches.at(-1)).toMatchObject({ done: true, scanned: 6000 });
+      for (const text of ['NEEDLE', 'hay x', 'Q59']) {
+        const q2 = { ...query, text };
+        expect((await collect(svc, meta.id, q2)).hits, text).toEqual(rows.flatMap((r, i) => (r.question.toLowerCase().includes(text.toLowerCase()) ? [i] : [])));
+      }
+    });
+  }
+
+  it('a search that finds it part way scans what it read first, then takes the rest', async () => {
+    const { meta } = await ingest('warm-part-way.jsonl');
+    const svc = new SearchService();
+    const warming = svc.warm(meta.id);
+    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setImmediate(r)); // the pace of fake-indexeddb's requests
+    const batches: SearchBatch[] = [];
+    expect(await svc.search(meta.id, query, (b) => batches.push(b))).toBe(want.length);
+    expect(await warming).toBe(true);
+    expect(batches[0].hits[0]).toBe(0);
+    expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
+  });
+
+  it('cancel() stops it between parts; the next search scans what it read and reads on from there', async () => {
     const { meta } = await ingest('warm-stop.jsonl');
     const svc = new SearchService();
     const warming = svc.warm(meta.id);
-    // Wait for it to be part way (one part is ~150 questions: there are ~40).
     while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setImmediate(r)); // the pace of fake-indexeddb's requests
+    svc.cancel();
+    expect(await warming).toBe(false);
     const at = held(svc)!.qNext;
     expect(at).toBeLessThan(6000);
     const progress: number[] = [];
     const batches: SearchBatch[] = [];
     const count = await svc.search(meta.id, query, (b) => batches.push(b), (p) => progress.push(p.done));
-    expect(await warming).toBe(false);
-    expect(progress[0]).toBeGreaterThanOrEqual(at); // not read again
-    expect(batches[0].hits[0]).toBe(0); // what the warm-up read is scanned first
+    expect(progress[0]).toBe(at); // not read again
+    expect(batches[0].hits[0]).toBe(0);
     expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
     expect(count).toBe(want.length);
-    for (const text of ['NEEDLE', 'hay x', 'Q59']) {
-      const q = { ...query, text };
-      expect((await collect(svc, meta.id, q)).hits, text).toEqual(rows.flatMap((r, i) => (r.question.toLowerCase().includes(text.toLowerCase()) ? [i] : [])));
-    }
   });
 
-  it('a second warm-up supersedes the first: one reads on, nothing is marked damaged, the hits are all there', async () => {
+  it("a second warm-up of the same dataset is the first one; another dataset's supersedes it, and nothing is marked damaged", async () => {
     const { meta } = await ingest('warm-twice.jsonl');
+    const other = await ingest('warm-other.jsonl');
     const svc = new SearchService();
     const first = svc.warm(meta.id);
     while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setImmediate(r)); // the pace of fake-indexeddb's requests
-    const second = svc.warm(meta.id);
-    expect(await first).toBe(false);
-    expect(await second).toBe(true);
-    expect((svc as unknown as { damaged: Set<string> }).damaged.size).toBe(0);
+    const again = svc.warm(meta.id);
+    expect(await first).toBe(true);
+    expect(await again).toBe(true);
     const progress: number[] = [];
-    expect((await collect(svc, meta.id, query)).hits).toEqual(want);
     await svc.search(meta.id, query, () => {}, (p) => progress.push(p.done));
     expect(progress).toEqual([]); // held: nothing read again
+    const third = svc.warm(other.meta.id);
+    const fourth = svc.warm(meta.id); // the dataset opened before, again: supersedes the third
+    expect(await third).toBe(false);
+    expect(await fourth).toBe(true);
+    expect((svc as unknown as { damaged: Set<string> }).damaged.size).toBe(0);
+    expect((await collect(svc, meta.id, query)).hits).toEqual(want);
+    expect((await collect(svc, other.meta.id, query)).hits).toEqual(want);
   });
 
   it('a search of thinking after a warm-up stopped part way reads the records, and lets the partial fold go', async () => {

@@ -62,10 +62,15 @@ describe('text-state', () => {
     expect(t.qNext).toBeGreaterThan(0);
     expect(t.qNext).toBeLessThan(3000);
     expect(t.cols.question!.slice(0, t.qNext)).toEqual(rows.slice(0, t.qNext).map((r) => r.question));
-    // What was read, folded: the view a search scans before reading on.
-    const view = t.qFold!.view();
-    expect(view.starts.length).toBe(t.qNext + 1);
-    expect(view.text).toBe(rows.slice(0, t.qNext).map((r) => r.question.toLowerCase()).join(''));
+    // What was read, folded: the runs a search scans before reading on, one after the other.
+    let at = 0;
+    for (const { first, run } of t.qFold!.runs()) {
+      expect(first).toBe(at);
+      const n = run.starts.length - 1;
+      expect(run.text).toBe(rows.slice(first, first + n).map((r) => r.question.toLowerCase()).join(''));
+      at += n;
+    }
+    expect(at).toBe(t.qNext);
     // Past the last sample is no place to go on from.
     await expect(openQuestions(meta, undefined, t.n + 1)).rejects.toThrow(/have no sample/);
     const firsts: number[] = [];

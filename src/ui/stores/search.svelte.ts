@@ -173,8 +173,8 @@ class SearchStore {
   warm(datasetId: string): void {
     if (this.running) return; // a search runs: it reads what it needs
     this.warmed = undefined; // until this one has them: the worker's text is about to change
-    // A warm-up still running (the dataset opened before) is stopped first: this one takes its place.
-    if (worker.pending) void worker.api.cancel().catch(() => {});
+    // A warm-up still running for the dataset opened before is stopped by this one in the worker
+    // (SearchService.warm); one of this dataset (begun by wake) goes on, and this waits for it.
     worker.api.warm(datasetId).then(
       (held) => { if (held) this.warmed = datasetId; },
       () => {}, // best effort: the first search reads the text itself
