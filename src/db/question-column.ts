@@ -100,7 +100,7 @@ export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0, readAh
   // hold every other request to IndexedDB up behind it (the dataset's record a search reads first
   // waited ~280 ms behind 60 MB asked for at once; the table's reads would too).
   const askAhead = (): void => {
-    if (inFlight || asked >= groups.length) return;
+    if (stopped || inFlight || asked >= groups.length) return;
     // At least the next group, whatever its size.
     if (aheadChars > 0 && aheadChars + groupChars[asked] > readAheadChars) return;
     const gi = asked++;
@@ -117,6 +117,9 @@ export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0, readAh
   // Only the first group before the iteration begins: a column opened ahead of a search that has
   // not come yet must not keep IndexedDB busy (the search's own first request would wait behind it).
   let iterated = false;
+  // The reader stopped (a superseded search or read-ahead, a damaged part): nothing more is read
+  // (the rest of a million questions was, ~60 MB, for nobody, beside the next search's own read).
+  let stopped = false;
   askAhead();
   return {
     chars,
@@ -124,41 +127,46 @@ export async function openQuestions(meta: DatasetMeta, db?: DB, from = 0, readAh
       if (iterated) throw new Error('openQuestions: a column is read once; open it again to read it again');
       iterated = true;
       askAhead();
-      const decoder = new TextDecoder();
-      let first = from;
-      for (let gi = 0; gi < groups.length; gi++) {
-        const texts = await reads[gi]!;
-        reads[gi] = undefined;
-        // IndexedDB reads the next groups while this one is decoded, cut and scanned.
-        aheadChars -= groupChars[gi];
-        askAhead();
-        for (const p of groups[gi]) {
-          const n = p.data as Uint32Array;
-          const bytes = texts.get(p.part);
-          const text = bytes ? decoder.decode(bytes) : '';
-          const chars = partChars.get(p.part)!;
-          if (chars !== text.length) throw new Error(`${meta.name}: stored questions of part ${p.part} hold ${text.length} characters, their lengths say ${chars}`);
-          const ascii = (bytes?.length ?? 0) === text.length;
-          // Pieces of the part: [k0, k1) questions each; the read's first part skips `within` and
-          // gives its first FIRST_QUESTIONS on their own.
-          const cuts = gi === 0 && p === groups[0][0] ? [within, Math.min(n.length, within + FIRST_QUESTIONS), n.length] : [0, n.length];
-          let at = 0;
-          for (let k = 0; k < cuts[0]; k++) at += n[k];
-          for (let c = 0; c + 1 < cuts.length; c++) {
-            const [k0, k1] = [cuts[c], cuts[c + 1]];
-            if (k1 <= k0) continue;
-            const start = at;
-            const questions = new Array<string>(k1 - k0);
-            for (let k = k0; k < k1; k++) {
-              questions[k - k0] = text.slice(at, at + n[k]);
-              at += n[k];
+      try {
+        const decoder = new TextDecoder();
+        let first = from;
+        for (let gi = 0; gi < groups.length; gi++) {
+          const texts = await reads[gi]!;
+          reads[gi] = undefined;
+          // IndexedDB reads the next groups while this one is decoded, cut and scanned.
+          aheadChars -= groupChars[gi];
+          askAhead();
+          for (const p of groups[gi]) {
+            const n = p.data as Uint32Array;
+            const bytes = texts.get(p.part);
+            const text = bytes ? decoder.decode(bytes) : '';
+            const chars = partChars.get(p.part)!;
+            if (chars !== text.length) throw new Error(`${meta.name}: stored questions of part ${p.part} hold ${text.length} characters, their lengths say ${chars}`);
+            const ascii = (bytes?.length ?? 0) === text.length;
+            // Pieces of the part: [k0, k1) questions each; the read's first part skips `within` and
+            // gives its first FIRST_QUESTIONS on their own.
+            const cuts = gi === 0 && p === groups[0][0] ? [within, Math.min(n.length, within + FIRST_QUESTIONS), n.length] : [0, n.length];
+            let at = 0;
+            for (let k = 0; k < cuts[0]; k++) at += n[k];
+            for (let c = 0; c + 1 < cuts.length; c++) {
+              const [k0, k1] = [cuts[c], cuts[c + 1]];
+              if (k1 <= k0) continue;
+              const start = at;
+              const questions = new Array<string>(k1 - k0);
+              for (let k = k0; k < k1; k++) {
+                questions[k - k0] = text.slice(at, at + n[k]);
+                at += n[k];
+              }
+              const whole = k0 === 0 && k1 === n.length;
+              // A piece of a part that is not all ASCII may be: FoldBuilder tests it (ascii undefined).
+              yield { first, questions, text: whole ? text : text.slice(start, at), lens: whole ? n : n.subarray(k0, k1), ascii: ascii || (whole ? false : undefined) };
+              first += k1 - k0;
             }
-            const whole = k0 === 0 && k1 === n.length;
-            // A piece of a part that is not all ASCII may be: FoldBuilder tests it (ascii undefined).
-            yield { first, questions, text: whole ? text : text.slice(start, at), lens: whole ? n : n.subarray(k0, k1), ascii: ascii || (whole ? false : undefined) };
-            first += k1 - k0;
           }
         }
+      } finally {
+        stopped = true;
+        reads.length = 0; // the texts read ahead are let go
       }
     },
   };

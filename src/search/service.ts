@@ -114,14 +114,15 @@ export class SearchService {
     if (now?.id === id) {
       // The same read, unless the dataset was re-mapped since it began (then its key differs).
       const meta = await getDataset(id, await openDb());
-      if (this.warming === now && meta && (!now.key || now.key === `${meta.id}@${meta.mappingVersion}`)) return now.done;
+      // (and unless cancel() or prepare() stopped it: it ends at its next part)
+      if (this.warming === now && now.token === this.warmToken && meta && (!now.key || now.key === `${meta.id}@${meta.mappingVersion}`)) return now.done;
       if (this.active) return false;
     }
     // A newer warm-up supersedes this one (its own token), so two never read into the same text
     // at once; so do cancel(), prepare() and any search but one of this dataset's questions.
     const token = ++this.warmToken;
     const alive = () => token === this.warmToken;
-    const w: Warming = { id, done: Promise.resolve(false) };
+    const w: Warming = { id, token, done: Promise.resolve(false) };
     const read = async () => {
       const db = await openDb();
       const meta = await getDataset(id, db);
@@ -187,6 +188,8 @@ export class SearchService {
    * what was read): see readRecords.
    */
   private async build(meta: DatasetMeta, gen: number, onProgress: (p: ProgressEvent) => void, onChunk?: (first: number, samples: Sample[]) => void): Promise<TextState> {
+    // The records give the questions too: a question column opened ahead is let go.
+    if (this.head?.key === `${meta.id}@${meta.mappingVersion}`) this.head = undefined;
     const t = this.current(meta) ?? (this.text = freshText(meta));
     await readRecords(t, meta, () => gen === this.gen, this.holdThinkChars, onProgress, onChunk);
     return t;
@@ -313,7 +316,9 @@ export class SearchService {
         scannedFromColumn = upTo;
       };
       const w = this.warming;
-      if (w?.id === meta.id && (!w.key || w.key === `${meta.id}@${meta.mappingVersion}`)) {
+      // Only one that has read the dataset's record, and of this mapping: one still reading it could
+      // come back with the version before a re-map and read that version's parts.
+      if (w && w.token === this.warmToken && w.key === `${meta.id}@${meta.mappingVersion}`) {
         if (await joinWarming(w, () => gen === this.gen, catchUp, scanPart, onPrepare)) {
           const t = this.current(meta);
           if (t?.questionsReady) {
@@ -321,7 +326,7 @@ export class SearchService {
             return found;
           }
         }
-      } else if (w) this.warmToken++; // one of an older mapping: it reads nothing this search needs
+      } else if (w) this.warmToken++; // another's, or not yet known to be this one's: this search reads itself
       // No warm-up, or one that stopped: this search reads on from where the reading got.
       await catchUp();
       const q = await this.questionsFromColumn(meta, () => gen === this.gen, onPrepare, scanPart);

@@ -191,7 +191,7 @@ export async function readRecords(t: TextState, meta: DatasetMeta, alive: () => 
 export async function readQuestions(t: TextState, meta: DatasetMeta, parts: AsyncIterable<QuestionsPart>, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void, yieldMs?: () => number): Promise<void> {
   if (t.questionsReady) return; // another run finished them meanwhile
   const col = t.cols.question!;
-  if (t.qFold === undefined) t.qFold = new FoldBuilder(t.n);
+  if (t.qFold === undefined) t.qFold = new FoldBuilder(t.n, true); // its runs: see SearchService's catch-up
   const pace = new Pacer(t, onProgress, t.qNext, yieldMs);
   for await (const { first, questions, text, lens, ascii } of parts) {
     // Checked before writing: a superseded run must not interleave with the newer one.

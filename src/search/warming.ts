@@ -20,6 +20,10 @@ export interface Warming {
   /** The search taking its parts (set by joinWarming): called with each part as it is read. */
   onPart?: PartFn;
   onProgress?: (p: ProgressEvent) => void;
+  /** Wakes the search that took the parts so far, when a newer one takes them (it then stops). */
+  evict?: () => void;
+  /** The service's warm-up token it runs under: a newer token stopped it. */
+  token: number;
 }
 
 /**
@@ -39,8 +43,13 @@ export async function joinWarming(w: Warming, current: () => boolean, catchUp: (
     queue.push(part);
     wake();
   };
+  // A search that took the parts before this one is superseded by it: woken, it finds current()
+  // false and stops now, not when the read ends.
+  w.evict?.();
+  const evict = () => wake();
   w.onPart = onPart;
   w.onProgress = onPrepare;
+  w.evict = evict;
   const end = () => {
     ended = true;
     wake();
@@ -58,6 +67,7 @@ export async function joinWarming(w: Warming, current: () => boolean, catchUp: (
     if (w.onPart === onPart) {
       w.onPart = undefined;
       w.onProgress = undefined;
+      w.evict = undefined;
     }
   }
   return w.done.catch(() => false);

@@ -19,6 +19,24 @@ async function collect(svc: SearchService, id: string, query: SearchQuery): Prom
   return { hits: batches.flatMap((b) => Array.from(b.hits)), batches, count };
 }
 
+/** Stored parts of a dataset's question column. */
+async function questionParts(meta: { id: string; mappingVersion: number }): Promise<number> {
+  const name = columnKey(COL.questionChars, meta.mappingVersion);
+  return (await (await openDb()).getAllKeys('columns', IDBKeyRange.bound([meta.id, name, 0], [meta.id, name, Infinity]))).length;
+}
+
+/** Counts IndexedDB getAll calls on the columns whose name starts with `prefix` (one per request of a question column's read). */
+function countReads(prefix: string): { n: () => number; restore: () => void } {
+  let n = 0;
+  const spy = vi.spyOn(IDBObjectStore.prototype, 'getAll').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['getAll']>) {
+    const q = args[0];
+    if (q instanceof IDBKeyRange && Array.isArray(q.lower) && String(q.lower[1]).startsWith(prefix)) n++;
+    return ORIGINAL_GET_ALL.apply(this, args);
+  });
+  return { n: () => n, restore: () => spy.mockRestore() };
+}
+const ORIGINAL_GET_ALL = IDBObjectStore.prototype.getAll;
+
 describe('SearchService', () => {
   it('streams hits in order over the chosen fields, reuses its columns, refuses a hostile regex', async () => {
     const rows = Array.from({ length: 3000 }, (_, i) => ({ id: `s${i}`, question: `Question ${i}: ${i % 7 === 0 ? 'a triangle' : 'a square'}?`, response: `<think>think ${i}</think>answer ${i}` }));
@@ -225,7 +243,7 @@ describe('SearchService.warm (the questions read ahead of the first search)', ()
   const rows = Array.from({ length: 6000 }, (_, i) => ({ id: `w${i}`, question: `Q${i} ${i % 10 === 0 ? 'Needle' : 'hay'} ${'x'.repeat(200)}`, response: `<think>t${i}</think>a${i}` }));
   const want = rows.flatMap((_, i) => (i % 10 === 0 ? [i] : []));
   const query: SearchQuery = { text: 'needle', regex: false, matchCase: false, fields: ['question'] };
-  const ingest = (name: string) => ingestFile(new File([jsonl(rows)], name), { ingest: { batchChars: 32 << 10, pieceBytes: 1 << 20 } });
+  const ingest = (name: string) => ingestFile(new File([jsonl(rows)], name), { ingest: { batchChars: 32 << 10, pieceBytes: 8 << 10 } });
   const held = (svc: SearchService) => (svc as unknown as { text?: { qNext: number; n: number; questionsReady?: boolean; next: number } }).text;
 
   it('reads the questions; the first search then reads nothing and finds every hit', async () => {
@@ -245,7 +263,8 @@ describe('SearchService.warm (the questions read ahead of the first search)', ()
     it(`a search of the questions takes its parts as it reads on (${what}): every hit, once each, in order`, async () => {
       // Questions in many small parts (~40 questions each), and the search asked for as the
       // warm-up starts: the parts reach the search as they are read (joinWarming's queue).
-      const { meta } = await ingestFile(new File([jsonl(rows)], `warm-join-${q.regex}.jsonl`), { ingest: { batchChars: 8 << 10, pieceBytes: 1 << 20 } });
+      const { meta } = await ingestFile(new File([jsonl(rows)], `warm-join-${q.regex}.jsonl`), { ingest: { batchChars: 8 << 10, pieceBytes: 8 << 10 } });
+      expect(await questionParts(meta)).toBeGreaterThan(50);
       const svc = new SearchService();
       const warming = svc.warm(meta.id);
       const re = new RegExp(q.text, 'i');
@@ -276,6 +295,59 @@ describe('SearchService.warm (the questions read ahead of the first search)', ()
     expect(await warming).toBe(true);
     expect(batches[0].hits[0]).toBe(0);
     expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
+  });
+
+  it('a search superseded while it takes the parts stops at once, not when the read ends; the newer one finds every hit', async () => {
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'warm-evict.jsonl'), { ingest: { batchChars: 8 << 10, pieceBytes: 8 << 10 } });
+    const svc = new SearchService();
+    const warming = svc.warm(meta.id);
+    let readWhenStopped: boolean | undefined;
+    const older = svc.search(meta.id, query, () => {}).catch((err) => {
+      readWhenStopped = !!held(svc)?.questionsReady;
+      throw err;
+    });
+    // Until it has joined the read and the read is part way.
+    const joined = () => !!(svc as unknown as { warming?: { onPart?: unknown } }).warming?.onPart;
+    while (!joined() || !(held(svc)?.qNext ?? 0)) await new Promise((r) => setImmediate(r)); // the pace of fake-indexeddb's requests
+    const batches: SearchBatch[] = [];
+    const newer = svc.search(meta.id, query, (b) => batches.push(b));
+    await expect(older).rejects.toMatchObject({ name: 'AbortError' });
+    expect(readWhenStopped).toBe(false); // it stopped while the read went on, for the newer search
+    expect(await newer).toBe(want.length);
+    expect(batches.flatMap((b) => Array.from(b.hits))).toEqual(want);
+    expect(await warming).toBe(true);
+  });
+
+  it('a read stopped part way asks IndexedDB for nothing more', async () => {
+    const { meta } = await ingestFile(new File([jsonl(rows)], 'warm-abandon.jsonl'), { ingest: { batchChars: 8 << 10, pieceBytes: 8 << 10 } });
+    const texts = countReads(COL.questionText);
+    try {
+      const svc = new SearchService();
+      const warming = svc.warm(meta.id);
+      while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setImmediate(r)); // the pace of fake-indexeddb's requests
+      svc.cancel();
+      expect(await warming).toBe(false);
+      const at = texts.n();
+      for (let k = 0; k < 50; k++) await new Promise((r) => setImmediate(r));
+      expect(texts.n()).toBe(at); // before: the rest of the column was read for nobody
+      expect(at).toBeLessThan((await questionParts(meta)) / 4);
+    } finally {
+      texts.restore();
+    }
+  });
+
+  it('a warm-up asked for again after cancel() reads on (it is not the stopped one)', async () => {
+    const { meta } = await ingest('warm-again.jsonl');
+    const svc = new SearchService();
+    const first = svc.warm(meta.id);
+    while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setImmediate(r)); // the pace of fake-indexeddb's requests
+    svc.cancel();
+    const second = svc.warm(meta.id);
+    expect(await first).toBe(false);
+    expect(await second).toBe(true);
+    const progress: number[] = [];
+    expect((await svc.search(meta.id, query, () => {}, (p) => progress.push(p.done)))).toBe(want.length);
+    expect(progress).toEqual([]); // held
   });
 
   it('cancel() stops it between parts; the next search scans what it read and reads on from there', async () => {
@@ -386,9 +458,12 @@ describe('SearchService.ready (the question column opened as a dataset opens)', 
   it("opens the column once; the first search takes it and finds every hit, and later searches too", async () => {
     const { meta } = await ingest('ready.jsonl');
     const svc = new SearchService();
+    const lens = countReads(COL.questionChars); // one per opening of the column
     await Promise.all([svc.ready(meta.id), svc.ready(meta.id)]); // the page wakes it twice
     expect(head(svc)?.key).toBe(`${meta.id}@${meta.mappingVersion}`);
     const first = await collect(svc, meta.id, query);
+    expect(lens.n()).toBe(1); // the search took the column opened ahead: not opened again
+    lens.restore();
     expect(head(svc)).toBeUndefined(); // taken
     expect(first.hits).toEqual(want);
     expect(first.batches[0].hits[0]).toBe(0);

@@ -9,7 +9,7 @@ describe('scanRuns (a column read part way, scanned run by run)', () => {
     for (let t = 0; t < 300; t++) {
       const n = 1 + rng.int(200);
       const col = Array.from({ length: n }, () => ['', 'A tri', 'angle', 'TRIANGLE', 'x triangle y', 'no'][rng.int(6)]);
-      const b = new FoldBuilder(n);
+      const b = new FoldBuilder(n, true);
       for (let j = 0; j < n; ) {
         const k = Math.min(n, j + rng.int(30)); // a run of 0 samples now and then
         const texts = col.slice(j, k);
@@ -33,7 +33,7 @@ describe('scanRuns (a column read part way, scanned run by run)', () => {
 describe('joinWarming', () => {
   it('scans what was read, then each part in order, and resolves with the read', async () => {
     let finish: (v: boolean) => void = () => {};
-    const w: Warming = { id: 'd', done: new Promise((r) => (finish = r)) };
+    const w: Warming = { id: 'd', token: 1, done: new Promise((r) => (finish = r)) };
     const seen: number[] = [];
     const joined = joinWarming(w, () => true, async () => { seen.push(-1); await new Promise((r) => setTimeout(r, 5)); }, (at) => seen.push(at), () => {});
     w.onPart!(10, ['a']); // while the catch-up runs: waits its turn
@@ -47,14 +47,18 @@ describe('joinWarming', () => {
 
   it('rejects with an AbortError once superseded; a newer join takes the parts', async () => {
     let finish: (v: boolean) => void = () => {};
-    const w: Warming = { id: 'd', done: new Promise((r) => (finish = r)) };
+    const w: Warming = { id: 'd', token: 1, done: new Promise((r) => (finish = r)) };
     let live = true;
     const older: number[] = [];
     const first = joinWarming(w, () => live, async () => {}, (at) => older.push(at), () => {});
     await Promise.resolve();
     live = false;
     const newer: number[] = [];
+    let firstOut = '';
+    first.catch((e: Error) => (firstOut = e.name));
     const second = joinWarming(w, () => true, async () => {}, (at) => newer.push(at), () => {});
+    await new Promise((r) => setTimeout(r, 0));
+    expect(firstOut).toBe('AbortError'); // at once, with no part read since and the read not over
     w.onPart!(5, ['x']);
     finish(false);
     await expect(first).rejects.toMatchObject({ name: 'AbortError' });

@@ -54,8 +54,11 @@ export class FoldBuilder {
   private at = 0;
   private nonAscii = false;
 
-  /** `n`: the samples the column will have. */
-  constructor(private readonly n: number) {
+  /**
+   * `n`: the samples the column will have. `keepRuns`: keep each run added until done(), for
+   * runs() (a search that finds the read part way); else they are not kept.
+   */
+  constructor(private readonly n: number, private readonly keepRuns = false) {
     this.starts = new Float64Array(n + 1);
   }
 
@@ -108,14 +111,14 @@ export class FoldBuilder {
     starts[n] = at;
     for (let k = 0; k < n; k++) this.starts[this.j + k] = this.at + starts[k];
     const run = { text: low, starts, ascii: isAscii };
-    this.runList.push({ first: this.j, run });
+    if (this.keepRuns) this.runList.push({ first: this.j, run });
     this.j += n;
     this.at += at;
     this.parts.push(low);
     return run;
   }
 
-  /** Each run added so far with its first sample, until done(). */
+  /** Each run added so far with its first sample, until done() (with keepRuns). */
   private runList: Array<{ first: number; run: FoldedColumn }> = [];
 
   /**
