@@ -7,7 +7,7 @@
  * Parquet copies of the full file (snappy and zstd, row groups of 2,000 rows). Appends a section
  * to bench/RESULTS.md.
  *
- * Usage: node bench/ingest.bench.mjs [--rows N] [--bytes B] [--repeat N] [--no-append] [--no-peer] [--no-parquet]
+ * Usage: node bench/ingest.bench.mjs [--rows N] [--bytes B] [--repeat N] [--heap-ms MS] [--mem-heap-ms MS] [--no-append] [--no-peer] [--no-parquet]
  * Needs `npm run build` first (the npm script does it) and ../shared/data beside the repo.
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,6 +38,12 @@ const REPEAT = Math.max(1, arg('repeat', 3));
 // (ForceEagerMeasureMemory), which makes V8 collect garbage in every worker: at 250 ms it cost the
 // ingest measurably (see RESULTS.md, 2026-11-29 fourth session), so the default is 1 s.
 const HEAP_MS = arg('heap-ms', 1000);
+/**
+ * Sampling of the JS heap in the two runs that measure it (the quarter file and one more of the full
+ * file, untimed): every 100 ms, so the quarter file's ~0.7 s ingest is sampled at all (at 1 s it was
+ * over before the first sample: "5 MB"). Measuring costs time, so the timed runs sample every HEAP_MS.
+ */
+const MEM_HEAP_MS = arg('mem-heap-ms', 100);
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -58,7 +64,7 @@ function rendererHwm() {
   return best;
 }
 
-async function ingestRun(url, file) {
+async function ingestRun(url, file, heapMs = HEAP_MS) {
   // A persistent profile on disk, as a user has: incognito contexts keep IndexedDB in memory with a small quota.
   const profile = mkdtempSync(join(tmpdir(), 'thinksift-bench-'));
   const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
@@ -80,7 +86,7 @@ async function ingestRun(url, file) {
       window.__memTimer = setTimeout(tick, HEAP_MS);
     };
     void tick();
-  }, HEAP_MS);
+  }, heapMs);
   // Timed in the page, as the peer times itself in its page (bench.js: performance.now() around its
   // load + CREATE TABLE): from the file input's change event to the DOM change that shows the
   // progress panel idle again (a MutationObserver). The harness's own round trips are left out:
@@ -195,8 +201,10 @@ const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
 try {
   const version = browser.version();
   const loadAtStart = load();
-  const small = await ingestRun(url, quarter);
+  const small = await ingestRun(url, quarter, MEM_HEAP_MS);
   console.log('quarter ingest', small);
+  const fullMem = await ingestRun(url, full, MEM_HEAP_MS);
+  console.log('full ingest, heap sampled', fullMem);
   // ThinkSift then DuckDB on each file, back to back.
   const pairs = [];
   for (let i = 0; i < REPEAT; i++) {
@@ -263,7 +271,7 @@ try {
     `| raw JSON.parse of the same lines, same browser, parse calls only: lines cut from chunk-decoded text / lines decoded one by one | ${fmt(rawChunkMBs)} / ${fmt(rawLineMBs)} MB/s${duck?.jsonParseMbs ? ` (peer page: ${fmt(duck.jsonParseMbs)})` : ''} |`,
     `| **ratio ingest / raw JSON.parse** (the faster baseline) | **${fmt((100 * ingestMBs) / rawMBs, 0)}%** |`,
     `| peak renderer RSS (VmHWM), ${fmt(mb(quarter.bytes), 0)} MB file → ${fmt(mb(full.bytes), 0)} MB file | ${fmt(mb(small.hwm), 0)} MB → ${fmt(mb(big.hwm), 0)} MB |`,
-    `| peak JS memory (page + workers, measureUserAgentSpecificMemory), same two files | ${fmt(mb(small.peakHeap), 0)} MB → ${fmt(mb(big.peakHeap), 0)} MB |`,
+    `| peak JS memory (page + workers, measureUserAgentSpecificMemory every ${MEM_HEAP_MS} ms, in an untimed run of each file), same two files | ${fmt(mb(small.peakHeap), 0)} MB → ${fmt(mb(fullMem.peakHeap), 0)} MB |`,
     `| time in the ingest worker: waiting for parsed pieces (read+decode+parse+map, in parse workers) / stitching + batching / waiting for IndexedDB commits | ${fmt(c.readParseMs / 1000)} s / ${fmt((c.mapMs - c.writeWaitMs) / 1000)} s / ${fmt(c.writeWaitMs / 1000)} s (other ${fmt(other / 1000)} s) |`,
     `| parse workers' own time, summed over the workers: read the piece / decode + JSON.parse / map + chunks | ${fmt(c.pieceReadMs / 1000)} s / ${fmt(c.pieceParseMs / 1000)} s / ${fmt(c.pieceMapMs / 1000)} s |`,
     `| JSONL: creating + closing the pieces' text-store files, in each run: all pieces / the slowest piece | ${pairs.map((p) => `${fmt((p.ours.counts.pieceStoreMs ?? 0) / 1000, 2)} s / ${Math.round(p.ours.counts.pieceStoreMaxMs ?? 0)} ms`).join(', ')} |`,
