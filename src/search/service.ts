@@ -13,7 +13,7 @@
  */
 import { scanSlice, type TextColumn } from '../core/search/column';
 import { foldable, scanFolded, type FoldedColumn } from '../core/search/folded';
-import { compileQuery, type Matcher, type SearchQuery } from '../core/search/query';
+import { compileQuery, type Matcher, type SearchField, type SearchQuery } from '../core/search/query';
 import type { ProgressEvent } from '../core/rate';
 import { tick } from '../core/tick';
 import { getDataset } from '../db/datasets';
@@ -21,7 +21,7 @@ import { openQuestions, type QuestionColumn } from '../db/question-column';
 import { openDb, type DatasetMeta } from '../db/schema';
 import type { Sample } from '../core/types';
 import { joinWarming, scanRuns, type PartFn, type Warming } from './warming';
-import { BUILD_YIELD_MS, FOLD_MAX_CHARS, freshText, readQuestions, readRecords, textInfo, type SearchIndexInfo, type TextState } from './text-state';
+import { BUILD_YIELD_MS, FOLD_MAX_CHARS, freshText, heldQuestions, readQuestions, readRecords, textInfo, type SearchIndexInfo, type TextState } from './text-state';
 
 export { FOLD_MAX_CHARS, type SearchIndexInfo } from './text-state';
 
@@ -138,7 +138,7 @@ export class SearchService {
       // Yielding at every part while no search waits for it: a search comes in within a part's
       // work (~10 ms), not after up to BUILD_YIELD_MS; one that joined wants its count instead.
       const yieldMs = () => (w.onPart ? BUILD_YIELD_MS : 0);
-      return !!(await this.questionsFromColumn(meta, alive, (p) => w.onProgress?.(p), (at, questions, run) => w.onPart?.(at, questions, run), maxChars, yieldMs));
+      return !!(await this.questionsFromColumn(meta, alive, (p) => w.onProgress?.(p), (at, part, run) => w.onPart?.(at, part, run), maxChars, yieldMs));
     };
     w.done = read()
       .catch((err) => {
@@ -202,7 +202,7 @@ export class SearchService {
    * hold more than `maxChars` characters, or the run was superseded before it began reading: the
    * caller reads the records instead, or stops.
    */
-  private async questionsFromColumn(meta: DatasetMeta, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void, maxChars = Infinity, yieldMs?: () => number): Promise<TextState | undefined> {
+  private async questionsFromColumn(meta: DatasetMeta, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: PartFn, maxChars = Infinity, yieldMs?: () => number): Promise<TextState | undefined> {
     const held = this.current(meta);
     if (held?.questionsReady) return held;
     if ((held && held.next > 0) || this.damaged.has(`${meta.id}@${meta.mappingVersion}`)) return undefined;
@@ -290,13 +290,15 @@ export class SearchService {
     if (questionsOnly) {
       // The first search of the questions: their stored column is read, and scanned part by part.
       const fold = !query.regex && !query.matchCase && foldable(query.text);
-      const scanPart = (at: number, questions: string[], run?: FoldedColumn) => {
+      const scanPart: PartFn = (at, part, run) => {
         const local: number[] = [];
-        // The default query scans the part's folded text (one indexOf per hit), as later searches do.
-        if (fold && run) scanFolded(run, query.text, 0, questions.length, local, (h) => matcher.test(questions[h]));
-        else scanSlice([questions], matcher, 0, questions.length, local);
+        const n = part.lens.length;
+        // The default query scans the part's folded text (one indexOf per hit), as later searches do;
+        // its questions are cut only to confirm a hit in text that is not all ASCII.
+        if (fold && run) scanFolded(run, query.text, 0, n, local, (h) => matcher.test(part.questions[h]));
+        else scanSlice([part.questions], matcher, 0, n, local);
         for (const h of local) pending.push(h + at);
-        scannedFromColumn = at + questions.length;
+        scannedFromColumn = at + n;
         report(scannedFromColumn, this.text?.n ?? 0, false);
       };
       // What a read of the column has read so far, stopped (a superseded search or warm-up) or
@@ -307,8 +309,7 @@ export class SearchService {
         const [from, upTo] = [scannedFromColumn, begun.qNext];
         const runs = fold ? begun.qFold?.runs() : undefined;
         if (runs) {
-          const col = begun.cols.question!;
-          scanRuns(runs, query.text, from, upTo, pending, (h) => matcher.test(col[h]), (next) => report(next, begun.n, false));
+          scanRuns(runs, query.text, from, upTo, pending, (h) => matcher.test(heldQuestions(begun)[h]), (next) => report(next, begun.n, false));
         } else {
           // A regex or matched case: the RegExp on each question, in slices a cancel can stop between.
           await this.scanRange(begun, query, matcher, from, upTo, gen, pending, (j) => report(j, begun.n, false), () => {});
@@ -381,7 +382,9 @@ export class SearchService {
       }
       return;
     }
-    const cols: TextColumn[] = fields.map((f) => t.cols[f]!);
+    // The questions as strings only where a scan needs them (heldQuestions): not for the default
+    // query over all-ASCII folded text.
+    const column = (f: SearchField): TextColumn => (f === 'question' ? heldQuestions(t) : t.cols[f]!);
     const folded = !query.regex && !query.matchCase && foldable(query.text) ? fields.map((f) => t.folded?.[f]) : [];
     if (folded.length && folded.every((f) => f)) {
       // The default search: one indexOf scan of each field's folded text, a slice at a time.
@@ -398,7 +401,7 @@ export class SearchService {
         const k = lo;
         const per = folded.map((f, i) => {
           const local: number[] = [];
-          scanFolded(f!, query.text, j, k, local, (h) => matcher.test((cols[i] as string[])[h]));
+          scanFolded(f!, query.text, j, k, local, (h) => matcher.test(column(fields[i])[h]));
           return local;
         });
         for (const h of per.length === 1 ? per[0] : [...new Set(per.flat())].sort((a, b) => a - b)) pending.push(h);
@@ -407,6 +410,7 @@ export class SearchService {
       }
       return;
     }
+    const cols = fields.map(column);
     for (let j = from; j < to; ) {
       const local: number[] = [];
       j = scanSlice(cols, matcher, j, to, local, SLICE_CHARS).next;

@@ -71,6 +71,23 @@ export interface TextState {
   qChars: number;
   /** Their fold while the column is read (undefined: not begun; null: dropped, over FOLD_MAX_CHARS, or done). */
   qFold?: FoldBuilder | null;
+  /** Parts read from the column whose questions are not in cols.question yet (see heldQuestions). */
+  qParts: QuestionsPart[];
+}
+
+/**
+ * The questions held, one string per sample (cols.question), the parts read from the stored column
+ * cut into it first: only a search that needs each question on its own (a regex, a matched case,
+ * a hit to confirm in text that is not all ASCII) asks for them.
+ */
+export function heldQuestions(t: TextState): string[] {
+  const col = t.cols.question!;
+  for (const p of t.qParts) {
+    const qs = p.questions;
+    for (let k = 0; k < qs.length; k++) col[p.first + k] = qs[k];
+  }
+  t.qParts = [];
+  return col;
 }
 
 /**
@@ -106,7 +123,7 @@ class Pacer {
 /** A new, empty TextState for `meta`. */
 export function freshText(meta: DatasetMeta): TextState {
   const n = meta.resume.samples;
-  return { id: meta.id, version: meta.mappingVersion, n, next: 0, qNext: 0, qChars: 0, cols: { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) }, chars: { question: 0, think: 0, answer: 0 }, ms: 0, folding: {} };
+  return { id: meta.id, version: meta.mappingVersion, n, next: 0, qNext: 0, qChars: 0, qParts: [], cols: { question: new Array<string>(n), think: new Array<string>(n), answer: new Array<string>(n) }, chars: { question: 0, think: 0, answer: 0 }, ms: 0, folding: {} };
 }
 
 /** Thrown where `alive()` turned false: a newer query or cancel() superseded the run. */
@@ -135,6 +152,7 @@ export async function readRecords(t: TextState, meta: DatasetMeta, alive: () => 
       t.qFold = undefined;
       t.qNext = 0;
       t.qChars = 0;
+      t.qParts = [];
     }
     if (total.think <= FOLD_MAX_CHARS) t.folding.think = new FoldBuilder(t.n);
     if (total.answer <= FOLD_MAX_CHARS) t.folding.answer = new FoldBuilder(t.n);
@@ -188,22 +206,23 @@ export async function readRecords(t: TextState, meta: DatasetMeta, alive: () => 
  * given). Sets t.questionsReady at the end. A run stopped between parts keeps what it read
  * (t.qNext, t.qFold): the next one opens the column at t.qNext and reads on.
  */
-export async function readQuestions(t: TextState, meta: DatasetMeta, parts: AsyncIterable<QuestionsPart>, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, questions: string[], folded?: FoldedColumn) => void, yieldMs?: () => number): Promise<void> {
+export async function readQuestions(t: TextState, meta: DatasetMeta, parts: AsyncIterable<QuestionsPart>, alive: () => boolean, onProgress: (p: ProgressEvent) => void, onPart: (first: number, part: QuestionsPart, folded?: FoldedColumn) => void, yieldMs?: () => number): Promise<void> {
   if (t.questionsReady) return; // another run finished them meanwhile
-  const col = t.cols.question!;
   if (t.qFold === undefined) t.qFold = new FoldBuilder(t.n, true); // its runs: see SearchService's catch-up
   const pace = new Pacer(t, onProgress, t.qNext, yieldMs);
-  for await (const { first, questions, text, lens, ascii } of parts) {
+  for await (const part of parts) {
+    const { first, text, lens, ascii } = part;
     // Checked before writing: a superseded run must not interleave with the newer one.
     if (!alive()) throw cancelled();
     if (first !== t.qNext) throw new Error(`search: the questions of ${meta.name} were read from sample ${first}, ${t.qNext} expected`);
-    for (let k = 0; k < questions.length; k++) col[first + k] = questions[k];
+    // Its questions go into cols.question when something asks for them (heldQuestions), not now.
+    t.qParts.push(part);
     t.qChars += text.length;
     if (t.qFold && t.qChars > FOLD_MAX_CHARS) t.qFold = null;
     // The part's text is folded as read: one toLowerCase, no joining of its questions again.
     const run = t.qFold?.addJoined(text, lens, ascii);
-    t.qNext = first + questions.length;
-    onPart(first, questions, run);
+    t.qNext = first + lens.length;
+    onPart(first, part, run);
     await pace.step(t.qNext);
   }
   // Checked again after the last part's pause: a superseded run must not finish them under the newer one.

@@ -6,9 +6,13 @@
  */
 import { scanFolded, type FoldedColumn } from '../core/search/folded';
 import type { ProgressEvent } from '../core/rate';
+import type { QuestionsPart } from '../db/question-column';
 
-/** A part of the question column as read: its first sample, its questions, and its fold (if folded). */
-export type PartFn = (at: number, questions: string[], run?: FoldedColumn) => void;
+/**
+ * A part of the question column as read: its first sample, the part (its questions are cut from its
+ * text only when asked for: QuestionsPart.questions), and its fold (if folded).
+ */
+export type PartFn = (at: number, part: QuestionsPart, run?: FoldedColumn) => void;
 
 /** A warm-up reading a dataset's questions, and the search that takes its parts, if any. */
 export interface Warming {

@@ -350,6 +350,30 @@ describe('SearchService.warm (the questions read ahead of the first search)', ()
     expect(progress).toEqual([]); // held
   });
 
+  it('questions not all ASCII: hits confirmed, regex and matched case exact, on the first search and after the read-ahead', async () => {
+    // The questions are cut into strings only when a search needs them (heldQuestions): here it does.
+    const odd = rows.map((r, i) => ({ ...r, question: i % 5 === 0 ? `\u212Aelvin ${i} é` : i % 5 === 1 ? `KELVIN ${i}` : `kelvin ${i}` }));
+    const { meta } = await ingestFile(new File([jsonl(odd)], 'warm-odd.jsonl'), { ingest: { batchChars: 8 << 10, pieceBytes: 8 << 10 } });
+    const ref = (re: RegExp) => odd.flatMap((r, i) => (re.test(r.question) ? [i] : []));
+    for (const first of ['search', 'warm', 'part way', 'stopped'] as const) {
+      const svc = new SearchService();
+      if (first === 'warm') expect(await svc.warm(meta.id)).toBe(true);
+      if (first === 'part way' || first === 'stopped') {
+        // The search scans what the read-ahead read (its fold's runs, hits confirmed) and reads on.
+        const warming = svc.warm(meta.id);
+        while (!(held(svc)?.qNext ?? 0)) await new Promise((r) => setImmediate(r)); // the pace of fake-indexeddb's requests
+        if (first === 'stopped') {
+          svc.cancel();
+          await warming; // stopped at its next part, or done by then: the pace of fake-indexeddb
+        }
+      }
+      expect((await collect(svc, meta.id, { ...query, text: 'kelvin' })).hits, first).toEqual(ref(/kelvin/i));
+      expect((await collect(svc, meta.id, { ...query, text: 'Kelvin', matchCase: true })).hits, first).toEqual([]);
+      expect((await collect(svc, meta.id, { ...query, text: 'KELVIN 1\\d', regex: true, matchCase: true })).hits, first).toEqual(ref(/KELVIN 1\d/));
+      expect((await collect(svc, meta.id, { ...query, text: 'É' })).hits, first).toEqual(ref(/é/i));
+    }
+  });
+
   it('cancel() stops it between parts; the next search scans what it read and reads on from there', async () => {
     const { meta } = await ingest('warm-stop.jsonl');
     const svc = new SearchService();

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openQuestions } from '../../src/db/question-column';
-import { freshText, readQuestions, readRecords, textInfo } from '../../src/search/text-state';
+import { freshText, heldQuestions, readQuestions, readRecords, textInfo } from '../../src/search/text-state';
 import { ingestFile, jsonl } from '../ingest/helpers';
 
 const rows = Array.from({ length: 3000 }, (_, i) => ({ id: `t${i}`, question: `Q${i} ${i % 7 ? 'plain' : 'Ünïcode'} ${'x'.repeat(i % 300)}`, response: `<think>think ${i}</think>answer ${i}` }));
@@ -39,7 +39,11 @@ describe('text-state', () => {
     expect(parts.length).toBeGreaterThan(1); // part by part
     expect(t.questionsReady).toBe(true);
     expect(t.next).toBe(0);
-    expect(t.cols.question).toEqual(rows.map((r) => r.question));
+    // Not cut into one string per question until something asks.
+    expect(t.cols.question!.filter((q) => q !== undefined)).toEqual([]);
+    expect(heldQuestions(t)).toEqual(rows.map((r) => r.question));
+    expect(t.qParts).toEqual([]);
+    expect(heldQuestions(t)).toBe(t.cols.question); // cut once
     expect(t.chars.question).toBe(rows.reduce((a, r) => a + r.question.length, 0));
     const fold = t.folded?.question;
     expect(fold).toMatchObject({ ascii: false });
@@ -61,7 +65,7 @@ describe('text-state', () => {
     expect(t.questionsReady).toBeUndefined();
     expect(t.qNext).toBeGreaterThan(0);
     expect(t.qNext).toBeLessThan(3000);
-    expect(t.cols.question!.slice(0, t.qNext)).toEqual(rows.slice(0, t.qNext).map((r) => r.question));
+    expect(heldQuestions(t).slice(0, t.qNext)).toEqual(rows.slice(0, t.qNext).map((r) => r.question));
     // What was read, folded: the runs a search scans before reading on, one after the other.
     let at = 0;
     for (const { first, run } of t.qFold!.runs()) {
@@ -77,7 +81,7 @@ describe('text-state', () => {
     await readQuestions(t, meta, (await openQuestions(meta, undefined, t.qNext))!, () => true, never, (first) => firsts.push(first));
     expect(firsts[0]).toBeGreaterThan(0);
     expect(t.questionsReady).toBe(true);
-    expect(t.cols.question).toEqual(rows.map((r) => r.question));
+    expect(heldQuestions(t)).toEqual(rows.map((r) => r.question));
     const whole = freshText(meta);
     await readQuestions(whole, meta, (await openQuestions(meta))!, () => true, never, never);
     expect(t.folded?.question?.text).toBe(whole.folded?.question?.text);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FoldBuilder, foldColumn, scanFolded } from '../../src/core/search/folded';
 import { joinWarming, scanRuns, type Warming } from '../../src/search/warming';
 import { createRng } from '../../src/core/rng';
+import type { QuestionsPart } from '../../src/db/question-column';
 
 describe('scanRuns (a column read part way, scanned run by run)', () => {
   it('finds what one scan of the joined column finds, for any from/upTo, runs of any size (empty ones too)', () => {
@@ -30,15 +31,18 @@ describe('scanRuns (a column read part way, scanned run by run)', () => {
   });
 });
 
+/** A one-question part, as the question column gives it. */
+const part = (q: string): QuestionsPart => ({ first: 0, questions: [q], text: q, lens: Uint32Array.of(q.length) });
+
 describe('joinWarming', () => {
   it('scans what was read, then each part in order, and resolves with the read', async () => {
     let finish: (v: boolean) => void = () => {};
     const w: Warming = { id: 'd', token: 1, done: new Promise((r) => (finish = r)) };
     const seen: number[] = [];
     const joined = joinWarming(w, () => true, async () => { seen.push(-1); await new Promise((r) => setTimeout(r, 5)); }, (at) => seen.push(at), () => {});
-    w.onPart!(10, ['a']); // while the catch-up runs: waits its turn
+    w.onPart!(10, part('a')); // while the catch-up runs: waits its turn
     await new Promise((r) => setTimeout(r, 10));
-    w.onPart!(11, ['b']);
+    w.onPart!(11, part('b'));
     finish(true);
     expect(await joined).toBe(true);
     expect(seen).toEqual([-1, 10, 11]);
@@ -59,7 +63,7 @@ describe('joinWarming', () => {
     const second = joinWarming(w, () => true, async () => {}, (at) => newer.push(at), () => {});
     await new Promise((r) => setTimeout(r, 0));
     expect(firstOut).toBe('AbortError'); // at once, with no part read since and the read not over
-    w.onPart!(5, ['x']);
+    w.onPart!(5, part('x'));
     finish(false);
     await expect(first).rejects.toMatchObject({ name: 'AbortError' });
     expect(await second).toBe(false); // stopped short: the caller reads on
