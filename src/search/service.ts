@@ -101,9 +101,11 @@ export class SearchService {
   /**
    * Read the questions of dataset `id` from their stored column ahead of its first search, while
    * nothing else runs here, so that the search scans memory (bench:open, a million samples: the
-   * first count came after ~0.5 s of reading). Any search, prepare or cancel() stops it between
-   * two parts, keeping what it read: a search of the questions scans that and reads on, so a
-   * warm-up never delays a search. Does nothing for an incomplete dataset, one stored without the
+   * first count came after ~0.5 s of reading). A search of this dataset's questions takes it over
+   * (joinWarming: what it read, then each part as it lands); any other search, prepare or cancel()
+   * stops it between two parts, keeping what it read, so a warm-up never delays a search. Asked for
+   * again while it reads the same dataset's current mapping, it is the same read. Does nothing for
+   * an incomplete dataset, one stored without the
    * column, questions over `maxChars` characters (memory a search may never use), or while the
    * worker holds another dataset's records (a search of thinking or answers read them). Resolves to
    * true once the questions are held (also when they already were).
