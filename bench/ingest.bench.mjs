@@ -7,7 +7,11 @@
  * Parquet copies of the full file (snappy and zstd, row groups of 2,000 rows). Appends a section
  * to bench/RESULTS.md.
  *
- * Usage: node bench/ingest.bench.mjs [--rows N] [--bytes B] [--repeat N] [--heap-ms MS] [--mem-heap-ms MS] [--no-append] [--no-peer] [--no-parquet]
+ * Also runs, in each JSONL pair, the floor of a persisted, fingerprinted ingest on this machine
+ * (bench/ingest/floor.mjs: read + decode + JSON.parse, SHA-256, the write to disk, nothing else), so
+ * every run shows how much of the gap to the peer is ours and how much is the job's.
+ *
+ * Usage: node bench/ingest.bench.mjs [--rows N] [--bytes B] [--repeat N] [--heap-ms MS] [--mem-heap-ms MS] [--no-append] [--no-peer] [--no-parquet] [--no-floor]
  * Needs `npm run build` first (the npm script does it) and ../shared/data beside the repo.
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +25,8 @@ import { chromium } from 'playwright-core';
 import { makeBenchData } from './make-data.mjs';
 import { makeParquet } from './make-parquet.mjs';
 import { preparePeer, runPeer } from './ingest/peer.mjs';
+import { FLOOR_STAGES, runFloor } from './ingest/floor.mjs';
+import { createHash } from 'node:crypto';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +37,7 @@ const BYTES = arg('bytes', 1);
 const APPEND = !process.argv.includes('--no-append');
 const PEER = !process.argv.includes('--no-peer');
 const PARQUET = !process.argv.includes('--no-parquet');
+const FLOOR = !process.argv.includes('--no-floor');
 // JSONL pairs (ours, then the peer's), back to back: both rates move by ±20% from run to run on a
 // shared VM, so one pair proves little. The table gives medians and every pair's ratio.
 const REPEAT = Math.max(1, arg('repeat', 3));
@@ -197,6 +204,10 @@ if (!existsSync(resolve(root, 'dist/index.html'))) throw new Error('run `npm run
 const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
 const url = server.resolvedUrls.local[0];
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const floorLaunch = (profile) => chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+// The app's parse workers here (src/ingest/parallel.ts defaultWorkers: the cores, at most 4).
+const floorWorkers = Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+const fullSha = FLOOR ? createHash('sha256').update(readFileSync(full.path)).digest('hex') : undefined;
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
 try {
   const version = browser.version();
@@ -212,7 +223,14 @@ try {
     console.log(`full ingest ${i + 1}/${REPEAT}`, ours);
     const theirs = peerDir ? runPeer(peerDir, full.path) : undefined;
     console.log(`duckdb jsonl ${i + 1}/${REPEAT}`, theirs);
-    pairs.push({ ours, theirs });
+    const floor = FLOOR ? await runFloor(full.path, floorWorkers, floorLaunch) : undefined;
+    if (floor) {
+      console.log(`floor ${i + 1}/${REPEAT}`, FLOOR_STAGES.map((s) => `${s} ${fmt(floor[s].mbs)} MB/s`).join(', '));
+      // The floor does the work it stands for: every line inside a piece parsed, the file's true SHA-256.
+      if (floor.hash.sha256 !== fullSha) throw new Error(`the ingest floor's SHA-256 ${floor.hash.sha256} is not the file's ${fullSha}`);
+      if (floor.parse.rows < full.rows * 0.99) throw new Error(`the ingest floor parsed ${floor.parse.rows} of ${full.rows} rows`);
+    }
+    pairs.push({ ours, theirs, floor });
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   const byWall = [...pairs].sort((a, b) => a.ours.wall - b.ours.wall);
@@ -221,6 +239,8 @@ try {
   const ducks = pairs.map((p) => p.theirs).filter(Boolean);
   const duck = ducks.length ? { ...ducks[0], mbs: median(ducks.map((d) => d.mbs)), rowsPerS: median(ducks.map((d) => d.rowsPerS)), rssMb: Math.min(...ducks.map((d) => d.rssMb)), jsonParseMbs: median(ducks.map((d) => d.jsonParseMbs)) } : undefined;
   const pairRatios = ducks.length === pairs.length ? pairs.map((p) => mb(full.bytes) / p.ours.wall / p.theirs.mbs) : [];
+  const floors = pairs.map((p) => p.floor).filter(Boolean);
+  const floorMed = floors.length ? Object.fromEntries(FLOOR_STAGES.map((s) => [s, median(floors.map((f) => f[s].mbs))])) : undefined;
   const pq = [];
   for (const p of parquets) {
     const ours = await ingestRun(url, p);
@@ -266,6 +286,10 @@ try {
     ...(pairRatios.length ? [`| JSONL: ratio ours / DuckDB-WASM in each pair | ${pairRatios.map((r) => `${fmt(r, 2)}×`).join(', ')} |`] : []),
     `| JSONL: our rates in each run (in the page) / as the harness saw them (Playwright's round trips included) | ${pairs.map((p) => fmt(mb(full.bytes) / p.ours.wall)).join(', ')} / ${pairs.map((p) => fmt(mb(full.bytes) / p.ours.harness)).join(', ')} MB/s |`,
     ...(ducks.length ? [`| JSONL: DuckDB-WASM's rates in each run | ${ducks.map((d) => fmt(d.mbs)).join(', ')} MB/s |`] : []),
+    ...(floorMed ? [
+      `| JSONL: **the floor of a persisted, fingerprinted ingest here** (bench/ingest/floor.mjs, ${floorWorkers} parse workers, nothing else: no mapping, IndexedDB, UI or start-up), medians: read + decode + JSON.parse / + SHA-256 in file order / + the bytes written to the private file system | ${fmt(floorMed.parse)} / ${fmt(floorMed.hash)} / **${fmt(floorMed.persist)}** MB/s (each run: ${floors.map((f) => fmt(f.persist.mbs)).join(', ')}) |`,
+      `| JSONL: ours against the floor / the floor against DuckDB-WASM (medians) | ${fmt((100 * ingestMBs) / floorMed.persist, 0)}% / ${duck ? `${fmt(floorMed.persist / duck.mbs, 2)}×` : '—'} |`,
+    ] : []),
     `| JSONL: ingest worker's own rate (its elapsed time, no sniffing or start-up) | ${fmt(workerMBs)} MB/s |`,
     `| JSONL: line decoder the parse workers chose (pieces after the choice) | TextDecoder ${c.piecesTextDecoded ?? 0}, JS ${c.piecesJsDecoded ?? 0} |`,
     `| raw JSON.parse of the same lines, same browser, parse calls only: lines cut from chunk-decoded text / lines decoded one by one | ${fmt(rawChunkMBs)} / ${fmt(rawLineMBs)} MB/s${duck?.jsonParseMbs ? ` (peer page: ${fmt(duck.jsonParseMbs)})` : ''} |`,
