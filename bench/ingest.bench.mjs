@@ -225,7 +225,7 @@ try {
     console.log(`duckdb jsonl ${i + 1}/${REPEAT}`, theirs);
     const floor = FLOOR ? await runFloor(full.path, floorWorkers, floorLaunch) : undefined;
     if (floor) {
-      console.log(`floor ${i + 1}/${REPEAT}`, FLOOR_STAGES.map((s) => `${s} ${fmt(floor[s].mbs)} MB/s`).join(', '));
+      console.log(`floor ${i + 1}/${REPEAT}`, FLOOR_STAGES.map((s) => `${s} ${fmt(floor[s].mbs)} MB/s`).join(', '), `(creates asked again: ${floor.persist.stalls})`);
       // The floor does the work it stands for: every line inside a piece parsed, the file's true SHA-256.
       if (floor.hash.sha256 !== fullSha) throw new Error(`the ingest floor's SHA-256 ${floor.hash.sha256} is not the file's ${fullSha}`);
       if (floor.parse.rows < full.rows * 0.99) throw new Error(`the ingest floor parsed ${floor.parse.rows} of ${full.rows} rows`);
@@ -287,7 +287,7 @@ try {
     `| JSONL: our rates in each run (in the page) / as the harness saw them (Playwright's round trips included) | ${pairs.map((p) => fmt(mb(full.bytes) / p.ours.wall)).join(', ')} / ${pairs.map((p) => fmt(mb(full.bytes) / p.ours.harness)).join(', ')} MB/s |`,
     ...(ducks.length ? [`| JSONL: DuckDB-WASM's rates in each run | ${ducks.map((d) => fmt(d.mbs)).join(', ')} MB/s |`] : []),
     ...(floorMed ? [
-      `| JSONL: **the floor of a persisted, fingerprinted ingest here** (bench/ingest/floor.mjs, ${floorWorkers} parse workers, nothing else: no mapping, IndexedDB, UI or start-up), medians: read + decode + JSON.parse / + SHA-256 in file order / + the bytes written to the private file system | ${fmt(floorMed.parse)} / ${fmt(floorMed.hash)} / **${fmt(floorMed.persist)}** MB/s (each run: ${floors.map((f) => fmt(f.persist.mbs)).join(', ')}) |`,
+      `| JSONL: **the floor of a persisted, fingerprinted ingest here** (bench/ingest/floor.mjs, ${floorWorkers} parse workers, nothing else: no mapping, IndexedDB, UI or start-up), medians: read + decode + JSON.parse / + SHA-256 in file order / + the bytes written to the private file system | ${fmt(floorMed.parse)} / ${fmt(floorMed.hash)} / **${fmt(floorMed.persist)}** MB/s (each run: ${floors.map((f) => fmt(f.persist.mbs)).join(', ')}; file creates that stalled and were asked again: ${floors.map((f) => f.persist.stalls).join(', ')}) |`,
       `| JSONL: ours against the floor / the floor against DuckDB-WASM (medians) | ${fmt((100 * ingestMBs) / floorMed.persist, 0)}% / ${duck ? `${fmt(floorMed.persist / duck.mbs, 2)}×` : '—'} |`,
     ] : []),
     `| JSONL: ingest worker's own rate (its elapsed time, no sniffing or start-up) | ${fmt(workerMBs)} MB/s |`,
@@ -298,7 +298,7 @@ try {
     `| peak JS memory (page + workers, measureUserAgentSpecificMemory every ${MEM_HEAP_MS} ms, in an untimed run of each file), same two files | ${fmt(mb(small.peakHeap), 0)} MB → ${fmt(mb(fullMem.peakHeap), 0)} MB |`,
     `| time in the ingest worker: waiting for parsed pieces (read+decode+parse+map, in parse workers) / stitching + batching / waiting for IndexedDB commits | ${fmt(c.readParseMs / 1000)} s / ${fmt((c.mapMs - c.writeWaitMs) / 1000)} s / ${fmt(c.writeWaitMs / 1000)} s (other ${fmt(other / 1000)} s) |`,
     `| parse workers' own time, summed over the workers: read the piece / decode + JSON.parse / map + chunks | ${fmt(c.pieceReadMs / 1000)} s / ${fmt(c.pieceParseMs / 1000)} s / ${fmt(c.pieceMapMs / 1000)} s |`,
-    `| JSONL: creating + closing the pieces' text-store files, in each run: all pieces / the slowest piece | ${pairs.map((p) => `${fmt((p.ours.counts.pieceStoreMs ?? 0) / 1000, 2)} s / ${Math.round(p.ours.counts.pieceStoreMaxMs ?? 0)} ms`).join(', ')} |`,
+    `| JSONL: the parse workers' text-store file (waiting for its create, flushing after each piece, closing), in each run: all pieces / the slowest piece | ${pairs.map((p) => `${fmt((p.ours.counts.pieceStoreMs ?? 0) / 1000, 2)} s / ${Math.round(p.ours.counts.pieceStoreMaxMs ?? 0)} ms`).join(', ')} |`,
     ...pq.map(({ p, ours }) => `| Parquet ${p.codec.toLowerCase()}: read+decode row groups / map+batch / commits wait | ${fmt(ours.counts.readParseMs / 1000)} s / ${fmt((ours.counts.mapMs - ours.counts.writeWaitMs) / 1000)} s / ${fmt(ours.counts.writeWaitMs / 1000)} s |`),
     '',
   ];

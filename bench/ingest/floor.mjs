@@ -19,12 +19,15 @@ const FILES = {
   '/sha256.umd.min.js': [resolve(import.meta.dirname, '../../node_modules/hash-wasm/dist/sha256.umd.min.js'), 'text/javascript'],
 };
 
+/** A stage that has not ended by then has stalled (one takes ~2 s on 265 MB): the bench fails, it does not hang. */
+const STAGE_TIMEOUT_MS = 120_000;
+
 /** The stages, cheapest first. */
 export const FLOOR_STAGES = ['parse', 'hash', 'persist'];
 
 /**
  * Runs each stage once on `file` (a path) with `workers` parse workers (the app's count here:
- * src/ingest/parallel.ts defaultWorkers) and returns { [stage]: { mbs, ms, rows, sha256 } }.
+ * src/ingest/parallel.ts defaultWorkers) and returns { [stage]: { mbs, ms, rows, sha256, stalls } } (stalls: file creates asked again, as the app does).
  * `launch(profileDir)` starts Chromium with a persistent profile (the caller's flags).
  */
 export async function runFloor(file, workers, launch) {
@@ -46,7 +49,10 @@ export async function runFloor(file, workers, launch) {
         const page = ctx.pages()[0] ?? (await ctx.newPage());
         await page.goto(url);
         await page.locator('#f').setInputFiles(file);
-        const r = await page.evaluate(([s, n]) => window.runFloor(s, n), [stage, workers]);
+        const r = await Promise.race([
+          page.evaluate(([s, n]) => window.runFloor(s, n), [stage, workers]),
+          new Promise((_, no) => setTimeout(() => no(new Error(`the ingest floor's '${stage}' stage on ${file} did not end in ${STAGE_TIMEOUT_MS / 1000} s`)), STAGE_TIMEOUT_MS)),
+        ]);
         out[stage] = { ...r, mbs: bytes / 1e6 / (r.ms / 1000) };
       } finally {
         await ctx.close();

@@ -1,5 +1,5 @@
 import { normalizeMeta } from './normalize';
-import { chunkBytes, deleteText, hasPrivateFiles, ofRun, pruneText, retryRemove } from './text-store';
+import { chunkBytes, deleteText, hasPrivateFiles, ofRun, pruneText, retryRemove, trimText } from './text-store';
 import { openDb, type ChunkRecord, type ColumnPart, type DatasetMeta, type DB } from './schema';
 
 /**
@@ -144,21 +144,24 @@ export async function truncateTo(
   await pruneUncommitted(id, db);
 }
 
-/** The text-store files that dataset `id`'s stored chunks refer to. */
-async function committedFiles(id: string, db: DB): Promise<Set<string>> {
-  const keep = new Set<string>();
-  for await (const c of iterateChunks(id, 0, db)) if (c.loc) keep.add(c.loc.file);
+/** The text-store files that dataset `id`'s stored chunks refer to, each with the bytes they use (the end of the last). */
+async function committedFiles(id: string, db: DB): Promise<Map<string, number>> {
+  const keep = new Map<string, number>();
+  for await (const c of iterateChunks(id, 0, db)) if (c.loc) keep.set(c.loc.file, Math.max(keep.get(c.loc.file) ?? 0, c.loc.at + c.loc.len));
   return keep;
 }
 
 /**
- * Remove the text-store files of dataset `id` that no stored chunk refers to: those its parse
- * workers wrote (or created ahead) past the last committed batch. Resolves with the names that
- * could not be removed yet (a worker being terminated still holds them).
+ * Remove the text-store files of dataset `id` that no stored chunk refers to, and cut the others
+ * back to what the stored chunks use: what its parse workers wrote past the last committed batch.
+ * Resolves with the names that could not be removed or cut yet (a worker being terminated still
+ * holds them).
  */
 export async function pruneUncommitted(id: string, db?: DB): Promise<string[]> {
   db ??= await openDb();
-  return pruneText(id, await committedFiles(id, db));
+  const keep = await committedFiles(id, db);
+  const left = await pruneText(id, keep.keys());
+  return [...left, ...(await trimText(id, keep))];
 }
 
 /**
@@ -168,6 +171,8 @@ export async function pruneUncommitted(id: string, db?: DB): Promise<string[]> {
  *   parse workers still held, and, when the run's tag is given (`run`, see runTag), any file of
  *   that run that lands meanwhile (an OPFS create that had not answered when its worker was
  *   terminated). Never another file: a resume may be writing new files into the folder by then.
+ *   The files the stopped run's commits use are cut back to what those commits use (trimText),
+ *   again until its terminated workers let go of them.
  * - a complete dataset: the whole folder again. No run writes to it any more.
  * `removeLater` resolves with the names left after the tries (normally none). Never rejects.
  */
@@ -176,18 +181,29 @@ export async function pruneAfterRun(id: string, complete: boolean, tries = 10, w
   try {
     db ??= await openDb();
     const keep = await committedFiles(id, db);
-    const left = await pruneText(id, keep);
+    const left = await pruneText(id, keep.keys());
     const again = (only?: (name: string) => boolean) => (async () => {
       let l = left;
       for (let t = 0; t < tries; t++) {
         await new Promise((r) => setTimeout(r, waitMs));
-        l = await pruneText(id, keep, only);
+        l = await pruneText(id, keep.keys(), only);
       }
       return l;
     })();
     const held = new Set(left);
     const later = complete ? again() : run ? again((name) => held.has(name) || ofRun(name, run)) : retryRemove(id, left, tries, waitMs);
-    return { removeLater: later.catch(() => left) };
+    // A stopped run's files hold, past its last commit, the pieces its workers wrote after it (a
+    // worker appends all its pieces to one file): cut back now, or once the terminated workers let go.
+    const uncutNow = complete ? [] : await trimText(id, keep);
+    const cutLater = (async () => {
+      let uncut = uncutNow;
+      for (let t = 0; t < tries && uncut.length; t++) {
+        await new Promise((r) => setTimeout(r, waitMs));
+        uncut = await trimText(id, new Map(uncut.map((n) => [n, keep.get(n)!])));
+      }
+      return uncut;
+    })();
+    return { removeLater: Promise.all([later.catch(() => left), cutLater.catch(() => [])]).then(([a, b]) => [...a, ...b]) };
   } catch {
     return { removeLater: Promise.resolve([]) };
   }

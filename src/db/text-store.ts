@@ -167,6 +167,15 @@ export class TextFileWriter {
     return loc;
   };
 
+  /**
+   * Make what was written so far durable (on disk) and keep the file open for more: a piece's
+   * chunks are flushed before its batch is returned, so a commit never refers to bytes that are not
+   * on disk. The parse workers append a whole ingest's pieces to one file each (PieceParser.build).
+   */
+  flush(): void {
+    this.h.flush();
+  }
+
   /** Flush and close; a file with nothing in it is removed. Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -180,7 +189,12 @@ export class TextFileWriter {
   }
 }
 
-/** Open files of the store, per dataset and name: a File is a snapshot, and these files never change once written. */
+/**
+ * Open files of the store, per dataset and name. A File is a snapshot: a parse worker may still be
+ * appending to the file (one per worker per ingest), and a snapshot taken before an append can no
+ * longer be read (NotReadableError), so chunkBytes takes a new one when a read of the cached one fails
+ * or falls past its end. Written bytes never change.
+ */
 const files = new Map<string, Promise<File>>();
 const MAX_FILES = 64;
 
@@ -207,8 +221,20 @@ export async function chunkBytes(c: ChunkRecord, range?: [number, number]): Prom
   const from = range ? Math.min(range[0], c.loc.len) : 0;
   const at = c.loc.at + from;
   const len = range ? Math.min(range[1], c.loc.len) - from : c.loc.len;
+  const read = async (): Promise<Uint8Array> => {
+    const f = await storedFile(c.ds, file);
+    if (at + len > f.size) throw new Error(`${Math.max(0, f.size - at)} of ${len} bytes`);
+    return new Uint8Array(await f.slice(at, at + len).arrayBuffer());
+  };
   try {
-    const buf = new Uint8Array(await (await storedFile(c.ds, file)).slice(at, at + len).arrayBuffer());
+    let buf: Uint8Array;
+    try {
+      buf = await read();
+    } catch {
+      // A snapshot taken while the file was still being written (see `files`): once more, anew.
+      files.delete(`${c.ds}/${file}`);
+      buf = await read();
+    }
     if (buf.length !== len) throw new Error(`${buf.length} of ${len} bytes`);
     return buf;
   } catch (err) {
@@ -252,6 +278,41 @@ export async function pruneText(ds: string, keep: Iterable<string>, only: (name:
     return []; // cleanup only: a resume must not fail on it
   }
   return removeNames(ds, dir, names);
+}
+
+/**
+ * Cut files of dataset `ds`'s text store back to `ends` (name → the bytes its stored chunks use): a
+ * parse worker appends all its pieces of a run to one file, so a run that stopped leaves in it,
+ * past the last commit, what it wrote after that commit. Needs a sync access handle (a worker);
+ * elsewhere nothing is cut. Resolves with the names it could not cut yet: a file a terminated
+ * worker still holds refuses a handle until the worker lets go of it.
+ */
+export async function trimText(ds: string, ends: Map<string, number>): Promise<string[]> {
+  if (!textStoreWritable() || ends.size === 0) return [];
+  let dir: FileSystemDirectoryHandle;
+  try {
+    dir = await datasetFolder(ds, false);
+  } catch {
+    return [];
+  }
+  const left: string[] = [];
+  for (const [name, end] of ends) {
+    try {
+      const fh = await dir.getFileHandle(name);
+      if ((await fh.getFile()).size <= end) continue;
+      const h = await (fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle();
+      try {
+        h.truncate(end);
+        h.flush();
+      } finally {
+        h.close();
+      }
+      files.delete(`${ds}/${name}`);
+    } catch (err) {
+      if ((err as Error)?.name !== 'NotFoundError') left.push(name);
+    }
+  }
+  return left;
 }
 
 /**

@@ -101,13 +101,13 @@ export interface Pool {
   recycle(worker: number, buf: ArrayBuffer): void;
   /** `more`: that worker will be sent another (see PieceParser.parse). Round robin, as parse. */
   parseRowGroup(task: RowGroupTask, more: boolean): Promise<PieceResult>;
-  /** After the last piece: let the workers close what they opened ahead (waits FINISH_MS at most). */
+  /** After the last piece: let the workers close their text-store files (waits FINISH_MS at most). */
   finish(): Promise<void>;
   /** Terminate the workers. */
   close(): void;
 }
 
-/** How long Pool.finish waits for the workers to close the files they created ahead. */
+/** How long Pool.finish waits for the workers to close their text-store files. */
 const FINISH_MS = 1000;
 
 /** Parse workers by default: one per core, at least 1, at most 4. */

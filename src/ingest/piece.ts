@@ -88,6 +88,10 @@ export class PieceParser {
   /** Set the file name, mapping and record limit for the pieces that follow; a Parquet file's footer is read once here. */
   async init(settings: PieceSettings, parquet?: Blob): Promise<void> {
     this.settings = settings;
+    // The text-store file is created now, while the caller reads the file's head for the mapping,
+    // not when the first piece is waiting for it.
+    void this.finish(); // a file of an earlier init (not done by the ingest: one init per worker)
+    this.store = settings.textStore ? this.openStore() : undefined;
     this.parquet = parquet ? { blob: parquet, metadata: await parquetFooter(parquet, settings.file) } : undefined;
   }
 
@@ -123,23 +127,32 @@ export class PieceParser {
     return { head: none, newline: true, tail: new Uint8Array(0), lines: 0, rows: task.rowEnd - task.from, batch, errors: issues };
   }
 
+  /** This worker's text-store file, created when init() is called (see openStore). */
+  private openStore(): Promise<TextFileWriter | undefined> {
+    const s = this.settings!;
+    // A store that cannot be opened (OPFS refused by a policy or a sandbox) leaves the Blob way.
+    const made = s.textStore && textStoreWritable() ? TextFileWriter.createOrGiveUp(s.textStore, s.textRun) : Promise.resolve(undefined);
+    made.catch(() => {});
+    return made;
+  }
+
   /**
-   * A batch of the records that `fill` adds, numbered from 0, its chunk bytes in a new file of the
-   * text store when there is one (closed, hence on disk, before the batch is returned).
+   * A batch of the records that `fill` adds, numbered from 0, its chunk bytes appended to this
+   * worker's file of the text store when there is one (flushed, hence on disk, before the batch is
+   * returned).
+   *
+   * One file per worker for the whole run, not one per piece: each create is a few round trips to
+   * the browser (5–60 ms, now and then past 250 ms: see createOrGiveUp), 32 per ingest of the
+   * 265 MB bench file. Measured (2026-11-30, 2 cores, ours alone, alternated): 144.6–157.2 MB/s
+   * against 129.6–148.0 with a file per piece created ahead; the floor in bench/ingest/floor.mjs
+   * 165–193 against 137–164 MB/s. The file is closed after this worker's last piece (`more` false)
+   * or by finish(); a run that stops leaves pieces past its last commit in it, which the ingest cuts
+   * off as it stops (pruneAfterRun in db/datasets.ts).
    */
   private async build(more: boolean, fill: (b: BatchBuilder) => void): Promise<BuiltBatch> {
     const s = this.settings!;
-    // A store that cannot be opened (OPFS refused by a policy or a sandbox) leaves the Blob way.
     const c0 = performance.now();
-    const open = () => (s.textStore && textStoreWritable() ? TextFileWriter.createOrGiveUp(s.textStore, s.textRun) : Promise.resolve(undefined));
-    // Taken and replaced before any await: two builds (row groups) never share a file.
-    const mine = this.ahead ?? open();
-    // The next piece's file is created while this one is parsed: a create's round trips to the
-    // browser (5–60 ms, 0.37–0.65 s per ingest of the bench file) then seldom hold a piece up.
-    // Not after this worker's last piece (`more` false): no file is left over.
-    this.ahead = more ? open() : undefined;
-    this.ahead?.catch(() => {});
-    const out = await mine;
+    const out = await (this.store ??= this.openStore());
     this.storeMs = performance.now() - c0;
     try {
       const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 }, out?.write);
@@ -147,28 +160,34 @@ export class PieceParser {
       return builder.take();
     } finally {
       const k0 = performance.now();
-      await out?.close();
+      if (more) out?.flush();
+      else {
+        // This worker's last piece: no later build reuses the file (a row group still in flight
+        // here would open another, closed by finish()).
+        if (this.store && (await this.store) === out) this.store = undefined;
+        await out?.close();
+      }
       this.storeMs += performance.now() - k0;
     }
   }
 
-  /** Milliseconds the last build() spent creating and closing its text-store file (benchmarks). */
+  /** Milliseconds the last build() spent waiting for, flushing and closing its text-store file (benchmarks). */
   private storeMs = 0;
-  /** The text-store file for the next piece, created ahead (see build); closed by finish(). */
-  private ahead?: Promise<TextFileWriter | undefined>;
+  /** This worker's text-store file for the run (see build); closed after its last piece or by finish(). */
+  private store?: Promise<TextFileWriter | undefined>;
 
   /**
-   * The ingest is over: close the file created ahead for a piece that never came (empty: it is
-   * removed). A create still unanswered after 100 ms is not waited for: it is closed when it
-   * answers. A worker terminated without this (a cancelled or failed ingest) leaves an empty file
-   * in the dataset's store: the ingest removes it as it stops, and for ~2 s after, by the run's
-   * tag in its name, should its creation land late (pruneAfterRun in db/datasets.ts).
+   * The ingest is over: close this worker's text-store file (removed when empty: created at init()
+   * for pieces that never came). A create still unanswered after 100 ms is not waited for: it is
+   * closed when it answers. A worker terminated without this (a cancelled or failed ingest) leaves
+   * its file open until it ends: the ingest cuts it back to its last commit, or removes it, as it
+   * stops and for ~2 s after, by the run's tag in its name (pruneAfterRun in db/datasets.ts).
    */
   async finish(): Promise<void> {
-    const ahead = this.ahead;
-    this.ahead = undefined;
-    if (!ahead) return;
-    const closed = ahead.then((w) => w?.close(), () => {});
+    const store = this.store;
+    this.store = undefined;
+    if (!store) return;
+    const closed = store.then((w) => w?.close(), () => {});
     await within(closed, 100);
   }
 
@@ -177,7 +196,7 @@ export class PieceParser {
    * decompressed stream). `fileStart`: the piece starts the file, so its first line is its own
    * (head is empty) and a byte order mark is dropped.
    * `fileEnd`: the piece ends the file, so its last line is parsed here too (tail is empty).
-   * `more`: this worker will be sent another piece (else no text-store file is created ahead).
+   * `more`: this worker will be sent another piece (else its text-store file is closed after this one).
    */
   parse(piece: Blob | Uint8Array, fileStart = false, fileEnd = false, more = true): Promise<PieceResult> {
     const run = this.turn.then(() => this.parseNow(piece, fileStart, fileEnd, more));

@@ -57,7 +57,7 @@ export class IngestRun {
    * Where the time goes (ms), reported with progress so benchmarks can name the bound.
    * pieceReadMs / pieceParseMs / pieceMapMs: summed over the parse workers (they overlap in time);
    * piecesJsDecoded / piecesTextDecoded: pieces after which their worker had chosen that decoder;
-   * pieceStoreMs / pieceStoreMaxMs: creating + closing the pieces' text-store files, in all / at most.
+   * pieceStoreMs / pieceStoreMaxMs: waiting for, flushing and closing the parse workers' text-store files, per piece in all / at most.
    */
   readonly timing = { hashMs: 0, readParseMs: 0, mapMs: 0, writeWaitMs: 0, putMs: 0, pieceReadMs: 0, pieceParseMs: 0, pieceMapMs: 0, pieceStoreMs: 0, pieceStoreMaxMs: 0, piecesJsDecoded: 0, piecesTextDecoded: 0 };
   /** Records read before the mapping was chosen (the first DETECT_RECORDS, or a batch's worth). */

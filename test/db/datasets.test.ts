@@ -233,6 +233,34 @@ describe('pruneAfterRun', () => {
     expect([...dir.files].sort()).toEqual([name(run, 1), name(resume, 1)].sort());
   });
 
+  it("cuts a stopped run's files back to its last commit (a worker appends its pieces to one file), once its workers let go", async () => {
+    const root = fakeOpfs(vi.stubGlobal);
+    vi.stubGlobal('FileSystemSyncAccessHandle', class {}); // the ingest worker can open sync handles
+    const dir = await root.getDirectoryHandle('ds-d1', { create: true });
+    const db = await freshDb();
+    // Worker files w0 and w1: committed chunks use w0[0, 16) and w1[0, 8); each worker wrote a
+    // piece more after the last commit. w1 is still held by its terminated worker.
+    await writeBatch(meta('d1'), [
+      { ...chunk('d1', 0), data: undefined, loc: { file: 'w0', at: 0, len: 8 } },
+      { ...chunk('d1', 1), data: undefined, loc: { file: 'w1', at: 0, len: 8 } },
+      { ...chunk('d1', 2), data: undefined, loc: { file: 'w0', at: 8, len: 8 } },
+    ], [], db);
+    dir.put('w0', new Uint8Array(40));
+    dir.put('w1', new Uint8Array(30));
+    dir.held.add('w1');
+    const { removeLater } = await pruneAfterRun('d1', false, 20, 5, db);
+    expect(dir.data.get('w0')!.length).toBe(16);
+    expect(dir.data.get('w1')!.length).toBe(30);
+    setTimeout(() => dir.held.delete('w1'), 20);
+    await expect(removeLater).resolves.toEqual([]);
+    expect(dir.data.get('w1')!.length).toBe(8);
+    expect([...dir.files].sort()).toEqual(['w0', 'w1']);
+    // A resume that truncates to the first chunk: w1 is used by none (removed), w0 up to 8 bytes.
+    await truncateTo('d1', 1, 0, db);
+    expect([...dir.files]).toEqual(['w0']);
+    expect(dir.data.get('w0')!.length).toBe(8);
+  });
+
   it('looks at the whole folder again for a complete dataset: a file that lands late goes too', async () => {
     const root = fakeOpfs(vi.stubGlobal);
     const dir = await root.getDirectoryHandle('ds-d1', { create: true });

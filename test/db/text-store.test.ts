@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { pruneText, retryRemove, TextFileWriter, textStoreWritable } from '../../src/db/text-store';
+import { chunkBytes, pruneText, retryRemove, TextFileWriter, textStoreWritable, trimText } from '../../src/db/text-store';
+import type { ChunkRecord } from '../../src/db/schema';
 import { fakeOpfs } from './fake-opfs';
 
 afterEach(() => {
@@ -74,5 +75,51 @@ describe('pruneText and retryRemove', () => {
     vi.unstubAllGlobals();
     vi.stubGlobal('navigator', {});
     await expect(pruneText('d1', [])).resolves.toEqual([]);
+  });
+});
+
+describe('chunkBytes on a file still being appended to', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('reads a chunk written after the file was first read: the stale snapshot is taken anew', async () => {
+    // A parse worker appends all its pieces to one file; a reader may look at an early chunk
+    // before a later one is written (Chromium then refuses reads of the earlier snapshot).
+    const root = fakeOpfs(vi.stubGlobal);
+    const dir = await root.getDirectoryHandle('ds-append1', { create: true });
+    const enc = new TextEncoder();
+    dir.put('w0', enc.encode('first piece|'));
+    const rec = (n: number, at: number, len: number): ChunkRecord => ({ ds: 'append1', n, offsets: new Uint32Array([0, len]), loc: { file: 'w0', at, len } }) as unknown as ChunkRecord;
+    const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+    expect(dec(await chunkBytes(rec(0, 0, 11)))).toBe('first piece');
+    dir.put('w0', enc.encode('first piece|second piece'));
+    expect(dec(await chunkBytes(rec(1, 12, 12)))).toBe('second piece');
+    expect(dec(await chunkBytes(rec(0, 0, 11)))).toBe('first piece');
+    // Bytes that are not there at all still fail, naming the chunk and the file.
+    await expect(chunkBytes(rec(2, 20, 50))).rejects.toThrow(/chunk 2 \(file w0/);
+  });
+});
+
+describe('trimText', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("cuts files back to what the stored chunks use; a held file is named and cut once let go; nothing without sync handles", async () => {
+    const root = fakeOpfs(vi.stubGlobal);
+    const dir = await root.getDirectoryHandle('ds-trim1', { create: true });
+    dir.put('a', new Uint8Array(300));
+    dir.put('b', new Uint8Array(100));
+    dir.put('c', new Uint8Array(500));
+    const ends = new Map([['a', 200], ['b', 100], ['c', 120], ['gone', 10]]);
+    // Not in a worker with sync access handles (Node, a page): nothing is cut.
+    await expect(trimText('trim1', ends)).resolves.toEqual([]);
+    expect(dir.data.get('a')!.length).toBe(300);
+    vi.stubGlobal('FileSystemSyncAccessHandle', class {});
+    dir.held.add('c'); // a terminated parse worker has not let go of it yet
+    await expect(trimText('trim1', ends)).resolves.toEqual(['c']);
+    expect([dir.data.get('a')!.length, dir.data.get('b')!.length, dir.data.get('c')!.length]).toEqual([200, 100, 500]);
+    expect(dir.held.has('a')).toBe(false); // its handle closed
+    dir.held.delete('c');
+    await expect(trimText('trim1', new Map([['c', 120]]))).resolves.toEqual([]);
+    expect(dir.data.get('c')!.length).toBe(120);
+    await expect(trimText('none', ends)).resolves.toEqual([]); // no folder
   });
 });

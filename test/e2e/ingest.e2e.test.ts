@@ -41,7 +41,7 @@ async function storedText(page: Page, name: string) {
     const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open('thinksift'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
     const all = <T,>(store: string) => new Promise<T[]>((res) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result as T[]); });
     const ds = (await all<{ id: string; name: string }>('datasets')).find((d) => d.name === name);
-    const chunks = (await all<{ ds: string; offsets: Uint32Array; data?: Blob; loc?: { file: string; len: number } }>('chunks')).filter((c) => c.ds === ds?.id);
+    const chunks = (await all<{ ds: string; offsets: Uint32Array; data?: Blob; loc?: { file: string; at: number; len: number } }>('chunks')).filter((c) => c.ds === ds?.id);
     db.close();
     const root = await navigator.storage.getDirectory();
     const files: string[] = [];
@@ -53,7 +53,7 @@ async function storedText(page: Page, name: string) {
         sizes[f] = await dirH.getFileHandle(f).then((h) => h.getFile()).then((x) => x.size, () => -1);
       }
     } catch { /* no folder */ }
-    return { id: ds?.id, chunks: chunks.map((c) => ({ records: c.offsets.length - 1, blob: c.data?.size, file: c.loc?.file, len: c.loc?.len ?? 0 })), files, sizes };
+    return { id: ds?.id, chunks: chunks.map((c) => ({ records: c.offsets.length - 1, blob: c.data?.size, file: c.loc?.file, at: c.loc?.at ?? 0, len: c.loc?.len ?? 0 })), files, sizes };
   }, name);
 }
 
@@ -177,7 +177,7 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
       const rows = longcotRows();
       for (const target of [3, 499, 500, 1_201, 1_499]) expect(await openRow(page, target), `row ${target}`).toBe(rows[target % 500].question.trim());
       // Where the text is: files of the origin private file system written by the parse workers
-      // (src/db/text-store.ts), one per piece, every chunk record pointing into one of them.
+      // (src/db/text-store.ts), one per parse worker, every chunk record pointing into one of them.
       const before = await storedText(page, 'gone.jsonl');
       expect(before.id).toBeTruthy();
       expect(before.chunks.length).toBeGreaterThan(1);
@@ -188,7 +188,8 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
         else expect(c, 'a chunk in a Blob').toMatchObject({ records: 1 });
       }
       const inFiles = before.chunks.filter((c) => c.file);
-      expect(new Set(inFiles.map((c) => c.file)).size).toBe(2); // two pieces, two files
+      expect(new Set(inFiles.map((c) => c.file)).size).toBe(2); // two pieces on two workers: a file each
+      for (const f of before.files) expect(before.sizes[f], f).toBe(Math.max(...inFiles.filter((c) => c.file === f).map((c) => c.at + c.len)));
       // and no other: the file each parse worker created ahead for a next piece was closed and removed.
       expect([...before.files].sort()).toEqual([...new Set(inFiles.map((c) => c.file!))].sort());
       expect(inFiles.reduce((a, c) => a + c.len, 0)).toBeGreaterThan(0.95 * before.chunks.reduce((a, c) => a + c.len + (c.blob ?? 0), 0));
@@ -374,11 +375,13 @@ describe.skipIf(!hasSharedData('browser ingest of real traces'))('real traces', 
         await expect(item.getAttribute('data-status')).resolves.toBe('incomplete');
         // What the parse workers wrote past the last commit is removed as the ingest stops (some
         // once the terminated workers let go of it, or once a create they had asked for lands:
-        // the run's files are looked for again for ~2 s): every file left is a committed chunk's.
+        // the run's files are looked for again for ~2 s): every file left is a committed chunk's,
+        // and no longer than the committed chunks in it (a worker appends its pieces to one file).
         await expect.poll(async () => {
           const t = await storedText(page, 'big.jsonl');
           const used = new Set(t.chunks.map((c) => c.file).filter(Boolean));
-          return t.files.length > 0 && [...used].every((f) => t.files.includes(f!)) && t.files.every((f) => used.has(f));
+          const end = (f: string) => Math.max(...t.chunks.filter((c) => c.file === f).map((c) => c.at + c.len));
+          return t.files.length > 0 && [...used].every((f) => t.files.includes(f!)) && t.files.every((f) => used.has(f) && t.sizes[f] === end(f));
         }, { timeout: 5000, interval: 100 }).toBe(true);
         const cut = await storedText(page, 'big.jsonl');
         await item.getByTestId('resume-file').setInputFiles(big);

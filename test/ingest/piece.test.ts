@@ -27,41 +27,56 @@ describe('PieceParser.parse', () => {
 });
 
 describe('PieceParser text-store files', () => {
-  it("creates the next piece's file while a piece is parsed; finish() closes the one no piece took", async () => {
+  it('appends every piece to one file per worker, flushed before each batch is returned; closes it after the last piece or at finish()', async () => {
     // Make the store writable here (as in a browser worker) and stand in for its files.
     const gg = globalThis as { FileSystemSyncAccessHandle?: unknown; navigator?: { storage?: unknown } };
     const hadNav = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
     gg.FileSystemSyncAccessHandle = class {};
     Object.defineProperty(globalThis, 'navigator', { value: { storage: { getDirectory: () => Promise.reject(new Error('unused')) } }, configurable: true });
     try {
-      const files: { n: number; bytes: number; closed: boolean }[] = [];
+      const files: { n: number; bytes: number; flushed: number; closed: boolean }[] = [];
       vi.spyOn(TextFileWriter, 'createOrGiveUp').mockImplementation(async () => {
-        const f = { n: files.length, bytes: 0, closed: false };
+        const f = { n: files.length, bytes: 0, flushed: 0, closed: false };
         files.push(f);
-        return { write: (_parts: Uint8Array[], len: number) => { f.bytes += len; return { file: `f${f.n}`, at: 0, len }; }, close: async () => void (f.closed = true) } as unknown as TextFileWriter;
+        return {
+          write: (_parts: Uint8Array[], len: number) => {
+            if (f.closed) throw new Error('write after close');
+            const at = f.bytes;
+            f.bytes += len;
+            return { file: `f${f.n}`, at, len };
+          },
+          flush: () => void (f.flushed = f.bytes),
+          close: async () => void ((f.flushed = f.bytes), (f.closed = true)),
+        } as unknown as TextFileWriter;
       });
       const p = new PieceParser();
-      await p.init({ file: 'ahead.jsonl', mapping: detectMapping(rows).mapping, textStore: 'ds' });
+      await p.init({ file: 'one.jsonl', mapping: detectMapping(rows).mapping, textStore: 'ds' });
+      expect(files.length).toBe(1); // created at init, before any piece waits for it
       const first = await p.parse(new Blob([bytes]), true, true);
-      expect(files.map((f) => [f.bytes > 0, f.closed])).toEqual([[true, true], [false, false]]); // its own, closed; the next one, open
-      expect(first.batch?.chunks[0].loc?.file).toBe('f0');
+      const loc1 = first.batch!.chunks[0].loc!;
+      expect(loc1).toMatchObject({ file: 'f0', at: 0 });
+      // On disk before the batch is returned (a commit never refers to unflushed bytes), still open.
+      expect(files[0]).toMatchObject({ flushed: files[0].bytes, closed: false });
       const second = await p.parse(new Blob([bytes]), true, true);
-      expect(second.batch?.chunks[0].loc?.file).toBe('f1'); // the file made ahead
-      expect(files.map((f) => [f.bytes > 0, f.closed])).toEqual([[true, true], [true, true], [false, false]]);
-      await p.finish();
-      expect(files[2].closed).toBe(true);
-      await p.finish(); // nothing left: no-op
-      expect(files.length).toBe(3);
-      // This worker's last piece (more = false): it takes a file (none was made ahead now) and makes none after it.
+      expect(second.batch!.chunks[0].loc).toMatchObject({ file: 'f0', at: loc1.at + loc1.len }); // appended
+      expect(files.length).toBe(1);
+      // This worker's last piece (more = false): appended too, then the file is closed.
       const last = await p.parse(new Blob([bytes]), true, true, false);
-      expect(last.batch?.chunks[0].loc?.file).toBe('f3');
-      expect(files.map((f) => f.closed)).toEqual([true, true, true, true]);
-      // A create made ahead that never answers does not hold the end of the ingest up.
+      expect(last.batch!.chunks[0].loc?.file).toBe('f0');
+      expect(files).toMatchObject([{ closed: true, flushed: files[0].bytes }]);
+      await p.finish(); // nothing left open: no-op
+      expect(files.length).toBe(1);
+      // A worker whose pieces end with more = true (it was unsure): finish() closes its file.
+      const r = new PieceParser();
+      await r.init({ file: 'open.jsonl', mapping: detectMapping(rows).mapping, textStore: 'ds' });
+      await r.parse(new Blob([bytes]), true, true);
+      expect(files[1].closed).toBe(false);
+      await r.finish();
+      expect(files[1].closed).toBe(true);
+      // A create that never answers does not hold the end of the ingest up.
+      vi.spyOn(TextFileWriter, 'createOrGiveUp').mockImplementation(() => new Promise(() => {}));
       const q = new PieceParser();
       await q.init({ file: 'stall.jsonl', mapping: detectMapping(rows).mapping, textStore: 'ds' });
-      await q.parse(new Blob([bytes]), true, true);
-      vi.spyOn(TextFileWriter, 'createOrGiveUp').mockImplementation(() => new Promise(() => {}));
-      await q.parse(new Blob([bytes]), true, true); // takes the file made ahead; asks for the next, which hangs
       const t0 = performance.now();
       await q.finish();
       expect(performance.now() - t0).toBeLessThan(1000);
