@@ -1,6 +1,7 @@
 /**
  * The text store: chunk bytes kept as files of the origin private file system (OPFS), one folder
- * per dataset, one file per piece of the source that a parse worker read (a few MB each). The
+ * per dataset, one file per parse worker and ingest run (the pieces of the source that worker read,
+ * appended one after another and flushed after each). The
  * chunk records in IndexedDB say where their bytes are (ChunkRecord.loc); a chunk without a
  * location keeps its bytes as a Blob in the record itself (ingest in line, browsers without OPFS
  * sync access, Node tests, datasets stored before this existed), and chunkBytes() reads both.
@@ -70,8 +71,8 @@ export function prefetchText(ds: string): void {
 }
 
 /**
- * Where a chunk's parts are gathered before its one write, shared by the worker's writers (one per
- * piece) and reused: a fresh 2 MB buffer per piece cost 512 page faults each (~10 µs apiece on the
+ * Where a chunk's parts are gathered before its one write, shared by the worker's writers and
+ * reused: a fresh 2 MB buffer per piece cost 512 page faults each (~10 µs apiece on the
  * 2-core VM), for bytes that are written out at once.
  */
 let scratch = new Uint8Array(0);
@@ -87,7 +88,7 @@ export class TextFileWriter {
   private constructor(private readonly dir: FileSystemDirectoryHandle, private readonly name: string, private readonly h: SyncHandle) {}
 
   /**
-   * Create the file (a fresh random name: two pieces never share one), its name led by `run`
+   * Create the file (a fresh random name: two workers never share one), its name led by `run`
    * (the ingest run's tag, see runFiles) when given. Worker only.
    */
   static async create(ds: string, run?: string): Promise<TextFileWriter> {

@@ -55,7 +55,7 @@ export async function stopRun(
   // With the disk full this put may fail too: the stored record then still says 'ingesting'
   // with the last committed resume point, which the list shows as interrupted once our lock is gone.
   await putDataset(meta).catch(() => {});
-  // The text the parse workers wrote past the last commit (and the file each made ahead) is of no
+  // The text the parse workers wrote past the last commit (files, or the ends of files) is of no
   // use to anyone: removed now, not only by a resume or a delete, which may never come.
   await pruneAfterRun(meta.id, false, undefined, undefined, undefined, run);
   emit();

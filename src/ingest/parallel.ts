@@ -21,7 +21,7 @@ import { within } from '../core/deadline';
  * 1 parse worker 12.4 s, 2 parse workers 10.1 s (1.23x); parse workers alone (no IndexedDB)
  * ×1 8.9 s, ×2 7.5 s, ×3 7.7 s. Hence one worker per core (the SHA-256 worker and the browser's
  * IndexedDB writes take the rest). See bench/RESULTS.md, "Ingest stages". With the text store
- * (one OPFS file per piece), 4 MB pieces were slower than 8 MB (24.6 against 30.6 MB/s, 2026-11-29)
+ * (then one OPFS file per piece; one per worker since), 4 MB pieces were slower than 8 MB (24.6 against 30.6 MB/s, 2026-11-29)
  * for less memory (peak JS 61 against 101–109 MB).
  */
 export const PIECE_BYTES = 8 << 20;

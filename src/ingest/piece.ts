@@ -18,7 +18,7 @@ export interface PieceSettings {
   maxRecordBytes?: number;
   /**
    * The dataset id: where the browser lets a worker write the text store (src/db/text-store.ts),
-   * each piece's chunk bytes go to a file of it instead of into Blobs.
+   * the chunk bytes of this worker's pieces go to a file of it (one per worker) instead of into Blobs.
    */
   textStore?: string;
   /** The ingest run's tag, leading the names of the files it writes (runTag in db/text-store.ts). */
