@@ -171,8 +171,8 @@ export async function pruneUncommitted(id: string, db?: DB): Promise<string[]> {
  *   parse workers still held, and, when the run's tag is given (`run`, see runTag), any file of
  *   that run that lands meanwhile (an OPFS create that had not answered when its worker was
  *   terminated). Never another file: a resume may be writing new files into the folder by then.
- *   The files the stopped run's commits use are cut back to what those commits use (trimText),
- *   again until its terminated workers let go of them.
+ *   The files the stopped run's commits use (its own, when `run` is given) are cut back to what
+ *   those commits use (trimText), again until its terminated workers let go of them.
  * - a complete dataset: the whole folder again. No run writes to it any more.
  * `removeLater` resolves with the names left after the tries (normally none). Never rejects.
  */
@@ -194,12 +194,14 @@ export async function pruneAfterRun(id: string, complete: boolean, tries = 10, w
     const later = complete ? again() : run ? again((name) => held.has(name) || ofRun(name, run)) : retryRemove(id, left, tries, waitMs);
     // A stopped run's files hold, past its last commit, the pieces its workers wrote after it (a
     // worker appends all its pieces to one file): cut back now, or once the terminated workers let go.
-    const uncutNow = complete ? [] : await trimText(id, keep);
+    // Only the stopped run's own files when its tag is known: earlier runs' were cut when they stopped.
+    const cut = run ? new Map([...keep].filter(([name]) => ofRun(name, run))) : keep;
+    const uncutNow = complete ? [] : await trimText(id, cut);
     const cutLater = (async () => {
       let uncut = uncutNow;
       for (let t = 0; t < tries && uncut.length; t++) {
         await new Promise((r) => setTimeout(r, waitMs));
-        uncut = await trimText(id, new Map(uncut.map((n) => [n, keep.get(n)!])));
+        uncut = await trimText(id, new Map(uncut.map((n) => [n, cut.get(n)!])));
       }
       return uncut;
     })();

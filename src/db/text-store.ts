@@ -19,6 +19,7 @@ import type { ChunkRecord } from './schema';
 /** Sync access handle, as far as we use it (lib.dom lacks it in some TypeScript versions). */
 interface SyncHandle {
   write(b: Uint8Array, o: { at: number }): number;
+  getSize(): number;
   truncate(n: number): void;
   flush(): void;
   close(): void;
@@ -300,15 +301,18 @@ export async function trimText(ds: string, ends: Map<string, number>): Promise<s
   for (const [name, end] of ends) {
     try {
       const fh = await dir.getFileHandle(name);
-      if ((await fh.getFile()).size <= end) continue;
+      // The handle first, whatever the size: getting it proves no worker writes the file any more
+      // (a terminated worker may still be finishing a piece, and append it after a size check).
       const h = await (fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }).createSyncAccessHandle();
       try {
-        h.truncate(end);
-        h.flush();
+        if (h.getSize() > end) {
+          h.truncate(end);
+          h.flush();
+          files.delete(`${ds}/${name}`);
+        }
       } finally {
         h.close();
       }
-      files.delete(`${ds}/${name}`);
     } catch (err) {
       if ((err as Error)?.name !== 'NotFoundError') left.push(name);
     }

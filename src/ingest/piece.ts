@@ -88,8 +88,8 @@ export class PieceParser {
   /** Set the file name, mapping and record limit for the pieces that follow; a Parquet file's footer is read once here. */
   async init(settings: PieceSettings, parquet?: Blob): Promise<void> {
     this.settings = settings;
-    // The text-store file is created now, while the caller reads the file's head for the mapping,
-    // not when the first piece is waiting for it.
+    // The text-store file is created now, so that it is there by the time the first piece has been
+    // read and parsed, not asked for then.
     void this.finish(); // a file of an earlier init (not done by the ingest: one init per worker)
     this.store = settings.textStore ? this.openStore() : undefined;
     this.parquet = parquet ? { blob: parquet, metadata: await parquetFooter(parquet, settings.file) } : undefined;
@@ -152,24 +152,34 @@ export class PieceParser {
   private async build(more: boolean, fill: (b: BatchBuilder) => void): Promise<BuiltBatch> {
     const s = this.settings!;
     const c0 = performance.now();
-    const out = await (this.store ??= this.openStore());
-    this.storeMs = performance.now() - c0;
+    this.building++;
+    let batch: BuiltBatch;
+    let out: TextFileWriter | undefined;
     try {
+      out = await (this.store ??= this.openStore());
+      this.storeMs = performance.now() - c0;
       const builder = new BatchBuilder(s.mapping, s.file, { records: 0, samples: 0, chunks: 0 }, out?.write);
       fill(builder);
-      return builder.take();
+      batch = builder.take();
     } finally {
-      const k0 = performance.now();
-      if (more) out?.flush();
-      else {
-        // This worker's last piece: no later build reuses the file (a row group still in flight
-        // here would open another, closed by finish()).
-        if (this.store && (await this.store) === out) this.store = undefined;
-        await out?.close();
-      }
-      this.storeMs += performance.now() - k0;
+      this.building--;
     }
+    // On disk before the batch is returned: its commit never points at bytes not yet flushed. A
+    // flush that fails (the disk full) fails the piece, as a failed write does.
+    const k0 = performance.now();
+    if (more || this.building > 0) out?.flush();
+    else {
+      // This worker's last piece, and no other build holds the file: closed now. A build that
+      // came anyway would open another file, which finish() closes.
+      this.store = undefined;
+      await out?.close();
+    }
+    this.storeMs += performance.now() - k0;
+    return batch;
   }
+
+  /** Builds under way (between taking the file and returning): the file is closed only when none is. */
+  private building = 0;
 
   /** Milliseconds the last build() spent waiting for, flushing and closing its text-store file (benchmarks). */
   private storeMs = 0;

@@ -255,9 +255,17 @@ describe('pruneAfterRun', () => {
     await expect(removeLater).resolves.toEqual([]);
     expect(dir.data.get('w1')!.length).toBe(8);
     expect([...dir.files].sort()).toEqual(['w0', 'w1']);
+    // With the run's tag, only that run's files are cut: an earlier run's file is left as it is
+    // (cut when that run stopped).
+    const run = runTag();
+    await writeBatch(meta('d1'), [{ ...chunk('d1', 3), data: undefined, loc: { file: `${run}-w2`, at: 0, len: 4 } }, { ...chunk('d1', 4), data: undefined, loc: { file: 'old', at: 0, len: 4 } }], [], db);
+    dir.put(`${run}-w2`, new Uint8Array(10));
+    dir.put('old', new Uint8Array(10));
+    await pruneAfterRun('d1', false, 0, 0, db, run);
+    expect([dir.data.get(`${run}-w2`)!.length, dir.data.get('old')!.length]).toEqual([4, 10]);
     // A resume that truncates to the first chunk: w1 is used by none (removed), w0 up to 8 bytes.
     await truncateTo('d1', 1, 0, db);
-    expect([...dir.files]).toEqual(['w0']);
+    expect([...dir.files].sort()).toEqual(['w0']);
     expect(dir.data.get('w0')!.length).toBe(8);
   });
 

@@ -21,7 +21,7 @@ export class FakeDir {
     this.version.set(name, (this.version.get(name) ?? 0) + 1);
   }
 
-  async getFileHandle(name: string): Promise<{ getFile(): Promise<Blob>; createSyncAccessHandle(): Promise<{ truncate(n: number): void; flush(): void; close(): void }> }> {
+  async getFileHandle(name: string): Promise<{ getFile(): Promise<Blob>; createSyncAccessHandle(): Promise<{ getSize(): number; truncate(n: number): void; flush(): void; close(): void }> }> {
     if (!this.files.has(name)) throw new DOMException(`${name} not found`, 'NotFoundError');
     return {
       getFile: async () => {
@@ -41,6 +41,7 @@ export class FakeDir {
         if (this.held.has(name)) throw new DOMException(`${name} is held`, 'NoModificationAllowedError');
         this.held.add(name);
         return {
+          getSize: () => (this.data.get(name) ?? new Uint8Array(0)).length,
           truncate: (n: number) => this.put(name, (this.data.get(name) ?? new Uint8Array(0)).slice(0, n)),
           flush: () => {},
           close: () => void this.held.delete(name),

@@ -3,6 +3,7 @@ import { detectMapping } from '../../src/core/schema/mapping';
 import { PieceParser } from '../../src/ingest/piece';
 import { TextFileWriter } from '../../src/db/text-store';
 import { jsonl } from './helpers';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 
 const rows = Array.from({ length: 30 }, (_, i) => ({ question: `q${i}`, response: `<think>t${i}</think>a${i}` }));
 const bytes = new TextEncoder().encode(jsonl(rows));
@@ -35,7 +36,7 @@ describe('PieceParser text-store files', () => {
     Object.defineProperty(globalThis, 'navigator', { value: { storage: { getDirectory: () => Promise.reject(new Error('unused')) } }, configurable: true });
     try {
       const files: { n: number; bytes: number; flushed: number; closed: boolean }[] = [];
-      vi.spyOn(TextFileWriter, 'createOrGiveUp').mockImplementation(async () => {
+      const makeFile = () => {
         const f = { n: files.length, bytes: 0, flushed: 0, closed: false };
         files.push(f);
         return {
@@ -48,7 +49,8 @@ describe('PieceParser text-store files', () => {
           flush: () => void (f.flushed = f.bytes),
           close: async () => void ((f.flushed = f.bytes), (f.closed = true)),
         } as unknown as TextFileWriter;
-      });
+      };
+      vi.spyOn(TextFileWriter, 'createOrGiveUp').mockImplementation(async () => makeFile());
       const p = new PieceParser();
       await p.init({ file: 'one.jsonl', mapping: detectMapping(rows).mapping, textStore: 'ds' });
       expect(files.length).toBe(1); // created at init, before any piece waits for it
@@ -73,6 +75,34 @@ describe('PieceParser text-store files', () => {
       expect(files[1].closed).toBe(false);
       await r.finish();
       expect(files[1].closed).toBe(true);
+      // Two row groups in flight on one worker, the last (more = false) done while the other still
+      // holds the file (both wait for its create): it stays open for that one, which appends after
+      // it; finish() closes it.
+      const pq = new Blob([parquetWriteBuffer({
+        columnData: [
+          { name: 'question', data: rows.map((x) => x.question) },
+          { name: 'response', data: rows.map((x) => x.response) },
+        ],
+        rowGroupSize: 15,
+      })]);
+      let release = () => {};
+      vi.spyOn(TextFileWriter, 'createOrGiveUp').mockImplementation(() => new Promise((ok) => { release = () => ok(makeFile()); }));
+      const g = new PieceParser();
+      await g.init({ file: 'g.parquet', mapping: detectMapping(rows).mapping, textStore: 'ds' }, pq);
+      const task = (from: number) => ({ from, rowEnd: from + 15, bytes: 0, unpacked: 0 });
+      const lastP = g.parseRowGroup(task(15), false);
+      const firstP = g.parseRowGroup(task(0), true);
+      await new Promise((r) => setTimeout(r, 50)); // both decoded, both waiting for the file
+      release();
+      const [lastGroup, firstGroup] = await Promise.all([lastP, firstP]);
+      const f = files[files.length - 1];
+      const locs = [firstGroup, lastGroup].map((r) => r.batch!.chunks[0].loc!);
+      expect(new Set(locs.map((l) => l.file))).toEqual(new Set([`f${f.n}`]));
+      const [a, b] = [...locs].sort((x, y) => x.at - y.at); // the two groups back to back, no overlap
+      expect([a.at, b.at, b.at + b.len]).toEqual([0, a.len, f.bytes]);
+      expect(f).toMatchObject({ closed: false, flushed: f.bytes });
+      await g.finish();
+      expect(f.closed).toBe(true);
       // A create that never answers does not hold the end of the ingest up.
       vi.spyOn(TextFileWriter, 'createOrGiveUp').mockImplementation(() => new Promise(() => {}));
       const q = new PieceParser();
